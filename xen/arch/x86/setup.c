@@ -52,5 +52,19 @@ void __noreturn __start_xen(u32 magic, u32 info)
            boot_info.efi ? ", EFI" : "");
     printk("Command line: %s\n", cmdline);
 
-    panic("Nothing more to do: dom0 construction is not implemented yet");
+    /*
+     * The boot sequence.  Each step is owned by one subsystem; the marker
+     * comments name the owner and are kept so the order stays readable.
+     */
+    /* [traps] BSP GDT/TSS/IDT, so that faults from here on are reported. */
+    /* [mm] e820 from the loader's map, boot allocator, direct map, heap. */
+    /* [cpu] ACPI tables, LAPIC, IOAPICs, TSC calibration, timers. */
+    /* [hvm] SVM or VMX on the BSP. */
+    /* [cpu] SMP bring-up: every AP runs cpu_init_tables + hvm_cpu_up. */
+    /* [modules] identify the dom0 kernel and initrd modules. */
+    /* [mm] dom0 memory and vCPU plan from dom0_mem= / dom0_max_vcpus=. */
+
+    printk("Boot complete: no dom0 builder yet, idling\n");
+    /* [cpu] idle loop (softirqs, timers, hlt) instead of halt_forever. */
+    halt_forever();
 }
