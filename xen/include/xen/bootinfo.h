@@ -30,7 +30,8 @@ struct e820entry {
 struct boot_module {
     paddr_t start;
     u64 size;
-    const char *cmdline;        /* as the loader gave it (not cooked) */
+    const char *cmdline;        /* as the loader gave it (not cooked); all
+                                   strings here are copies in .bss */
 };
 
 struct boot_info {
@@ -44,7 +45,7 @@ struct boot_info {
     struct e820entry memmap[MAX_BOOT_MEMMAP];
     unsigned int nr_modules;
     struct boot_module mods[MAX_BOOT_MODULES];
-    paddr_t rsdp;               /* 0 if the loader gave none */
+    paddr_t rsdp;               /* a copy of the loader's RSDP; 0 if none */
 };
 
 extern struct boot_info boot_info;

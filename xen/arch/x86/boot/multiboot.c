@@ -61,9 +61,31 @@ struct mb2_tag {
 
 struct boot_info boot_info;
 
+/*
+ * Loader data lives in memory the page allocator will hand out, so keep
+ * copies of every string and of the RSDP.
+ */
+static char strpool[8192];
+static size_t strpool_used;
+static u8 rsdp_copy[64];
+
+static const char *keep_str(const char *s)
+{
+    size_t len, room = sizeof(strpool) - strpool_used;
+    char *d = strpool + strpool_used;
+
+    if ( !s || room < 2 )
+        return NULL;
+    len = strnlen(s, room - 1);
+    memcpy(d, s, len);
+    d[len] = '\0';
+    strpool_used += len + 1;
+    return d;
+}
+
 static const char *pa_str(u32 pa)
 {
-    return pa ? (const char *)(uintptr_t)pa : NULL;
+    return pa ? keep_str((const char *)(uintptr_t)pa) : NULL;
 }
 
 static void add_memmap(u64 addr, u64 size, u32 type)
@@ -148,16 +170,16 @@ static void parse_mb2(paddr_t info)
         switch ( t->type )
         {
         case MB2_TAG_CMDLINE:
-            boot_info.cmdline = (const char *)body;
+            boot_info.cmdline = keep_str((const char *)body);
             break;
         case MB2_TAG_LOADER:
-            boot_info.loader = (const char *)body;
+            boot_info.loader = keep_str((const char *)body);
             break;
         case MB2_TAG_MODULE:
         {
             const u32 *m = (const u32 *)body;
 
-            add_module(m[0], m[1], (const char *)(m + 2));
+            add_module(m[0], m[1], keep_str((const char *)(m + 2)));
             break;
         }
         case MB2_TAG_MEMINFO:
@@ -193,7 +215,11 @@ static void parse_mb2(paddr_t info)
         case MB2_TAG_ACPI_NEW:
             /* The tag carries a copy of the RSDP; prefer the 2.0 one. */
             if ( !boot_info.rsdp || t->type == MB2_TAG_ACPI_NEW )
-                boot_info.rsdp = (paddr_t)(uintptr_t)body;
+            {
+                memcpy(rsdp_copy, body, min((size_t)(t->size - 8),
+                                            sizeof(rsdp_copy)));
+                boot_info.rsdp = (paddr_t)(uintptr_t)rsdp_copy;
+            }
             break;
         }
 
@@ -204,6 +230,7 @@ static void parse_mb2(paddr_t info)
 int multiboot_parse(u32 magic, paddr_t info)
 {
     memset(&boot_info, 0, sizeof(boot_info));
+    strpool_used = 0;
 
     if ( magic == MB1_BOOTLOADER_MAGIC )
         parse_mb1((const struct mb1_info *)(uintptr_t)info);
