@@ -1,0 +1,599 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The Keel boot rig: boot media for every loader, and emulator runs.
+
+Used by the system tests (tests/system/test_*.py), tests/rig/run.sh and
+anyone who wants to boot the hypervisor by hand:
+
+    import keel
+    iso = keel.make_grub_iso(keel.out_path("x.iso"),
+                             [keel.default_entry()], "multiboot2")
+    r = keel.boot_qemu(iso=iso, until=keel.BOOT_DONE)
+    assert "Brought up 2 CPUs" in r.log
+
+Environment:
+    KEEL_XEN_BUILD  directory holding xen, xen.gz (default: <tree>/xen)
+    KEEL_CACHE      deps.sh's cache (default: ~/.cache/keel)
+    KEEL_OUT        where logs and media go (default: <tree>/tests/out)
+    KEEL_TEST_NAME  set by tests/run: names the console logs of a test
+"""
+
+import os
+import re
+import select
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+# What the hypervisor prints once it has finished booting.
+BOOT_DONE = r"\(XEN\) Boot complete: no dom0 builder yet, idling"
+# Lines that mean it will not get there.
+BOOT_FAILED = r"\(XEN\) (Panic on CPU|\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*)"
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+DEFAULT_TIMEOUT = 120
+
+
+class RigError(Exception):
+    """The rig itself could not do what was asked (missing file, tool)."""
+
+
+class BootFailure(AssertionError):
+    """A boot did not reach what the test waited for."""
+
+
+# --- where things are ----------------------------------------------------
+
+def cache_dir():
+    return os.environ.get("KEEL_CACHE") or os.path.join(
+        os.path.expanduser("~"), ".cache", "keel")
+
+
+def out_dir():
+    d = os.environ.get("KEEL_OUT") or os.path.join(ROOT, "tests", "out")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def out_path(name):
+    """A path for a file named after the running test, under tests/out."""
+    return os.path.join(out_dir(), "%s-%s" % (test_name(), name))
+
+
+def test_name():
+    return os.environ.get("KEEL_TEST_NAME") or "manual"
+
+
+def xen_build_dir():
+    return os.path.abspath(os.environ.get("KEEL_XEN_BUILD") or
+                           os.path.join(ROOT, "xen"))
+
+
+def _need(path, what, hint):
+    if not os.path.exists(path):
+        raise RigError("%s not found at %s (%s)" % (what, path, hint))
+    return path
+
+
+def xen_image(name="xen.gz"):
+    """xen.gz (GRUB) or xen (QEMU -kernel) from the build directory."""
+    return _need(os.path.join(xen_build_dir(), name), name,
+                 "build it with make -C xen, or set KEEL_XEN_BUILD")
+
+
+def dom0_kernel():
+    """The Debian vmlinuz unpacked by deps.sh."""
+    return _need(os.path.realpath(os.path.join(cache_dir(), "vmlinuz")),
+                 "the dom0 kernel", "run make deps")
+
+
+def dom0_kernel_name():
+    """Its file name, e.g. vmlinuz-6.1.0-56-amd64."""
+    return os.path.basename(dom0_kernel())
+
+
+def initrd():
+    return _need(os.path.join(cache_dir(), "initrd.gz"), "initrd.gz",
+                 "run make deps")
+
+
+def stage2_eltorito():
+    return _need(os.path.realpath(os.path.join(cache_dir(),
+                                               "stage2_eltorito")),
+                 "GRUB 0.97's stage2_eltorito", "run make deps")
+
+
+# --- boot entries --------------------------------------------------------
+
+class Module:
+    """A multiboot module: a host file, where it goes on the medium, its
+    command line (without the path: the loader decides about that), and
+    whether GRUB2 should leave a gzip file compressed (--nounzip)."""
+
+    def __init__(self, src, dest=None, args="", nounzip=False):
+        self.src = src
+        self.dest = dest or "/boot/" + os.path.basename(src)
+        self.args = args
+        self.nounzip = nounzip
+
+
+class Entry:
+    """One menu entry: the hypervisor image and its modules."""
+
+    def __init__(self, args="", modules=(), kernel=None,
+                 kernel_dest="/boot/xen.gz", title="Keel"):
+        self.kernel = kernel or xen_image("xen.gz")
+        self.kernel_dest = kernel_dest
+        self.args = args
+        self.modules = list(modules)
+        self.title = title
+
+
+def dom0_modules(kernel_args="console=hvc0 earlyprintk=xen",
+                 initrd_nounzip=True, dest_dir="/boot"):
+    """The Debian vmlinuz and the busybox initramfs as modules."""
+    k = dom0_kernel()
+    return [Module(k, dest_dir.rstrip("/") + "/" + os.path.basename(k),
+                   kernel_args),
+            Module(initrd(), dest_dir.rstrip("/") + "/initrd.gz", "",
+                   nounzip=initrd_nounzip)]
+
+
+def default_entry(args="dom0_mem=512M console=com1 loglvl=all", **kw):
+    return Entry(args=args, modules=dom0_modules(), **kw)
+
+
+# --- GRUB media ----------------------------------------------------------
+
+GRUB2_SERIAL = """serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial
+set timeout=0
+set default=0
+"""
+
+GRUB1_SERIAL = """serial --unit=0 --speed=115200
+terminal --timeout=0 serial
+default 0
+timeout 0
+"""
+
+# The kinds make_grub_iso knows, and the names they may go by.
+KINDS = {
+    "multiboot": "multiboot", "mb1": "multiboot",
+    "multiboot2": "multiboot2", "mb2": "multiboot2",
+    "legacy_configfile": "legacy_configfile",
+    "grub-legacy": "grub-legacy", "grub097": "grub-legacy",
+    "grub0.97": "grub-legacy",
+    "efi": "efi",
+}
+
+
+def _words(cmd, path, args):
+    return " ".join(w for w in (cmd, path, args) if w)
+
+
+def grub2_cfg(entries, kind):
+    """grub.cfg text for GRUB2 booting entries with multiboot or
+    multiboot2 (kind "efi" is multiboot2)."""
+    mb, mod = (("multiboot", "module") if kind == "multiboot"
+               else ("multiboot2", "module2"))
+    out = [GRUB2_SERIAL]
+    for e in entries:
+        out.append("menuentry %s {" % shlex.quote(e.title))
+        out.append("    " + _words(mb, e.kernel_dest, e.args))
+        for m in e.modules:
+            cmd = mod + (" --nounzip" if m.nounzip else "")
+            out.append("    " + _words(cmd, m.dest, m.args))
+        out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def menu_lst(entries):
+    """A menu.lst as a Xen 3.x / Oracle VM administrator writes it."""
+    out = [GRUB1_SERIAL]
+    for e in entries:
+        out.append("title %s" % e.title)
+        out.append("    " + _words("kernel", e.kernel_dest, e.args))
+        for m in e.modules:
+            # GRUB 0.97 and GRUB2's legacy parser both know modulenounzip.
+            cmd = "modulenounzip" if m.nounzip else "module"
+            out.append("    " + _words(cmd, m.dest, m.args))
+    return "\n".join(out) + "\n"
+
+
+def _populate(tree, entries):
+    for e in entries:
+        for src, dest in [(e.kernel, e.kernel_dest)] + \
+                         [(m.src, m.dest) for m in e.modules]:
+            if not os.path.exists(src):
+                raise RigError("boot file %s not found" % src)
+            target = os.path.join(tree, dest.lstrip("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            # Hard links where possible: the media are made per test.
+            if os.path.exists(target):
+                os.unlink(target)
+            try:
+                os.link(os.path.realpath(src), target)
+            except OSError:
+                shutil.copyfile(src, target)
+
+
+def _run(cmd, what):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=120)
+    if p.returncode:
+        raise RigError("%s failed (exit %d): %s\n%s" % (
+            what, p.returncode, " ".join(cmd),
+            p.stdout.decode(errors="replace")[-3000:]))
+
+
+def make_grub_iso(path, entries, kind):
+    """Write a bootable ISO at path that boots the first of entries
+    (Entry objects) automatically, menus on the serial port, by:
+
+      "multiboot"          GRUB2 (BIOS and EFI hybrid) multiboot + module
+      "multiboot2"         GRUB2 multiboot2 + module2
+      "legacy_configfile"  GRUB2 reading /boot/grub/menu.lst
+      "grub-legacy"        GRUB 0.97 (El Torito) reading menu.lst
+      "efi"                GRUB2 multiboot2; boot it with efi=True
+
+    Returns path."""
+    kind_n = KINDS.get(kind)
+    if kind_n is None:
+        raise ValueError("unknown boot kind %r (one of %s)" %
+                         (kind, ", ".join(sorted(KINDS))))
+    if isinstance(entries, Entry):
+        entries = [entries]
+    path = os.path.abspath(path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tree = tempfile.mkdtemp(prefix="keel-iso-", dir=os.path.dirname(path))
+    try:
+        _populate(tree, entries)
+        grub = os.path.join(tree, "boot", "grub")
+        os.makedirs(grub, exist_ok=True)
+        if kind_n == "grub-legacy":
+            shutil.copyfile(stage2_eltorito(),
+                            os.path.join(grub, "stage2_eltorito"))
+            with open(os.path.join(grub, "menu.lst"), "w") as f:
+                f.write(menu_lst(entries))
+            _run(["xorriso", "-as", "mkisofs", "-quiet", "-R",
+                  "-b", "boot/grub/stage2_eltorito", "-no-emul-boot",
+                  "-boot-load-size", "4", "-boot-info-table",
+                  "-o", path, tree], "xorriso")
+        else:
+            if kind_n == "legacy_configfile":
+                with open(os.path.join(grub, "menu.lst"), "w") as f:
+                    f.write(menu_lst(entries))
+                cfg = GRUB2_SERIAL + \
+                    "legacy_configfile /boot/grub/menu.lst\n"
+            else:
+                cfg = grub2_cfg(entries, kind_n)
+            with open(os.path.join(grub, "grub.cfg"), "w") as f:
+                f.write(cfg)
+            _run(["grub-mkrescue", "-o", path, tree], "grub-mkrescue")
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+    return path
+
+
+# --- running QEMU --------------------------------------------------------
+
+_ANSI = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|[=>78cDEHM])")
+
+
+def clean_console(raw):
+    """Serial bytes to text lines: no CRs, no terminal escape sequences
+    (GRUB2 draws with them), no NULs."""
+    text = raw.decode("utf-8", errors="replace")
+    text = _ANSI.sub("", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "")
+
+
+class BootResult:
+    """What one emulator run did."""
+
+    def __init__(self, cmd, raw, status, timed_out, match, seconds,
+                 log_path, until):
+        self.cmd = cmd
+        self.raw = raw
+        self.log = clean_console(raw)
+        self.status = status            # exit status, None if we killed it
+        self.timed_out = timed_out
+        self.match = match              # re.Match of `until`, or None
+        self.seconds = seconds
+        self.log_path = log_path
+        self.until = until
+
+    @property
+    def lines(self):
+        return self.log.splitlines()
+
+    @property
+    def xen_lines(self):
+        """The hypervisor's lines, without the "(XEN) " prefix."""
+        return [l[6:] for l in self.lines if l.startswith("(XEN) ")]
+
+    def grep(self, regex):
+        """Every match of regex on a line, as re.Match objects."""
+        r = re.compile(regex)
+        return [m for m in (r.search(l) for l in self.lines) if m]
+
+    def first(self, regex):
+        """The first match of regex on a line; BootFailure if none."""
+        found = self.grep(regex)
+        if not found:
+            raise BootFailure("no line matches /%s/\n%s" %
+                              (regex, self.tail()))
+        return found[0]
+
+    def tail(self, n=30):
+        lines = self.lines[-n:]
+        return "last %d console lines (%s):\n%s" % (
+            len(lines), self.log_path,
+            "\n".join("    | " + l for l in lines))
+
+    def why(self):
+        if self.match:
+            return "reached /%s/" % self.until
+        if self.timed_out:
+            return "timed out after %.0fs waiting for /%s/" % (
+                self.seconds, self.until)
+        return "QEMU exited with status %s before /%s/ appeared" % (
+            self.status, self.until)
+
+
+_run_counter = {}
+
+
+def _log_path(name):
+    base = name or test_name()
+    n = _run_counter.get(base, 0)
+    _run_counter[base] = n + 1
+    return os.path.join(out_dir(),
+                        "%s.log" % base if n == 0 else "%s.%d.log" % (base, n))
+
+
+def initrd_arg(modules):
+    """QEMU's multiboot -initrd string: "file args,file2 args"; a comma
+    inside an argument is written as ",," (QEMU's escape)."""
+    parts = []
+    for m in modules:
+        if isinstance(m, Module):
+            src, args = m.src, m.args
+        elif isinstance(m, (tuple, list)):
+            src, args = m[0], (m[1] if len(m) > 1 else "")
+        else:
+            src, args = m, ""
+        s = src + (" " + args if args else "")
+        parts.append(s.replace(",", ",,"))
+    return ",".join(parts)
+
+
+def qemu_cmd(kernel=None, append=None, modules=(), iso=None, efi=False,
+             cpu="max", smp=2, mem="2048", machine=None, extra=(),
+             vars_copy=None):
+    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", cpu,
+           "-smp", str(smp), "-m", str(mem),
+           "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-parallel", "none", "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if efi:
+        cmd += ["-M", machine or "q35",
+                "-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
+                "-drive", "if=pflash,format=raw,file=" + vars_copy]
+    elif machine:
+        cmd += ["-M", machine]
+    if iso:
+        cmd += ["-cdrom", iso, "-boot", "d"]
+    elif kernel:
+        cmd += ["-kernel", kernel]
+        if append is not None:
+            cmd += ["-append", append]
+        if modules:
+            cmd += ["-initrd", initrd_arg(modules)]
+    cmd += list(extra)
+    return cmd
+
+
+def _kill(proc):
+    """Stop QEMU and anything it started: SIGTERM, then SIGKILL."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+
+def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
+          check=False):
+    """Run cmd (an emulator writing its console to stdout), stream its
+    output to tests/out/<name>.log, and return a BootResult when `until`
+    (a regex) appears in the cleaned console text, or `fail` does, or the
+    process exits, or `timeout` seconds pass (then it is killed).
+    With check=True, anything but reaching `until` raises BootFailure
+    showing the last 30 console lines."""
+    log_path = _log_path(name)
+    until_re = re.compile(until, re.M) if until else None
+    fail_re = re.compile(fail, re.M) if fail else None
+    start = time.monotonic()
+    deadline = start + timeout
+    raw = bytearray()
+    match = None
+    failed = None
+    timed_out = False
+    exited = False
+    with open(log_path, "wb") as logf:
+        logf.write(("# %s\n" % " ".join(shlex.quote(c) for c in cmd))
+                   .encode())
+        logf.flush()
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        except OSError as e:
+            raise RigError("cannot run %s: %s" % (cmd[0], e))
+        fd = proc.stdout.fileno()
+        try:
+            scanned = 0
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    timed_out = True
+                    break
+                ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+                if not ready:
+                    continue
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    exited = True   # EOF: QEMU exited
+                    break
+                raw += chunk
+                logf.write(chunk)
+                logf.flush()
+                # Only look at complete lines, and only at new ones (plus
+                # the partial one carried over).
+                end = raw.rfind(b"\n")
+                if end < scanned:
+                    continue
+                text = clean_console(bytes(raw[:end + 1]))
+                if until_re:
+                    match = until_re.search(text)
+                    if match:
+                        break
+                if fail_re:
+                    failed = fail_re.search(text)
+                    if failed:
+                        # Let the rest of a panic message arrive.
+                        _drain(fd, raw, logf, 1.0)
+                        break
+                scanned = end + 1
+        finally:
+            _kill(proc)
+            _drain(fd, raw, logf, 0.5)
+            proc.stdout.close()
+    # The exit status is QEMU's own only if it stopped by itself.
+    status = proc.returncode if exited else None
+    if until_re and match is None:
+        match = until_re.search(clean_console(bytes(raw)))
+    r = BootResult(cmd, bytes(raw), status, timed_out, match,
+                   time.monotonic() - start, log_path, until)
+    if check and until_re and not r.match:
+        raise BootFailure("%s\n%s" % (r.why(), r.tail()))
+    return r
+
+
+def _drain(fd, raw, logf, seconds):
+    end = time.monotonic() + seconds
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            return
+        try:
+            ready, _, _ = select.select([fd], [], [], left)
+        except (ValueError, OSError):
+            return
+        if not ready:
+            return
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            return
+        if not chunk:
+            return
+        raw += chunk
+        logf.write(chunk)
+        logf.flush()
+
+
+def boot_qemu(kernel=None, append=None, modules=(), iso=None, efi=False,
+              cpu="max", smp=2, mem="2048", machine=None, extra=(),
+              until=BOOT_DONE, fail=BOOT_FAILED, timeout=DEFAULT_TIMEOUT,
+              name=None, check=True):
+    """Boot under qemu-system-x86_64 -accel tcg and watch the serial port.
+
+    From a kernel: kernel= the ELF32 image (keel.xen_image("xen")),
+    append= its command line (QEMU puts the image path in front),
+    modules= Module objects, paths or (path, args) tuples for -initrd.
+    From media: iso= a path from make_grub_iso; efi=True boots it under
+    OVMF on q35 (with a private copy of the variable store).
+
+    Returns a BootResult once `until` appears (then QEMU is killed), or
+    `fail` appears, or QEMU exits, or `timeout` passes.  With check=True
+    (the default) anything but reaching `until` raises BootFailure with
+    the last 30 console lines."""
+    vars_copy = None
+    if efi:
+        vars_copy = _log_path(name).replace(".log", ".vars.fd")
+        _run_counter[name or test_name()] -= 1   # same number as the log
+        shutil.copyfile(OVMF_VARS, vars_copy)
+    if kernel is None and iso is None:
+        kernel = xen_image("xen")
+    cmd = qemu_cmd(kernel=kernel, append=append, modules=modules, iso=iso,
+                   efi=efi, cpu=cpu, smp=smp, mem=mem, machine=machine,
+                   extra=extra, vars_copy=vars_copy)
+    try:
+        return watch(cmd, until=until, timeout=timeout, name=name,
+                     fail=fail, check=check)
+    finally:
+        if vars_copy:
+            try:
+                os.unlink(vars_copy)
+            except OSError:
+                pass
+
+
+# --- a command line for run.sh and humans ---------------------------------
+
+def _main(argv):
+    import argparse
+    ap = argparse.ArgumentParser(prog="keel.py",
+                                 description="Keel boot rig helpers")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("iso", help="make a boot ISO")
+    p.add_argument("kind", choices=sorted(KINDS))
+    p.add_argument("output")
+    p.add_argument("--xen", help="hypervisor image (default: xen.gz from "
+                   "KEEL_XEN_BUILD or xen/)")
+    p.add_argument("--args", default="dom0_mem=512M console=com1 "
+                   "loglvl=all", help="hypervisor command line")
+    p.add_argument("--dom0-args", default="console=hvc0 earlyprintk=xen")
+    p.add_argument("--no-dom0", action="store_true",
+                   help="no kernel/initrd modules")
+    p.add_argument("--print-config", action="store_true")
+    a = ap.parse_args(argv)
+    if a.cmd == "iso":
+        mods = [] if a.no_dom0 else dom0_modules(a.dom0_args)
+        e = Entry(args=a.args, modules=mods, kernel=a.xen)
+        make_grub_iso(a.output, [e], a.kind)
+        if a.print_config:
+            kn = KINDS[a.kind]
+            print(menu_lst([e]) if kn in ("grub-legacy",
+                                          "legacy_configfile")
+                  else grub2_cfg([e], kn), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    try:
+        sys.exit(_main(sys.argv[1:]))
+    except RigError as e:
+        print("keel.py: error: %s" % e, file=sys.stderr)
+        sys.exit(1)
