@@ -7,12 +7,23 @@
  * the hypervisor image and the boot modules are never handed out.
  * Every RAM page is reachable through the direct map at
  * DIRECTMAP_VIRT_START + physical address.
+ *
+ * Boot order (xen/arch/x86/setup.c): e820_init(), init_boot_allocator(),
+ * init_directmap(), end_boot_allocator().  From then on the buddy
+ * allocator and xmalloc() work on every CPU.
  */
 #ifndef XEN_MM_H
 #define XEN_MM_H
 
 #include <xen/types.h>
 #include <asm/config.h>
+
+#define PFN_DOWN(x)  ((unsigned long)((x) >> PAGE_SHIFT))
+#define PFN_UP(x)    ((unsigned long)(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT))
+#define INVALID_PFN  (~0UL)
+
+/* Largest buddy block: 2^MAX_ORDER pages (1 GiB). */
+#define MAX_ORDER    18
 
 /* Direct map conversions (valid for all RAM once the direct map is up). */
 void *maddr_to_virt(paddr_t ma);
@@ -21,9 +32,10 @@ paddr_t virt_to_maddr(const void *va);
 #define __pa(va) virt_to_maddr(va)
 
 /*
- * Early allocator, usable between e820_init() and end_boot_allocator():
- * nr_pfns frames aligned to pfn_align frames.  Returns a PFN; panics on
- * failure (boot cannot continue without it).
+ * Early allocator, usable between init_boot_allocator() and
+ * end_boot_allocator(): nr_pfns frames aligned to pfn_align frames, taken
+ * from the top of the highest RAM the direct map already covers.  Returns
+ * a PFN; panics on failure (boot cannot continue without it).
  */
 unsigned long alloc_boot_pages(unsigned long nr_pfns, unsigned long pfn_align);
 
@@ -31,22 +43,94 @@ unsigned long alloc_boot_pages(unsigned long nr_pfns, unsigned long pfn_align);
  * Buddy allocator.  Blocks of 2^order pages, naturally aligned (an
  * order-2 block is 16 KiB aligned, so STACK_ORDER blocks serve as stacks).
  * Returns the direct-map address, or NULL when no block is free.
+ * Bad frees (double free, wrong order, misaligned or foreign pointer) are
+ * reported on the console and otherwise ignored.
  */
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
 void free_xenheap_pages(void *v, unsigned int order);
 #define alloc_xenheap_page() alloc_xenheap_pages(0, 0)
 #define free_xenheap_page(v) free_xenheap_pages(v, 0)
 
-/* Small-object heap on top of the buddy allocator. */
+/* Small-object heap on top of the buddy allocator (16-byte aligned). */
 void *xmalloc_bytes(size_t size);
 void *xzalloc_bytes(size_t size);
 void xfree(void *p);
 #define xmalloc(type)           ((type *)xmalloc_bytes(sizeof(type)))
 #define xzalloc(type)           ((type *)xzalloc_bytes(sizeof(type)))
+#define xmalloc_array(type, n)  ((type *)xmalloc_bytes(sizeof(type) * (n)))
 #define xzalloc_array(type, n)  ((type *)xzalloc_bytes(sizeof(type) * (n)))
 
 /* Totals, in pages. */
 extern unsigned long total_pages;       /* RAM the e820 reports */
 unsigned long avail_heap_pages(void);   /* free in the buddy allocator */
+unsigned long heap_total_pages(void);   /* ever given to the buddy allocator */
 
-#endif
+/* Boot sequence steps (see the top of this file). */
+void init_boot_allocator(void);
+void init_directmap(void);
+void end_boot_allocator(void);
+
+/* First PFN the direct map does not cover (4 GiB until init_directmap). */
+extern unsigned long directmap_end_pfn;
+
+/*
+ * ---- Allocator cores ----
+ * Pure algorithms on caller-provided state; the hypervisor glue above
+ * wraps them with locking and direct-map conversion.  The unit tests
+ * (tests/unit/page_alloc) drive them on the host.
+ */
+
+/* Page states in the frame table. */
+#define PGS_RESERVED  0     /* not heap memory (holes, image, modules...) */
+#define PGS_FREE      1     /* head of a free block of 2^order pages */
+#define PGS_INUSE     2     /* head of an allocated block of 2^order pages */
+#define PGS_TAIL      3     /* heap page inside a block, not its head */
+
+struct page_info {
+    u32 next, prev;         /* free list links (frame index), or PAGE_NIL */
+    u8 state;               /* PGS_* */
+    u8 order;               /* block order, valid for heads */
+    u16 pad;
+    u32 count_info;         /* reference count (domain pages, later) */
+};
+#define PAGE_NIL 0xffffffffU
+
+struct heap {
+    struct page_info *frames;   /* frames[i] describes base_pfn + i */
+    unsigned long base_pfn, nr_pfns;
+    u32 free_head[MAX_ORDER + 1];
+    unsigned long free_pages, total_pages;
+};
+
+/* Frames must be zeroed (PGS_RESERVED) by the caller. */
+void heap_init(struct heap *h, struct page_info *frames,
+               unsigned long base_pfn, unsigned long nr_pfns);
+/* Give the frames [ps, pe) to the heap (reserved ones only; clipped). */
+void heap_add_range(struct heap *h, unsigned long ps, unsigned long pe);
+/* A naturally aligned block of 2^order frames, or INVALID_PFN. */
+unsigned long heap_alloc(struct heap *h, unsigned int order);
+/*
+ * Return a block.  Bad frees print "Bad page free: ..." and return
+ * -EINVAL without touching the heap.
+ */
+int heap_free(struct heap *h, unsigned long pfn, unsigned int order);
+
+/* Boot allocator: a sorted list of free PFN ranges [s, e). */
+struct boot_region {
+    unsigned long s, e;
+};
+#define MAX_BOOT_REGIONS 256
+
+/* Add RAM [ps, pe) (bytes; rounded inwards to whole pages). */
+void init_boot_pages(paddr_t ps, paddr_t pe);
+/* Never hand out [ps, pe) (bytes; rounded outwards to whole pages). */
+void reserve_boot_pages(paddr_t ps, paddr_t pe);
+/* nr frames aligned to align frames, wholly below limit_pfn; INVALID_PFN. */
+unsigned long boot_alloc_pfns(unsigned long nr, unsigned long align,
+                              unsigned long limit_pfn);
+/* The current free ranges (nr set to their number). */
+const struct boot_region *boot_regions(unsigned int *nr);
+/* Forget every range (the unit tests start each case from here). */
+void boot_pages_reset(void);
+
+#endif /* XEN_MM_H */

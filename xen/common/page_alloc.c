@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Physical page allocation: the boot allocator (a list of free PFN ranges,
+ * used until the frame table exists) and the buddy allocator behind
+ * alloc_xenheap_pages().
+ *
+ * The buddy allocator keeps one struct page_info per frame.  Every heap
+ * frame is either the head of a block (free or in use, with its order) or
+ * a tail inside one, so a free can be checked in O(1): the pointer must
+ * name the head of an in-use block of exactly that order.  Anything else
+ * is reported and ignored, leaving the heap as it was.
+ *
+ * The cores (heap_*, *_boot_pages, boot_alloc_pfns) are pure and are
+ * compiled on the host by tests/unit/page_alloc; the glue at the bottom
+ * adds the e820, locking and the direct map.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/console.h>
+#include <xen/mm.h>
+
+/* ---- buddy allocator core ------------------------------------------- */
+
+static struct page_info *pg(struct heap *h, unsigned long pfn)
+{
+    return &h->frames[pfn - h->base_pfn];
+}
+
+static bool in_heap(const struct heap *h, unsigned long pfn)
+{
+    return pfn >= h->base_pfn && pfn - h->base_pfn < h->nr_pfns;
+}
+
+static void list_push(struct heap *h, unsigned long pfn, unsigned int order)
+{
+    struct page_info *p = pg(h, pfn);
+    u32 idx = pfn - h->base_pfn, old = h->free_head[order];
+
+    p->state = PGS_FREE;
+    p->order = order;
+    p->prev = PAGE_NIL;
+    p->next = old;
+    if ( old != PAGE_NIL )
+        h->frames[old].prev = idx;
+    h->free_head[order] = idx;
+}
+
+static void list_del(struct heap *h, unsigned long pfn)
+{
+    struct page_info *p = pg(h, pfn);
+
+    if ( p->prev != PAGE_NIL )
+        h->frames[p->prev].next = p->next;
+    else
+        h->free_head[p->order] = p->next;
+    if ( p->next != PAGE_NIL )
+        h->frames[p->next].prev = p->prev;
+    p->next = p->prev = PAGE_NIL;
+}
+
+void heap_init(struct heap *h, struct page_info *frames,
+               unsigned long base_pfn, unsigned long nr_pfns)
+{
+    unsigned int i;
+
+    h->frames = frames;
+    h->base_pfn = base_pfn;
+    h->nr_pfns = nr_pfns;
+    h->free_pages = h->total_pages = 0;
+    for ( i = 0; i <= MAX_ORDER; i++ )
+        h->free_head[i] = PAGE_NIL;
+}
+
+/* Free a block known to be valid, merging with free buddies. */
+static void free_block(struct heap *h, unsigned long pfn, unsigned int order)
+{
+    h->free_pages += 1UL << order;
+
+    while ( order < MAX_ORDER )
+    {
+        unsigned long buddy = pfn ^ (1UL << order);
+        struct page_info *b;
+
+        if ( !in_heap(h, buddy) )
+            break;
+        b = pg(h, buddy);
+        if ( b->state != PGS_FREE || b->order != order )
+            break;
+        list_del(h, buddy);
+        /* The higher half's head becomes a tail of the merged block. */
+        if ( buddy > pfn )
+            b->state = PGS_TAIL;
+        else
+        {
+            pg(h, pfn)->state = PGS_TAIL;
+            pfn = buddy;
+        }
+        order++;
+    }
+    list_push(h, pfn, order);
+}
+
+void heap_add_range(struct heap *h, unsigned long ps, unsigned long pe)
+{
+    unsigned long pfn, run;
+
+    if ( ps < h->base_pfn )
+        ps = h->base_pfn;
+    if ( pe > h->base_pfn + h->nr_pfns )
+        pe = h->base_pfn + h->nr_pfns;
+
+    for ( pfn = ps; pfn < pe; )
+    {
+        unsigned int order;
+
+        /* Only frames the heap does not own yet: never add a page twice. */
+        if ( pg(h, pfn)->state != PGS_RESERVED )
+        {
+            pfn++;
+            continue;
+        }
+        for ( run = pfn; run < pe && pg(h, run)->state == PGS_RESERVED;
+              run++ )
+            pg(h, run)->state = PGS_TAIL;
+
+        /* Largest naturally aligned blocks that fit in [pfn, run). */
+        while ( pfn < run )
+        {
+            for ( order = MAX_ORDER; order; order-- )
+                if ( !(pfn & ((1UL << order) - 1)) &&
+                     pfn + (1UL << order) <= run )
+                    break;
+            h->total_pages += 1UL << order;
+            free_block(h, pfn, order);
+            pfn += 1UL << order;
+        }
+    }
+}
+
+unsigned long heap_alloc(struct heap *h, unsigned int order)
+{
+    unsigned int j;
+    unsigned long pfn;
+
+    if ( order > MAX_ORDER )
+        return INVALID_PFN;
+
+    for ( j = order; j <= MAX_ORDER; j++ )
+        if ( h->free_head[j] != PAGE_NIL )
+            break;
+    if ( j > MAX_ORDER )
+        return INVALID_PFN;
+
+    pfn = h->base_pfn + h->free_head[j];
+    list_del(h, pfn);
+
+    /* Split: keep the lower half, put each upper half on its free list. */
+    while ( j > order )
+    {
+        j--;
+        list_push(h, pfn + (1UL << j), j);
+    }
+
+    pg(h, pfn)->state = PGS_INUSE;
+    pg(h, pfn)->order = order;
+    h->free_pages -= 1UL << order;
+    return pfn;
+}
+
+int heap_free(struct heap *h, unsigned long pfn, unsigned int order)
+{
+    const struct page_info *p;
+
+    if ( order > MAX_ORDER )
+    {
+        printk(XENLOG_ERR "Bad page free: pfn %#lx: order %u too large\n",
+               pfn, order);
+        return -EINVAL;
+    }
+    if ( !in_heap(h, pfn) || pfn + (1UL << order) > h->base_pfn + h->nr_pfns )
+    {
+        printk(XENLOG_ERR "Bad page free: pfn %#lx is outside the heap\n",
+               pfn);
+        return -EINVAL;
+    }
+    if ( pfn & ((1UL << order) - 1) )
+    {
+        printk(XENLOG_ERR "Bad page free: pfn %#lx is not aligned to "
+               "order %u\n", pfn, order);
+        return -EINVAL;
+    }
+
+    p = pg(h, pfn);
+    switch ( p->state )
+    {
+    case PGS_INUSE:
+        if ( p->order != order )
+        {
+            printk(XENLOG_ERR "Bad page free: pfn %#lx freed with order %u, "
+                   "allocated with order %u\n", pfn, order, p->order);
+            return -EINVAL;
+        }
+        free_block(h, pfn, order);
+        return 0;
+
+    case PGS_FREE:
+        printk(XENLOG_ERR "Bad page free: pfn %#lx order %u: double free\n",
+               pfn, order);
+        return -EINVAL;
+
+    case PGS_TAIL:
+        printk(XENLOG_ERR "Bad page free: pfn %#lx is not the start of an "
+               "allocated block (double free?)\n", pfn);
+        return -EINVAL;
+
+    default:
+        printk(XENLOG_ERR "Bad page free: pfn %#lx is not heap memory\n",
+               pfn);
+        return -EINVAL;
+    }
+}
+
+/* ---- boot allocator core -------------------------------------------- */
+
+static struct boot_region bootmem[MAX_BOOT_REGIONS];
+static unsigned int nr_bootmem;
+
+void boot_pages_reset(void)
+{
+    nr_bootmem = 0;
+}
+
+const struct boot_region *boot_regions(unsigned int *nr)
+{
+    *nr = nr_bootmem;
+    return bootmem;
+}
+
+static bool bootmem_insert(unsigned int at, unsigned long s, unsigned long e)
+{
+    if ( nr_bootmem == MAX_BOOT_REGIONS )
+    {
+        printk(XENLOG_WARNING "Boot allocator: too many ranges, dropping "
+               "pfns %#lx-%#lx\n", s, e - 1);
+        return false;
+    }
+    memmove(&bootmem[at + 1], &bootmem[at],
+            (nr_bootmem - at) * sizeof(bootmem[0]));
+    bootmem[at].s = s;
+    bootmem[at].e = e;
+    nr_bootmem++;
+    return true;
+}
+
+static void bootmem_remove(unsigned int at)
+{
+    nr_bootmem--;
+    memmove(&bootmem[at], &bootmem[at + 1],
+            (nr_bootmem - at) * sizeof(bootmem[0]));
+}
+
+void init_boot_pages(paddr_t ps, paddr_t pe)
+{
+    unsigned long s = PFN_UP(ps), e = PFN_DOWN(pe);
+    unsigned int i;
+
+    if ( s >= e )
+        return;
+    /* Callers add disjoint ranges (a sanitized e820); drop any overlap. */
+    reserve_boot_pages((paddr_t)s << PAGE_SHIFT, (paddr_t)e << PAGE_SHIFT);
+
+    for ( i = 0; i < nr_bootmem && bootmem[i].s < s; i++ )
+        ;
+    /* Merge with the neighbours where they touch. */
+    if ( i && bootmem[i - 1].e == s )
+    {
+        bootmem[i - 1].e = e;
+        if ( i < nr_bootmem && bootmem[i].s == e )
+        {
+            bootmem[i - 1].e = bootmem[i].e;
+            bootmem_remove(i);
+        }
+        return;
+    }
+    if ( i < nr_bootmem && bootmem[i].s == e )
+    {
+        bootmem[i].s = s;
+        return;
+    }
+    bootmem_insert(i, s, e);
+}
+
+void reserve_boot_pages(paddr_t ps, paddr_t pe)
+{
+    unsigned long s = PFN_DOWN(ps), e = PFN_UP(pe);
+    unsigned int i;
+
+    if ( pe <= ps )
+        return;
+
+    for ( i = 0; i < nr_bootmem; )
+    {
+        struct boot_region *r = &bootmem[i];
+
+        if ( r->e <= s || r->s >= e )
+        {
+            i++;
+            continue;
+        }
+        if ( r->s >= s && r->e <= e )
+        {
+            bootmem_remove(i);          /* wholly reserved */
+            continue;
+        }
+        if ( r->s < s && r->e > e )
+        {
+            /* Split; if the table is full, lose the upper part. */
+            unsigned long upper = r->e;
+
+            r->e = s;
+            bootmem_insert(i + 1, e, upper);
+            i += 2;
+            continue;
+        }
+        if ( r->s < s )
+            r->e = s;
+        else
+            r->s = e;
+        i++;
+    }
+}
+
+unsigned long boot_alloc_pfns(unsigned long nr, unsigned long align,
+                              unsigned long limit_pfn)
+{
+    unsigned int i;
+
+    if ( !nr )
+        return INVALID_PFN;
+    if ( !align )
+        align = 1;
+
+    /* From the top of the highest usable range: keep low memory free. */
+    for ( i = nr_bootmem; i-- > 0; )
+    {
+        struct boot_region *r = &bootmem[i];
+        unsigned long top = r->e < limit_pfn ? r->e : limit_pfn;
+        unsigned long pfn;
+
+        if ( top <= r->s || top - r->s < nr )
+            continue;
+        pfn = (top - nr) / align * align;
+        if ( pfn < r->s )
+            continue;
+
+        if ( pfn + nr == r->e )
+            r->e = pfn;
+        else if ( pfn == r->s )
+            r->s = pfn + nr;
+        else
+        {
+            unsigned long upper = r->e;
+
+            /* Would lose the part above: try elsewhere rather than leak. */
+            if ( nr_bootmem == MAX_BOOT_REGIONS )
+                continue;
+            r->e = pfn;
+            bootmem_insert(i + 1, pfn + nr, upper);
+        }
+        if ( i < nr_bootmem && bootmem[i].s == bootmem[i].e )
+            bootmem_remove(i);
+        return pfn;
+    }
+    return INVALID_PFN;
+}
+
+/* ---- hypervisor glue ------------------------------------------------ */
+#ifndef KEEL_HOST_TEST
+#include <xen/bootinfo.h>
+#include <asm/e820.h>
+#include <asm/spinlock.h>
+
+extern char _start[], _end[];
+
+unsigned long total_pages;
+static struct heap xenheap;
+static DEFINE_SPINLOCK(heap_lock);
+static bool heap_up;
+
+unsigned long alloc_boot_pages(unsigned long nr_pfns, unsigned long pfn_align)
+{
+    unsigned long pfn;
+
+    if ( heap_up )
+        panic("alloc_boot_pages() after end_boot_allocator()");
+    pfn = boot_alloc_pfns(nr_pfns, pfn_align, directmap_end_pfn);
+    if ( pfn == INVALID_PFN )
+        panic("Boot allocator: no %lu pages aligned to %lu below %#lx",
+              nr_pfns, pfn_align, directmap_end_pfn << PAGE_SHIFT);
+    return pfn;
+}
+
+/* The highest address we will manage: the direct map is one PML4 slot. */
+static paddr_t ram_limit(void)
+{
+    return DIRECTMAP_SIZE;
+}
+
+void init_boot_allocator(void)
+{
+    unsigned int i;
+    bool clipped = false;
+
+    for ( i = 0; i < e820.nr_map; i++ )
+    {
+        const struct e820entry *e = &e820.map[i];
+        paddr_t s = e->addr, end = e->addr + e->size;
+
+        if ( e->type != E820_RAM )
+            continue;
+        if ( PFN_UP(s) < PFN_DOWN(end) )
+            total_pages += PFN_DOWN(end) - PFN_UP(s);
+        if ( end > ram_limit() )
+        {
+            clipped = true;
+            end = ram_limit();
+        }
+        if ( s < end )
+            init_boot_pages(s, end);
+    }
+    if ( clipped )
+        printk(XENLOG_WARNING "Ignoring RAM above %lluGB (direct map "
+               "limit)\n", (unsigned long long)(ram_limit() >> 30));
+
+    /*
+     * Low memory stays with the firmware and the AP trampoline; the image
+     * includes the BSS (page tables, stacks, boot_info's copies); modules
+     * are dom0's kernel and initrd.
+     */
+    reserve_boot_pages(0, 1UL << 20);
+    reserve_boot_pages((paddr_t)(unsigned long)_start,
+                       (paddr_t)(unsigned long)_end);
+    for ( i = 0; i < boot_info.nr_modules; i++ )
+        reserve_boot_pages(boot_info.mods[i].start,
+                           boot_info.mods[i].start + boot_info.mods[i].size);
+}
+
+void end_boot_allocator(void)
+{
+    const struct boot_region *r;
+    unsigned int nr, i;
+    unsigned long max_pfn = 0, ft_pages;
+    struct page_info *frames;
+
+    r = boot_regions(&nr);
+    for ( i = 0; i < nr; i++ )
+        if ( r[i].e > max_pfn )
+            max_pfn = r[i].e;
+
+    /* The frame table comes out of the memory it describes. */
+    ft_pages = PFN_UP(max_pfn * sizeof(struct page_info));
+    frames = __va((paddr_t)alloc_boot_pages(ft_pages, 1) << PAGE_SHIFT);
+    memset(frames, 0, ft_pages << PAGE_SHIFT);
+    heap_init(&xenheap, frames, 0, max_pfn);
+
+    r = boot_regions(&nr);
+    for ( i = 0; i < nr; i++ )
+        heap_add_range(&xenheap, r[i].s, r[i].e);
+    boot_pages_reset();
+    heap_up = true;
+
+    printk("Frame table: %lu pages for %lu frames\n", ft_pages, max_pfn);
+    printk("Heap: %lu MB free of %lu MB\n",
+           xenheap.free_pages >> (20 - PAGE_SHIFT),
+           total_pages >> (20 - PAGE_SHIFT));
+}
+
+void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
+{
+    unsigned long pfn, flags;
+
+    if ( !heap_up )
+        return NULL;
+    flags = spin_lock_irqsave(&heap_lock);
+    pfn = heap_alloc(&xenheap, order);
+    spin_unlock_irqrestore(&heap_lock, flags);
+
+    return pfn == INVALID_PFN ? NULL : __va((paddr_t)pfn << PAGE_SHIFT);
+}
+
+void free_xenheap_pages(void *v, unsigned int order)
+{
+    unsigned long va = (unsigned long)v, flags;
+
+    if ( !v )
+        return;
+    if ( va < DIRECTMAP_VIRT_START ||
+         va - DIRECTMAP_VIRT_START >= DIRECTMAP_SIZE )
+    {
+        printk(XENLOG_ERR "Bad page free: %p (from %pS) is not a heap "
+               "address\n", v, __builtin_return_address(0));
+        return;
+    }
+    if ( va & ~PAGE_MASK )
+    {
+        printk(XENLOG_ERR "Bad page free: %p (from %pS) is not "
+               "page-aligned\n", v, __builtin_return_address(0));
+        return;
+    }
+
+    flags = spin_lock_irqsave(&heap_lock);
+    heap_free(&xenheap, PFN_DOWN(virt_to_maddr(v)), order);
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+unsigned long avail_heap_pages(void)
+{
+    return xenheap.free_pages;
+}
+
+unsigned long heap_total_pages(void)
+{
+    return xenheap.total_pages;
+}
+#endif /* KEEL_HOST_TEST */
