@@ -12,6 +12,9 @@
 #include <asm/processor.h>
 #include <asm/current.h>
 #include <asm/setup.h>
+#include <xen/mm.h>
+#include <asm/e820.h>
+#include <asm/dom0.h>
 
 static void print_banner(void)
 {
@@ -58,11 +61,16 @@ void __noreturn __start_xen(u32 magic, u32 info)
      */
     /* [traps] BSP GDT/TSS/IDT, so that faults from here on are reported. */
     /* [mm] e820 from the loader's map, boot allocator, direct map, heap. */
+    e820_init();
+    init_boot_allocator();
+    init_directmap();
+    end_boot_allocator();
     /* [cpu] ACPI tables, LAPIC, IOAPICs, TSC calibration, timers. */
     /* [hvm] SVM or VMX on the BSP. */
     /* [cpu] SMP bring-up: every AP runs cpu_init_tables + hvm_cpu_up. */
     /* [modules] identify the dom0 kernel and initrd modules. */
     /* [mm] dom0 memory and vCPU plan from dom0_mem= / dom0_max_vcpus=. */
+    dom0_plan_init(1);  /* [cpu]: pass num_online_cpus() once it exists */
 
     printk("Boot complete: no dom0 builder yet, idling\n");
     /* [cpu] idle loop (softirqs, timers, hlt) instead of halt_forever. */
