@@ -162,6 +162,7 @@ GRUB1_SERIAL = """serial --unit=0 --speed=115200
 terminal --timeout=0 serial
 default 0
 timeout 0
+hiddenmenu
 """
 
 # The kinds make_grub_iso knows, and the names they may go by.
@@ -494,6 +495,7 @@ def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
         match = until_re.search(clean_console(bytes(raw)))
     r = BootResult(cmd, bytes(raw), status, timed_out, match,
                    time.monotonic() - start, log_path, until)
+    r.pid = proc.pid
     if check and until_re and not r.match:
         raise BootFailure("%s\n%s" % (r.why(), r.tail()))
     return r
