@@ -15,6 +15,8 @@
 #include <xen/mm.h>
 #include <asm/e820.h>
 #include <asm/dom0.h>
+#include <asm/hvm/hvm.h>
+#include <asm/bootmod.h>
 
 static void print_banner(void)
 {
@@ -67,8 +69,10 @@ void __noreturn __start_xen(u32 magic, u32 info)
     end_boot_allocator();
     /* [cpu] ACPI tables, LAPIC, IOAPICs, TSC calibration, timers. */
     /* [hvm] SVM or VMX on the BSP. */
+    hvm_enable();
     /* [cpu] SMP bring-up: every AP runs cpu_init_tables + hvm_cpu_up. */
     /* [modules] identify the dom0 kernel and initrd modules. */
+    bootmod_identify();
     /* [mm] dom0 memory and vCPU plan from dom0_mem= / dom0_max_vcpus=. */
     dom0_plan_init(1);  /* [cpu]: pass num_online_cpus() once it exists */
 
