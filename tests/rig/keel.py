@@ -581,7 +581,10 @@ def _main(argv):
     p.add_argument("--print-config", action="store_true")
     a = ap.parse_args(argv)
     if a.cmd == "iso":
-        mods = [] if a.no_dom0 else dom0_modules(a.dom0_args)
+        # menu.lst gets plain "module" lines, as administrators write them.
+        legacy = KINDS[a.kind] in ("grub-legacy", "legacy_configfile")
+        mods = [] if a.no_dom0 else dom0_modules(a.dom0_args,
+                                                 initrd_nounzip=not legacy)
         e = Entry(args=a.args, modules=mods, kernel=a.xen)
         make_grub_iso(a.output, [e], a.kind)
         if a.print_config:
