@@ -7,6 +7,7 @@
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/console.h>
+#include <asm/config.h>
 #include <asm/e820.h>
 
 struct e820map e820;
@@ -188,6 +189,7 @@ void e820_print(const struct e820map *m)
 #ifndef KEEL_HOST_TEST
 void e820_init(void)
 {
+    unsigned int i;
     u64 ram;
     int rc = e820_from_bootinfo(&boot_info, &e820);
 
@@ -202,7 +204,16 @@ void e820_init(void)
     printk("Xen-e820 RAM map:\n");
     e820_print(&e820);
 
-    ram = e820_ram_bytes(&e820);
+    /* Whole pages only, as Xen counts (a -m 2048 guest: 2096636kB). */
+    for ( ram = 0, i = 0; i < e820.nr_map; i++ )
+    {
+        u64 s = ROUNDUP(e820.map[i].addr, (u64)PAGE_SIZE);
+        u64 e = ROUNDDOWN(e820.map[i].addr + e820.map[i].size,
+                          (u64)PAGE_SIZE);
+
+        if ( e820.map[i].type == E820_RAM && e > s )
+            ram += e - s;
+    }
     if ( !ram )
         panic("The memory map reports no RAM");
     printk("System RAM: %lluMB (%llukB)\n",
