@@ -12,6 +12,7 @@
 #include <asm/processor.h>
 #include <asm/current.h>
 #include <asm/setup.h>
+#include <asm/traps.h>
 #include <xen/mm.h>
 #include <asm/e820.h>
 #include <asm/dom0.h>
@@ -62,6 +63,7 @@ void __noreturn __start_xen(u32 magic, u32 info)
      * comments name the owner and are kept so the order stays readable.
      */
     /* [traps] BSP GDT/TSS/IDT, so that faults from here on are reported. */
+    trap_init();
     /* [mm] e820 from the loader's map, boot allocator, direct map, heap. */
     e820_init();
     init_boot_allocator();
@@ -75,6 +77,8 @@ void __noreturn __start_xen(u32 magic, u32 info)
     bootmod_identify();
     /* [mm] dom0 memory and vCPU plan from dom0_mem= / dom0_max_vcpus=. */
     dom0_plan_init(1);  /* [cpu]: pass num_online_cpus() once it exists */
+
+    debug_crash();      /* [traps] debug builds: debug_crash= */
 
     printk("Boot complete: no dom0 builder yet, idling\n");
     /* [cpu] idle loop (softirqs, timers, hlt) instead of halt_forever. */
