@@ -345,8 +345,9 @@ class BootResult:
             return "reached /%s/" % self.until
         if self.timed_out:
             return "timed out after %.0fs waiting for /%s/" % (
-                self.seconds, self.until)
-        return "QEMU exited with status %s before /%s/ appeared" % (
+                getattr(self, "timeout", self.seconds), self.until)
+        return "the emulator exited with status %s before /%s/ " \
+            "appeared" % (
             self.status, self.until)
 
 
@@ -422,13 +423,13 @@ def _kill(proc):
 
 
 def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
-          check=False):
-    """Run cmd (an emulator writing its console to stdout), stream its
-    output to tests/out/<name>.log, and return a BootResult when `until`
-    (a regex) appears in the cleaned console text, or `fail` does, or the
-    process exits, or `timeout` seconds pass (then it is killed).
-    With check=True, anything but reaching `until` raises BootFailure
-    showing the last 30 console lines."""
+          check=False, serial_fifo=None, term_log=None):
+    """Run cmd (an emulator writing its console to stdout, or to the FIFO
+    serial_fifo), stream the console to tests/out/<name>.log, and return
+    a BootResult when `until` (a regex) appears in the cleaned console
+    text, or `fail` does, or the process exits, or `timeout` seconds pass
+    (then it is killed).  With check=True, anything but reaching `until`
+    raises BootFailure showing the last 30 console lines."""
     log_path = _log_path(name)
     until_re = re.compile(until, re.M) if until else None
     fail_re = re.compile(fail, re.M) if fail else None
@@ -439,18 +440,28 @@ def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
     failed = None
     timed_out = False
     exited = False
+    keep_open = None
     with open(log_path, "wb") as logf:
         logf.write(("# %s\n" % " ".join(shlex.quote(c) for c in cmd))
                    .encode())
         logf.flush()
+        if serial_fifo:
+            # Our own write end keeps the FIFO from reading as EOF before
+            # the emulator opens it (and after it closes it): the loop
+            # then wakes only for data, and learns of the exit by poll().
+            fd = os.open(serial_fifo, os.O_RDONLY | os.O_NONBLOCK)
+            keep_open = os.open(serial_fifo, os.O_WRONLY | os.O_NONBLOCK)
+            out = open(term_log or os.devnull, "wb")
+        else:
+            out = subprocess.PIPE
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT,
+                                    stdout=out, stderr=subprocess.STDOUT,
                                     start_new_session=True)
         except OSError as e:
             raise RigError("cannot run %s: %s" % (cmd[0], e))
-        fd = proc.stdout.fileno()
+        if not serial_fifo:
+            fd = proc.stdout.fileno()
         try:
             scanned = 0
             while True:
@@ -458,18 +469,24 @@ def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
                 if left <= 0:
                     timed_out = True
                     break
-                ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+                ready, _, _ = select.select([fd], [], [], min(left, 0.5))
                 if not ready:
+                    if serial_fifo and proc.poll() is not None:
+                        _drain(fd, raw, logf, 0.2)
+                        exited = True
+                        break
                     continue
-                chunk = os.read(fd, 65536)
+                try:
+                    chunk = os.read(fd, 65536)
+                except BlockingIOError:
+                    continue
                 if not chunk:
-                    exited = True   # EOF: QEMU exited
+                    exited = True   # EOF: the emulator exited
                     break
                 raw += chunk
                 logf.write(chunk)
                 logf.flush()
-                # Only look at complete lines, and only at new ones (plus
-                # the partial one carried over).
+                # Only look at complete lines, and only once new ones came.
                 end = raw.rfind(b"\n")
                 if end < scanned:
                     continue
@@ -487,15 +504,21 @@ def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
                 scanned = end + 1
         finally:
             _kill(proc)
-            _drain(fd, raw, logf, 0.5)
-            proc.stdout.close()
-    # The exit status is QEMU's own only if it stopped by itself.
+            _drain(fd, raw, logf, 0.3)
+            if serial_fifo:
+                os.close(fd)
+                os.close(keep_open)
+                out.close()
+            else:
+                proc.stdout.close()
+    # The exit status is the emulator's own only if it stopped by itself.
     status = proc.returncode if exited else None
     if until_re and match is None:
         match = until_re.search(clean_console(bytes(raw)))
     r = BootResult(cmd, bytes(raw), status, timed_out, match,
                    time.monotonic() - start, log_path, until)
     r.pid = proc.pid
+    r.timeout = timeout
     if check and until_re and not r.match:
         raise BootFailure("%s\n%s" % (r.why(), r.tail()))
     return r
@@ -559,6 +582,68 @@ def boot_qemu(kernel=None, append=None, modules=(), iso=None, efi=False,
                 os.unlink(vars_copy)
             except OSError:
                 pass
+
+
+# --- running Bochs (Intel VT-x + EPT) ----------------------------------------
+
+BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
+BOCHS_VGABIOS = "/usr/share/bochs/VGABIOS-lgpl-latest"
+
+
+def bochsrc(iso, serial, cpu_model="corei7_skylake_x", cpus=1, megs=512,
+            log="bochs.log", extra=()):
+    """A bochsrc booting iso from CD with COM1 going to the file serial.
+    Debian's Bochs has no "nogui" display: "term" runs under script(1)."""
+    lines = [
+        "megs: %d" % megs,
+        "cpu: model=%s, count=%d" % (cpu_model, cpus),
+        "romimage: file=%s" % BOCHS_BIOS,
+        "vgaromimage: file=%s" % BOCHS_VGABIOS,
+        "ata0-master: type=cdrom, path=%s, status=inserted" % iso,
+        "boot: cdrom",
+        "com1: enabled=1, mode=file, dev=%s" % serial,
+        # Guest time independent of the host: runs repeat exactly.
+        "clock: sync=none, time0=946684800",
+        "display_library: term",
+        "log: %s" % log,
+        "panic: action=fatal",
+        "error: action=report",
+        "info: action=ignore",
+        "debug: action=ignore",
+    ]
+    return "\n".join(lines + list(extra)) + "\n"
+
+
+def boot_bochs(iso, cpu_model="corei7_skylake_x", cpus=1, megs=512,
+               until=BOOT_DONE, fail=BOOT_FAILED, timeout=300, name=None,
+               check=True, extra=()):
+    """Boot iso (from make_grub_iso) under Bochs with a VT-x CPU model and
+    watch COM1, like boot_qemu.  COM1 goes to a FIFO that is read as it
+    fills; Bochs' own log and its terminal display are kept next to the
+    console log (tests/out/<name>.bochs/).  The guest can end the run by
+    writing "Shutdown" to port 0x8900.  Bochs runs at ~140 MIPS: budget
+    tens of seconds for GRUB and the hypervisor, minutes for a Linux."""
+    base = _log_path(name)[:-len(".log")]
+    _run_counter[name or test_name()] -= 1    # watch() takes the same name
+    work = base + ".bochs"
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    fifo = os.path.join(work, "com1")
+    os.mkfifo(fifo)
+    rc = os.path.join(work, "bochsrc")
+    with open(rc, "w") as f:
+        f.write(bochsrc(os.path.abspath(iso), fifo, cpu_model, cpus, megs,
+                        os.path.join(work, "bochs.log"), extra))
+    # The debugger is compiled in: without commands it stops at a prompt.
+    cmds = os.path.join(work, "cmds")
+    with open(cmds, "w") as f:
+        f.write("c\nquit\n")
+    cmd = ["script", "-qfec",
+           "bochs -q -f %s -rc %s" % (shlex.quote(rc), shlex.quote(cmds)),
+           "/dev/null"]
+    return watch(cmd, until=until, timeout=timeout, name=name, fail=fail,
+                 check=check, serial_fifo=fifo,
+                 term_log=os.path.join(work, "terminal.out"))
 
 
 # --- a command line for run.sh and humans ---------------------------------
