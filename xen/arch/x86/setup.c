@@ -12,6 +12,12 @@
 #include <asm/processor.h>
 #include <asm/current.h>
 #include <asm/setup.h>
+#include <xen/acpi.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <asm/apic.h>
+#include <asm/io_apic.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 #include <xen/mm.h>
 #include <asm/e820.h>
@@ -70,17 +76,25 @@ void __noreturn __start_xen(u32 magic, u32 info)
     init_directmap();
     end_boot_allocator();
     /* [cpu] ACPI tables, LAPIC, IOAPICs, TSC calibration, timers. */
+    acpi_boot_init();
+    init_bsp_apic();
+    io_apic_init();
+    time_init();
+    calibrate_apic_timer();
+    timer_init();
+    local_irq_enable();
     /* [hvm] SVM or VMX on the BSP. */
     hvm_enable();
     /* [cpu] SMP bring-up: every AP runs cpu_init_tables + hvm_cpu_up. */
+    smp_boot_cpus();
     /* [modules] identify the dom0 kernel and initrd modules. */
     bootmod_identify();
     /* [mm] dom0 memory and vCPU plan from dom0_mem= / dom0_max_vcpus=. */
-    dom0_plan_init(1);  /* [cpu]: pass num_online_cpus() once it exists */
+    dom0_plan_init(num_online_cpus());
 
     debug_crash();      /* [traps] debug builds: debug_crash= */
 
     printk("Boot complete: no dom0 builder yet, idling\n");
     /* [cpu] idle loop (softirqs, timers, hlt) instead of halt_forever. */
-    halt_forever();
+    startup_cpu_idle_loop();
 }
