@@ -80,6 +80,10 @@ def dom0_modules(r):
     if not re.search(r"bzImage", m0) or not re.search(r"xz", m0, re.I):
         fail(r, "module 0 not identified as a bzImage with xz payload: %r"
              % m0)
+    # The dom0 command line reached the hypervisor (with or without the
+    # loader's path in front: dom0's builder cooks it).
+    if not re.search(r'cmdline: "(\S+ )?%s"' % re.escape(DOM0_ARGS), m0):
+        fail(r, "module 0's command line is not %r: %r" % (DOM0_ARGS, m0))
     m1 = xen_line(r, r"^Module 1: .*").group(0)
     if not re.search(r"gzip|cpio", m1, re.I):
         fail(r, "module 1 not identified as gzip or cpio: %r" % m1)

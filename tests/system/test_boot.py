@@ -59,10 +59,11 @@ def test_boot_grub_legacy_097():
 
 def test_boot_grub_efi():
     # Under OVMF the firmware keeps some memory for itself (runtime
-    # services, ACPI NVS): allow more slack than on BIOS.
+    # services, ACPI NVS): a little more slack than on BIOS (2041MB of
+    # 2048 seen with QEMU 7.2's OVMF).
     e = keel.Entry(bc.ADMIN_ARGS, keel.dom0_modules(bc.DOM0_ARGS))
     r = keel.boot_qemu(iso=_iso("efi", e), efi=True, timeout=180)
-    bc.full_boot(r, bc.ADMIN_ARGS, slack_mb=64)
+    bc.full_boot(r, bc.ADMIN_ARGS, slack_mb=16)
     bc.xen_line(r, r"^Bootloader: GRUB 2.*\(multiboot2, EFI\)")
 
 
