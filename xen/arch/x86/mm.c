@@ -38,7 +38,8 @@ paddr_t virt_to_maddr(const void *va)
 {
     unsigned long v = (unsigned long)va;
 
-    if ( v >= DIRECTMAP_VIRT_START && v - DIRECTMAP_VIRT_START < DIRECTMAP_SIZE )
+    if ( v >= DIRECTMAP_VIRT_START &&
+         v - DIRECTMAP_VIRT_START < DIRECTMAP_SIZE )
         return v - DIRECTMAP_VIRT_START;
     /* The image (statics, BSS, boot stacks) runs identity-mapped. */
     ASSERT(v < GB(4));
