@@ -343,6 +343,11 @@ class BootResult:
     def why(self):
         if self.match:
             return "reached /%s/" % self.until
+        if getattr(self, "failed", None):
+            return "failed before /%s/: %s" % (self.until,
+                                                self.failed.strip())
+        if self.until is None and not self.timed_out:
+            return "the emulator exited with status %s" % self.status
         if self.timed_out:
             return "timed out after %.0fs waiting for /%s/" % (
                 getattr(self, "timeout", self.seconds), self.until)
@@ -518,6 +523,15 @@ def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
     r = BootResult(cmd, bytes(raw), status, timed_out, match,
                    time.monotonic() - start, log_path, until)
     r.pid = proc.pid
+    r.failed = None
+    if failed:
+        # The whole line that matched `fail`.
+        text = clean_console(bytes(raw))
+        m = fail_re.search(text)
+        if m:
+            ls = text.rfind("\n", 0, m.start()) + 1
+            le = text.find("\n", m.end())
+            r.failed = text[ls:le if le >= 0 else len(text)]
     r.timeout = timeout
     if check and until_re and not r.match:
         raise BootFailure("%s\n%s" % (r.why(), r.tail()))
