@@ -39,17 +39,18 @@ const char *cmdline_cook(const char *p, const char *loader_name)
     while ( is_space(*p) )
         p++;
 
-    /* GRUB 2 hands us the arguments only. */
-    if ( loader_name && !strncmp(loader_name, "GRUB 2", 6) )
-        return p;
-
     /*
-     * Others (GRUB 0.97 "GNU GRUB 0.97", QEMU "qemu", unknown) put the
-     * image path first.  A first word with '=' is an option, not a path.
+     * Legacy loaders (GRUB 0.97 "GNU GRUB 0.97", QEMU "qemu", unknown ones)
+     * put the image path first.  GRUB 2 does not, except when it reads a
+     * menu.lst through legacy_configfile: then the first word is a path.
+     * A first word with '=' is always an option.
      */
     for ( q = p; *q && !is_space(*q); q++ )
         if ( *q == '=' )
             return p;
+    if ( loader_name && !strncmp(loader_name, "GRUB 2", 6) &&
+         *p != '/' && *p != '(' )
+        return p;
     while ( is_space(*q) )
         q++;
     return q;

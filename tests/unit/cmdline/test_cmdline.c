@@ -21,6 +21,16 @@ static void test_cook_grub2_keeps_first_word(void **state)
                         "noreboot loglvl=all");
 }
 
+static void test_cook_grub2_legacy_configfile(void **state)
+{
+    /* GRUB 2 reading a menu.lst keeps the image path, like GRUB 0.97. */
+    assert_string_equal(cmdline_cook("/boot/xen.gz dom0_mem=512M ro",
+                                     "GRUB 2.06-13+deb12u2"),
+                        "dom0_mem=512M ro");
+    assert_string_equal(cmdline_cook("(hd0,0)/xen.gz noreboot", "GRUB 2.06"),
+                        "noreboot");
+}
+
 static void test_cook_legacy_drops_image(void **state)
 {
     assert_string_equal(cmdline_cook("/boot/xen.gz dom0_mem=512M noreboot",
@@ -249,6 +259,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cook_grub2_keeps_first_word),
+        cmocka_unit_test(test_cook_grub2_legacy_configfile),
         cmocka_unit_test(test_cook_legacy_drops_image),
         cmocka_unit_test(test_cook_legacy_without_image),
         cmocka_unit_test_setup(test_bool_forms, reset),
