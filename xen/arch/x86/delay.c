@@ -5,12 +5,13 @@
  */
 #include <xen/lib.h>
 #include <xen/delay.h>
+#include <xen/time.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 
 #define PIT_HZ 1193182UL
 
-/* Set by time_init() once the TSC frequency is known. */
+/* Set by time_init() once the TSC frequency is known (xen/time.h). */
 unsigned long cpu_khz;
 
 static void pit_wait_ticks(unsigned int ticks)
