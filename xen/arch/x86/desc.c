@@ -143,7 +143,8 @@ void cpu_init_tables(unsigned int cpu)
     u32 eax, ebx, ecx, edx;
 
     if ( cpu >= NR_CPUS )
-        panic("cpu_init_tables: CPU%u beyond NR_CPUS (%u)", cpu, (unsigned int)NR_CPUS);
+        panic("cpu_init_tables: CPU%u beyond NR_CPUS (%u)", cpu,
+              (unsigned int)NR_CPUS);
 
     tss = &per_cpu_tss[cpu];
     ist = ist_blocks[cpu];

@@ -5,6 +5,7 @@
  * silently falls through to the next one.
  */
 #include <xen/lib.h>
+#include <xen/acpi.h>
 #include <xen/param.h>
 #include <xen/console.h>
 #include <xen/delay.h>
@@ -67,10 +68,8 @@ void __noreturn machine_restart(unsigned int delay_ms)
      */
     stop_other_cpus();
 
-    /*
-     * [cpu] ACPI reset register (FADT RESET_REG) first, as Xen's default
-     * reboot=acpi: call acpi_reset() here once xen/acpi.h provides it.
-     */
+    /* The FADT reset register first, as Xen's default reboot=acpi. */
+    acpi_reset();
 
     /*
      * Reset control register at 0xCF9 (Intel PCH/ICH and PIIX3, also
@@ -94,10 +93,8 @@ void __noreturn machine_power_off(void)
     local_irq_disable();
     stop_other_cpus();
 
-    /*
-     * [cpu] ACPI S5 through the FADT PM1 control blocks: call
-     * acpi_power_off() here once xen/acpi.h provides it.
-     */
+    /* S5 through the FADT PM1 control blocks; returns if that failed. */
+    acpi_power_off();
 
     printk("Power off failed: halting\n");
     halt_forever();

@@ -12,6 +12,7 @@
 #include <xen/delay.h>
 #include <xen/symbols.h>
 #include <xen/version.h>
+#include <asm/apic.h>
 #include <asm/config.h>
 #include <asm/current.h>
 #include <asm/desc.h>
@@ -37,10 +38,6 @@ struct extable_entry {
 };
 extern const struct extable_entry __ex_table_start[], __ex_table_end[];
 
-#define MSR_IA32_APIC_BASE    0x0000001b
-#define APIC_BASE_EXTD        (1UL << 10)
-#define APIC_BASE_ENABLE      (1UL << 11)
-#define APIC_BASE_ADDR_MASK   0x000ffffffffff000UL
 #define PTE_ADDR_MASK         0x000ffffffffff000UL
 #define MSR_IA32_MCG_CAP      0x00000179
 #define MSR_IA32_MCG_STATUS   0x0000017a
@@ -311,11 +308,15 @@ static void show_trace(const struct cpu_user_regs *regs)
         printk("   [<%016lx>] R %pS\n", regs->rip, (void *)regs->rip);
     if ( !tos_ok )
     {
+        /*
+         * %rsp is junk (a #DF from a stack switch gone wrong, say); the
+         * frame chain may still be intact: walk it within rbp's stack.
+         */
         printk("   [Fault on access]\n");
-        printk("\n");
-        return;
+        low = next;
+        high = stack_top(next);
     }
-    if ( !is_text(regs->rip) || is_text(tos) )
+    else if ( !is_text(regs->rip) || is_text(tos) )
     {
         printk("   [<%016lx>] S %pS\n", tos, (void *)tos);
         low = sp + 8;
@@ -550,13 +551,16 @@ void do_IRQ(struct cpu_user_regs *regs)
     }
 
     /*
-     * A vector nobody owns: say so once per vector and carry on.  No EOI
-     * here (yet): the LAPIC driver's ack hook is not in the tree, and a
-     * software INT n must not be acknowledged anyway.
+     * A vector nobody owns: say so once per vector, acknowledge it at the
+     * LAPIC so lower-priority vectors are not blocked, and carry on.  An
+     * EOI with nothing in service (a software INT n) changes nothing:
+     * handlers run with interrupts off, so no other vector can be in
+     * service on this CPU right now.
      */
     if ( !__atomic_exchange_n(&irq_reported[vec], true, __ATOMIC_SEQ_CST) )
         printk("CPU%u: No irq handler for vector %02x (unexpected, "
                "ignored)\n", smp_processor_id(), vec);
+    ack_APIC_irq();
 }
 
 void set_irq_handler(u8 vector, irq_handler_t fn)
@@ -570,28 +574,32 @@ void set_irq_handler(u8 vector, irq_handler_t fn)
     ACCESS_ONCE(irq_handlers[vector]) = fn;
 }
 
-/* Send an NMI to one CPU by physical APIC ID (Intel SDM vol. 3A 10.6.1). */
+/*
+ * Send an NMI to one CPU by physical APIC ID (Intel SDM vol. 3A 10.6.1).
+ * The mode comes from the APIC base MSR rather than the APIC driver: this
+ * runs in panic paths, where the driver's state cannot be trusted.
+ */
 static void send_nmi(u64 apic_base, u32 apic_id)
 {
-    /* Delivery mode NMI, level assert, physical destination. */
-    const u32 icr = (1U << 14) | (4U << 8);
+    const u32 icr = APIC_DM_NMI | APIC_INT_ASSERT;  /* physical dest. */
     volatile u32 *apic = (volatile u32 *)(apic_base & APIC_BASE_ADDR_MASK);
     unsigned int i;
 
     if ( apic_base & APIC_BASE_EXTD )
     {
-        wrmsr(0x830, ((u64)apic_id << 32) | icr);
+        wrmsr(MSR_X2APIC_FIRST + (APIC_ICR >> 4),
+              ((u64)apic_id << 32) | icr);
         return;
     }
-    for ( i = 0; i < 1000 && (apic[0x300 / 4] & (1U << 12)); i++ )
+    for ( i = 0; i < 1000 && (apic[APIC_ICR / 4] & APIC_ICR_BUSY); i++ )
         udelay(1);
-    apic[0x310 / 4] = apic_id << 24;
-    apic[0x300 / 4] = icr;
+    apic[APIC_ICR2 / 4] = apic_id << 24;
+    apic[APIC_ICR / 4] = icr;
 }
 
 void stop_other_cpus(void)
 {
-    u64 base = rdmsr(MSR_IA32_APIC_BASE);
+    u64 base = rdmsr(MSR_APIC_BASE);
     unsigned int cpu, self = smp_processor_id(), sent = 0, i;
 
     if ( !(base & APIC_BASE_ENABLE) )
@@ -601,11 +609,10 @@ void stop_other_cpus(void)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 
     /*
-     * Straight to the LAPIC ICR: this runs in panic and shutdown paths,
-     * where the APIC driver's state cannot be trusted.  Only CPUs that
-     * loaded our IDT are targeted: a broadcast would also hit CPUs still
-     * parked by the firmware (SeaBIOS leaves them in a hlt loop with its
-     * own IDT), which triple-fault on the NMI and reset the machine.
+     * Only CPUs that loaded our IDT are targeted: a broadcast would hit
+     * CPUs still parked by the firmware (SeaBIOS leaves them in a hlt
+     * loop with its own IDT), which triple-fault on the NMI and reset the
+     * machine (seen under QEMU).
      */
     for ( cpu = 0; cpu < NR_CPUS; cpu++ )
     {
