@@ -19,7 +19,11 @@
 
 #define ACPI_MAX_TABLES    64
 #define ACPI_MAX_TABLE_LEN (16UL << 20)     /* sanity bound */
+#ifndef KEEL_HOST_TEST
 #define IDENT_MAP_END      (4UL << 30)      /* head.S maps 0-4 GiB */
+#else
+#define IDENT_MAP_END      (~0UL)           /* unit tests: host pointers */
+#endif
 
 struct acpi_info acpi_info;
 
@@ -495,12 +499,15 @@ static void acpi_walk_root(const struct acpi_rsdp *rsdp)
 void acpi_boot_init(void)
 {
     const struct acpi_rsdp *rsdp;
-    paddr_t pa = acpi_find_rsdp();
+    paddr_t pa;
     unsigned int i;
 
+    memset(&acpi_info, 0, sizeof(acpi_info));
+    acpi_nr_tables = 0;
     for ( i = 0; i < 16; i++ )
         acpi_info.isa_irq_to_gsi[i] = i;
 
+    pa = acpi_find_rsdp();
     if ( !pa )
     {
         printk(XENLOG_WARNING "ACPI: no RSDP found: one CPU, no power "
