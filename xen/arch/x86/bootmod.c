@@ -126,6 +126,7 @@ static void probe_elf(const struct blob *b, struct bootmod_info *info)
         info->truncated = true;
         return;
     }
+    info->elf_ids = true;
     if ( info->elf_big_endian )
     {
         info->elf_type = (get8(b, ELF_E_TYPE) << 8) | get8(b, ELF_E_TYPE + 1);
@@ -279,7 +280,6 @@ static void probe_cpio(const struct blob *b, struct bootmod_info *info)
             break;
         }
 
-        info->cpio_entries++;
         off = ROUNDUP(off + CPIO_HDR_LEN + namesize, (u64)4);
         off = ROUNDUP(off + filesize, (u64)4);
         if ( !has(b, 0, off) )
@@ -287,6 +287,7 @@ static void probe_cpio(const struct blob *b, struct bootmod_info *info)
             info->truncated = true;
             return;
         }
+        info->cpio_entries++;
     }
 
     while ( has(b, off, 1) && b->p[off] == 0 )
@@ -294,6 +295,7 @@ static void probe_cpio(const struct blob *b, struct bootmod_info *info)
     if ( !has(b, off, 1) )
         return;
 
+    info->cpio_trailing = true;
     info->cpio_next = detect_magic(b, off);
     if ( info->cpio_next == BOOTMOD_CPIO )
     {
@@ -301,6 +303,7 @@ static void probe_cpio(const struct blob *b, struct bootmod_info *info)
         struct blob rest = { b->p + off, b->size - off };
 
         info->cpio_trailer = false;
+        info->cpio_trailing = false;
         probe_cpio(&rest, info);
     }
 }
@@ -407,17 +410,17 @@ static void describe_elf(const struct bootmod_info *info, struct sbuf *s)
         add(s, "ELF (invalid class)");
         return;
     }
-    add(s, "ELF %u-bit %s ", info->elf_class,
+    add(s, "ELF %u-bit %s", info->elf_class,
         info->elf_big_endian ? "MSB" : "LSB");
-    if ( info->truncated )
+    if ( !info->elf_ids )
         return;
     switch ( info->elf_machine )
     {
-    case 3:  add(s, "i386 "); break;
-    case 62: add(s, "x86-64 "); break;
-    default: add(s, "machine %u ", info->elf_machine); break;
+    case 3:  add(s, " i386"); break;
+    case 62: add(s, " x86-64"); break;
+    default: add(s, " machine %u", info->elf_machine); break;
     }
-    add(s, "%s", elf_type_name(info->elf_type));
+    add(s, " %s", elf_type_name(info->elf_type));
 }
 
 static void describe_bzimage(const struct bootmod_info *info, struct sbuf *s)
@@ -443,8 +446,10 @@ static void describe_cpio(const struct bootmod_info *info, struct sbuf *s)
     if ( is_compression(info->cpio_next) )
         add(s, " + %s-compressed data",
             bootmod_format_name(info->cpio_next));
-    else if ( info->cpio_trailer && info->cpio_next != BOOTMOD_UNKNOWN )
+    else if ( info->cpio_next != BOOTMOD_UNKNOWN )
         add(s, " + %s data", bootmod_format_name(info->cpio_next));
+    else if ( info->cpio_trailing )
+        add(s, " + unknown data");
 }
 
 char *bootmod_describe(const struct bootmod_info *info, char *buf,

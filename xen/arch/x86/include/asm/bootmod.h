@@ -34,6 +34,7 @@ struct bootmod_info {
     /* BOOTMOD_ELF */
     unsigned int elf_class;         /* 32 or 64; 0 if invalid */
     bool elf_big_endian;
+    bool elf_ids;                   /* e_type and e_machine were read */
     unsigned int elf_type;          /* ET_* */
     unsigned int elf_machine;       /* EM_* */
 
@@ -48,7 +49,8 @@ struct bootmod_info {
     /* BOOTMOD_CPIO: entries up to TRAILER!!!, and what follows it. */
     unsigned int cpio_entries;
     bool cpio_trailer;
-    enum bootmod_format cpio_next;  /* UNKNOWN if nothing follows */
+    bool cpio_trailing;             /* non-zero bytes after the trailer */
+    enum bootmod_format cpio_next;  /* what they are (or UNKNOWN) */
 
     /* BOOTMOD_GZIP: the FNAME field, if the member has one. */
     char gzip_name[48];
