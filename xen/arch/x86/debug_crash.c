@@ -10,6 +10,8 @@
  *   gp     #GP (non-canonical read) from debug_crash_gp()
  *   df     #DF: #UD with a non-canonical %rsp cannot be delivered, so the
  *          CPU escalates to a double fault on its IST stack
+ *   nested #UD, and the fault report faults again: one short line, halt
+ *   ap     #UD on CPU1, in an IPI handler (the BSP gets stopped by NMI)
  *   stray  not fatal: software interrupts to an unowned vector (reported
  *          once) and to a vector with a handler, then boot goes on
  *
@@ -19,6 +21,10 @@
 #include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/param.h>
+#include <xen/cpumask.h>
+#include <xen/delay.h>
+#include <asm/apic.h>
+#include <asm/processor.h>
 #include <asm/traps.h>
 
 #ifdef CONFIG_DEBUG
@@ -30,6 +36,8 @@ enum crash_kind {
     CRASH_DE,
     CRASH_GP,
     CRASH_DF,
+    CRASH_NESTED,
+    CRASH_AP,
     CRASH_STRAY,
 };
 
@@ -39,6 +47,8 @@ static const char *const kind_names[] = {
     [CRASH_DE]    = "de",
     [CRASH_GP]    = "gp",
     [CRASH_DF]    = "df",
+    [CRASH_NESTED] = "nested",
+    [CRASH_AP]    = "ap",
     [CRASH_STRAY] = "stray",
 };
 
@@ -106,6 +116,36 @@ static noinline void debug_crash_df(void)
 
 #define STRAY_VECTOR   0x50
 #define HANDLED_VECTOR 0x51
+#define AP_VECTOR      0x52
+
+static noinline void debug_crash_nested(void)
+{
+    debug_fault_in_report = true;
+    __asm__ __volatile__ ( "ud2" );
+}
+
+static void debug_ap_handler(struct cpu_user_regs *regs)
+{
+    __asm__ __volatile__ ( "ud2" );
+}
+
+static noinline void debug_crash_ap(void)
+{
+    unsigned int i;
+
+    if ( !cpu_online(1) )
+    {
+        printk("debug_crash=ap: CPU1 is not online\n");
+        return;
+    }
+    set_irq_handler(AP_VECTOR, debug_ap_handler);
+    send_IPI_cpu(1, AP_VECTOR);
+
+    /* CPU1's panic stops this CPU with an NMI; bounded all the same. */
+    local_irq_enable();
+    for ( i = 0; i < 10000; i++ )
+        mdelay(1);
+}
 
 static unsigned int handled_count;
 
@@ -150,6 +190,12 @@ void debug_crash(void)
         break;
     case CRASH_DF:
         debug_crash_df();
+        break;
+    case CRASH_NESTED:
+        debug_crash_nested();
+        break;
+    case CRASH_AP:
+        debug_crash_ap();
         break;
     case CRASH_STRAY:
         debug_crash_stray();

@@ -46,6 +46,8 @@ entry_stubs_start:
         .set    vec, vec + 1
         .endr
 
+        /* Global so that call traces name it. */
+        .globl  common_entry
 common_entry:
         cld
         push    %rdi
@@ -67,10 +69,16 @@ common_entry:
         /*
          * %rsp is the struct cpu_user_regs.  Keep it in %rbx (callee
          * saved) and call with a 16-byte aligned stack as the ABI wants.
+         * A frame record {interrupted rbp, interrupted rip} links the
+         * handler's frame-pointer chain to the interrupted code, so call
+         * traces taken inside handlers continue through it.
          */
         mov     %rsp, %rbx
         mov     %rsp, %rdi
         and     $~15, %rsp
+        push    UREGS_rip(%rbx)
+        push    UREGS_rbp(%rbx)
+        mov     %rsp, %rbp
         cmpl    $TRAP_nr, UREGS_entry_vector(%rbx)
         jae     1f
         call    do_trap

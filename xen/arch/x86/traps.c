@@ -426,6 +426,10 @@ static void fatal_enter(const struct cpu_user_regs *regs)
     halt_forever();
 }
 
+#ifdef CONFIG_DEBUG
+bool debug_fault_in_report;
+#endif
+
 static void __noreturn fatal_trap(const struct cpu_user_regs *regs,
                                   unsigned long cr2)
 {
@@ -433,6 +437,11 @@ static void __noreturn fatal_trap(const struct cpu_user_regs *regs,
 
     fatal_enter(regs);
     show_state(regs, cr2);
+#ifdef CONFIG_DEBUG
+    /* debug_crash=nested: exercise the recursion guard in fatal_enter(). */
+    if ( debug_fault_in_report )
+        __asm__ __volatile__ ( "ud2" );
+#endif
     if ( vec == TRAP_page_fault )
     {
         printk("Faulting linear address: %016lx\n", cr2);

@@ -110,11 +110,13 @@ bool read_u64_safe(const void *p, u64 *val);
 void stop_other_cpus(void);
 
 /*
- * debug_crash=<ud2|pf|de|gp|df|stray>: raise that exception now (end of
- * boot).  Debug builds only; a no-op otherwise.
+ * debug_crash=<ud2|pf|de|gp|df|nested|ap|stray>: raise that exception
+ * now (end of boot).  Debug builds only; a no-op otherwise.
  */
 #ifdef CONFIG_DEBUG
 void debug_crash(void);
+/* Set by debug_crash=nested: the fault report itself faults once. */
+extern bool debug_fault_in_report;
 #else
 static inline void debug_crash(void) {}
 #endif
