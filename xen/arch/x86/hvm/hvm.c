@@ -118,6 +118,8 @@ void hvm_cpu_up(void)
     }
 
     __atomic_fetch_add(&cpus_up, 1, __ATOMIC_SEQ_CST);
+    printk(XENLOG_INFO "HVM: CPU%u: %s enabled\n", smp_processor_id(),
+           hvm_funcs.name);
 }
 
 void hvm_cpu_down(void)
