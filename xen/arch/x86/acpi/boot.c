@@ -245,7 +245,8 @@ static unsigned int madt_min_len(u8 type)
     {
     case ACPI_MADT_LAPIC:          return sizeof(struct acpi_madt_lapic);
     case ACPI_MADT_IOAPIC:         return sizeof(struct acpi_madt_ioapic);
-    case ACPI_MADT_INT_OVERRIDE:   return sizeof(struct acpi_madt_int_override);
+    case ACPI_MADT_INT_OVERRIDE:
+        return sizeof(struct acpi_madt_int_override);
     case ACPI_MADT_LAPIC_NMI:      return sizeof(struct acpi_madt_lapic_nmi);
     case ACPI_MADT_LAPIC_OVERRIDE:
         return sizeof(struct acpi_madt_lapic_override);
