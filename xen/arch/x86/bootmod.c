@@ -436,7 +436,8 @@ static void describe_bzimage(const struct bootmod_info *info, struct sbuf *s)
         add(s, ", %s payload", bootmod_format_name(info->payload_format));
     else
         add(s, ", unrecognised payload");
-    add(s, " %lluKB", (unsigned long long)(info->payload_length + 1023) / 1024);
+    add(s, " %lluKB",
+        (unsigned long long)(info->payload_length + 1023) / 1024);
 }
 
 static void describe_cpio(const struct bootmod_info *info, struct sbuf *s)
