@@ -14,6 +14,9 @@
  *   ap     #UD on CPU1, in an IPI handler (the BSP gets stopped by NMI)
  *   stray  not fatal: software interrupts to an unowned vector (reported
  *          once) and to a vector with a handler, then boot goes on
+ *   reboot, poweroff
+ *          no fault: machine_restart(0) / machine_power_off(), to test
+ *          the ACPI, 0xCF9 and keyboard-controller paths
  *
  * A release build does not know the option ("parameter ... unknown").
  */
@@ -23,6 +26,7 @@
 #include <xen/param.h>
 #include <xen/cpumask.h>
 #include <xen/delay.h>
+#include <xen/shutdown.h>
 #include <asm/apic.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
@@ -39,6 +43,8 @@ enum crash_kind {
     CRASH_NESTED,
     CRASH_AP,
     CRASH_STRAY,
+    CRASH_REBOOT,
+    CRASH_POWEROFF,
 };
 
 static const char *const kind_names[] = {
@@ -50,6 +56,8 @@ static const char *const kind_names[] = {
     [CRASH_NESTED] = "nested",
     [CRASH_AP]    = "ap",
     [CRASH_STRAY] = "stray",
+    [CRASH_REBOOT] = "reboot",
+    [CRASH_POWEROFF] = "poweroff",
 };
 
 static enum crash_kind opt_debug_crash = CRASH_NONE;
@@ -200,6 +208,10 @@ void debug_crash(void)
     case CRASH_STRAY:
         debug_crash_stray();
         return;
+    case CRASH_REBOOT:
+        machine_restart(0);
+    case CRASH_POWEROFF:
+        machine_power_off();
     case CRASH_NONE:
         return;
     }

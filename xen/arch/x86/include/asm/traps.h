@@ -110,8 +110,9 @@ bool read_u64_safe(const void *p, u64 *val);
 void stop_other_cpus(void);
 
 /*
- * debug_crash=<ud2|pf|de|gp|df|nested|ap|stray>: raise that exception
- * now (end of boot).  Debug builds only; a no-op otherwise.
+ * debug_crash=<ud2|pf|de|gp|df|nested|ap|stray|reboot|poweroff>: raise
+ * that exception (or take that shutdown path) now, at the end of boot.
+ * Debug builds only; a no-op otherwise.
  */
 #ifdef CONFIG_DEBUG
 void debug_crash(void);
