@@ -196,8 +196,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
                 put_string(&o, sym, width, prec, flags);
                 continue;
             }
-            put_number(&o, (unsigned long)p, 16, width < 0 ? 16 : width,
-                       -1, flags | F_ZERO);
+            /* Unadorned %p: the full 16 hex digits. */
+            put_number(&o, (unsigned long)p, 16, width > 0 ? width : 16,
+                       1, flags | F_ZERO);
             continue;
         }
 
