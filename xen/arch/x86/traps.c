@@ -154,37 +154,11 @@ static unsigned long stack_top(unsigned long sp)
     return (sp | (STACK_SIZE - 1)) + 1 - CPUINFO_SIZE;
 }
 
-static u16 read_sreg_ds(void)
-{
-    u16 v;
-
-    __asm__ __volatile__ ( "mov %%ds, %0" : "=r" (v) );
-    return v;
-}
-
-static u16 read_sreg_es(void)
-{
-    u16 v;
-
-    __asm__ __volatile__ ( "mov %%es, %0" : "=r" (v) );
-    return v;
-}
-
-static u16 read_sreg_fs(void)
-{
-    u16 v;
-
-    __asm__ __volatile__ ( "mov %%fs, %0" : "=r" (v) );
-    return v;
-}
-
-static u16 read_sreg_gs(void)
-{
-    u16 v;
-
-    __asm__ __volatile__ ( "mov %%gs, %0" : "=r" (v) );
-    return v;
-}
+#define read_sreg(name) ({ \
+    u16 v_; \
+    __asm__ __volatile__ ( "mov %%" #name ", %0" : "=r" (v_) ); \
+    v_; \
+})
 
 static void show_registers(const struct cpu_user_regs *regs,
                            unsigned long cr2)
@@ -218,8 +192,8 @@ static void show_registers(const struct cpu_user_regs *regs,
            rdmsr(MSR_FS_BASE), rdmsr(MSR_GS_BASE),
            rdmsr(MSR_SHADOW_GS_BASE));
     printk("ds: %04x   es: %04x   fs: %04x   gs: %04x   ss: %04lx   "
-           "cs: %04lx\n", read_sreg_ds(), read_sreg_es(), read_sreg_fs(),
-           read_sreg_gs(), regs->ss, regs->cs);
+           "cs: %04lx\n", read_sreg(ds), read_sreg(es), read_sreg(fs),
+           read_sreg(gs), regs->ss, regs->cs);
 }
 
 /* 8 bytes before RIP and 16 from it, the byte at RIP in <>, as Xen. */
