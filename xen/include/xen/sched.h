@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Domains and virtual CPUs.
+ *
+ * Every guest (dom0 included) is an HVM container: its vCPUs run under
+ * SVM or VMX on the domain's p2m.  Subsystems keep their per-domain and
+ * per-vCPU state in the sub-structures named below; add fields there, in
+ * the subsystem's own header, rather than here.
+ */
+#ifndef XEN_SCHED_H
+#define XEN_SCHED_H
+
+#include <xen/types.h>
+#include <xen/timer.h>
+#include <asm/spinlock.h>
+#include <asm/p2m.h>
+#include <asm/traps.h>
+
+typedef u16 domid_t;
+
+#define DOMID_FIRST_RESERVED 0x7FF0
+#define DOMID_SELF           0x7FF0
+#define DOMID_IO             0x7FF1
+#define DOMID_XEN            0x7FF2
+#define DOMID_INVALID        0x7FF4
+#define DOMID_IDLE           0x7FFF
+
+#define MAX_VIRT_CPUS        128
+
+struct domain;
+struct vcpu;
+struct evtchn_domain;           /* common/event_channel.c */
+struct grant_table;             /* common/grant_table.c */
+struct hvm_domain;              /* arch/x86/hvm/ */
+struct hvm_vcpu;
+
+/* Runstates, as in the Xen ABI (vcpu.h). */
+#define RUNSTATE_running  0
+#define RUNSTATE_runnable 1
+#define RUNSTATE_blocked  2
+#define RUNSTATE_offline  3
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+    unsigned int processor;         /* pCPU it runs (or last ran) on */
+
+    /*
+     * Reasons not to run, as bits: a vCPU runs only when pause_flags is 0
+     * and its domain is not paused.
+     */
+    unsigned long pause_flags;
+#define VPF_blocked  0              /* SCHEDOP_block, HLT */
+#define VPF_down     1              /* not yet brought up / VCPUOP_down */
+#define VPF_shutdown 2
+    bool is_running;
+    int runstate;
+    s_time_t runstate_entry_time;
+    u64 cpu_time;                   /* ns spent running */
+
+    struct timer singleshot_timer;  /* VCPUOP_set_singleshot_timer */
+    struct timer poll_timer;
+
+    /* Guest GPRs not held in the VMCB/VMCS; saved on every exit. */
+    struct cpu_user_regs regs;
+
+    struct hvm_vcpu *hvm;           /* vendor + vlapic state */
+    void *vcpu_info;                /* in the guest's shared_info/page */
+    struct vcpu *sched_next;        /* run queue link */
+};
+
+struct domain {
+    domid_t domain_id;
+    spinlock_t lock;
+    bool is_privileged;             /* dom0: may use domctl/sysctl */
+    bool is_hardware_domain;        /* dom0: owns the real devices */
+    bool is_dying;
+    unsigned int pause_count;       /* domain_pause() nesting */
+    bool is_shutting_down;
+    unsigned int shutdown_code;     /* SHUTDOWN_* when shut down */
+
+    unsigned int max_vcpus;
+    struct vcpu **vcpu;             /* [max_vcpus] */
+
+    struct p2m_domain p2m;
+    unsigned long tot_pages;        /* RAM pages it owns */
+    unsigned long max_pages;
+
+    void *shared_info;              /* one page, direct-map address */
+    struct evtchn_domain *evtchn;
+    struct grant_table *grant_table;
+    struct hvm_domain *hvm;         /* params, vioapic, ... */
+
+    u8 handle[16];                  /* UUID from the toolstack */
+    struct domain *next_in_list;
+};
+
+/* All domains, in domid order; dom0 is hardware_domain. */
+extern struct domain *domain_list;
+extern struct domain *hardware_domain;
+
+struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
+                             bool privileged);
+struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
+                         unsigned int cpu);
+struct domain *rcu_lock_domain_by_id(domid_t domid);   /* NULL if none */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+void domain_shutdown(struct domain *d, unsigned int reason);
+
+/* Scheduler. */
+void vcpu_wake(struct vcpu *v);          /* make runnable if nothing else stops it */
+void vcpu_sleep_nosync(struct vcpu *v);
+void vcpu_block(struct vcpu *v);         /* block until an event is pending */
+void scheduler_init(void);
+void __noreturn schedule_and_run(void);  /* a pCPU's loop: pick, run, repeat */
+
+#endif
