@@ -11,6 +11,7 @@
 #define XEN_SCHED_H
 
 #include <xen/types.h>
+#include <xen/compiler.h>
 #include <xen/timer.h>
 #include <asm/spinlock.h>
 #include <asm/p2m.h>

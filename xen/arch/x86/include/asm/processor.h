@@ -3,6 +3,7 @@
 #define ASM_PROCESSOR_H
 
 #include <xen/types.h>
+#include <xen/compiler.h>
 
 #define X86_CR0_PE  (1UL << 0)
 #define X86_CR0_MP  (1UL << 1)
