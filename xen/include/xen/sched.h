@@ -66,6 +66,7 @@ struct vcpu {
     struct cpu_user_regs regs;
 
     struct hvm_vcpu *hvm;           /* vendor + vlapic state */
+    struct vlapic *vlapic;          /* asm/hvm/vlapic.h */
     void *vcpu_info;                /* in the guest's shared_info/page */
     struct vcpu *sched_next;        /* run queue link */
 };
@@ -91,6 +92,7 @@ struct domain {
     struct evtchn_domain *evtchn;
     struct grant_table *grant_table;
     struct hvm_domain *hvm;         /* params, vioapic, ... */
+    struct hvm_vdev *vdev;          /* emulated devices, asm/hvm/io.h */
 
     u8 handle[16];                  /* UUID from the toolstack */
     struct domain *next_in_list;
