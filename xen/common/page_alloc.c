@@ -220,6 +220,116 @@ int heap_free(struct heap *h, unsigned long pfn, unsigned int order)
     }
 }
 
+/* The head of the block (free or in use) holding pfn, or INVALID_PFN. */
+static unsigned long block_head(struct heap *h, unsigned long pfn)
+{
+    unsigned int o;
+
+    for ( o = 0; o <= MAX_ORDER; o++ )
+    {
+        unsigned long head = pfn & ~((1UL << o) - 1);
+        const struct page_info *p;
+
+        if ( !in_heap(h, head) )
+            break;
+        p = pg(h, head);
+        if ( p->state == PGS_RESERVED )
+            return INVALID_PFN;
+        if ( (p->state == PGS_FREE || p->state == PGS_INUSE) &&
+             pfn < head + (1UL << p->order) )
+            return head;
+    }
+    return INVALID_PFN;
+}
+
+int heap_claim(struct heap *h, unsigned long pfn, unsigned int order)
+{
+    unsigned long head;
+    unsigned int o;
+
+    if ( order > MAX_ORDER || (pfn & ((1UL << order) - 1)) ||
+         !in_heap(h, pfn) )
+        return -EBUSY;
+    head = block_head(h, pfn);
+    if ( head == INVALID_PFN || pg(h, head)->state != PGS_FREE )
+        return -EBUSY;
+    o = pg(h, head)->order;
+    /* A wholly free aligned block is always one buddy block (they merge). */
+    if ( o < order )
+        return -EBUSY;
+
+    list_del(h, head);
+    /* Halve towards pfn, freeing the half that does not hold it. */
+    while ( o > order )
+    {
+        unsigned long half;
+
+        o--;
+        half = head + (1UL << o);
+        if ( pfn >= half )
+        {
+            list_push(h, head, o);
+            head = half;
+        }
+        else
+            list_push(h, half, o);
+    }
+    pg(h, pfn)->state = PGS_INUSE;
+    pg(h, pfn)->order = order;
+    h->free_pages -= 1UL << order;
+    return 0;
+}
+
+int heap_claim_lowest(struct heap *h, unsigned long from,
+                      unsigned int max_order, unsigned long *pfn)
+{
+    unsigned long p = from < h->base_pfn ? h->base_pfn : from;
+    unsigned long end = h->base_pfn + h->nr_pfns;
+
+    if ( max_order > MAX_ORDER )
+        max_order = MAX_ORDER;
+    while ( p < end )
+    {
+        unsigned long head = block_head(h, p), bend;
+        unsigned int k;
+
+        if ( head == INVALID_PFN )
+        {
+            p++;
+            continue;
+        }
+        bend = head + (1UL << pg(h, head)->order);
+        if ( pg(h, head)->state != PGS_FREE )
+        {
+            p = bend;
+            continue;
+        }
+        /* Largest aligned block at p inside the free block. */
+        for ( k = max_order; k; k-- )
+            if ( !(p & ((1UL << k) - 1)) && p + (1UL << k) <= bend )
+                break;
+        if ( heap_claim(h, p, k) )
+            return -1;              /* cannot happen: p..p+2^k is free */
+        *pfn = p;
+        return k;
+    }
+    return -1;
+}
+
+void heap_split_inuse(struct heap *h, unsigned long pfn)
+{
+    unsigned long i, n;
+
+    if ( !in_heap(h, pfn) || pg(h, pfn)->state != PGS_INUSE )
+        return;
+    n = 1UL << pg(h, pfn)->order;
+    for ( i = 0; i < n; i++ )
+    {
+        pg(h, pfn + i)->state = PGS_INUSE;
+        pg(h, pfn + i)->order = 0;
+    }
+}
+
 /* ---- boot allocator core -------------------------------------------- */
 
 static struct boot_region bootmem[MAX_BOOT_REGIONS];
@@ -379,6 +489,8 @@ unsigned long boot_alloc_pfns(unsigned long nr, unsigned long align,
 #include <xen/bootinfo.h>
 #include <asm/e820.h>
 #include <asm/spinlock.h>
+#include <asm/p2m.h>
+#include <xen/sched.h>
 
 extern char _start[], _end[];
 
@@ -386,6 +498,9 @@ unsigned long total_pages;
 static struct heap xenheap;
 static DEFINE_SPINLOCK(heap_lock);
 static bool heap_up;
+
+static void set_owner(unsigned long pfn, unsigned int order,
+                      struct domain *d);
 
 unsigned long alloc_boot_pages(unsigned long nr_pfns, unsigned long pfn_align)
 {
@@ -483,6 +598,8 @@ void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
         return NULL;
     flags = spin_lock_irqsave(&heap_lock);
     pfn = heap_alloc(&xenheap, order);
+    if ( pfn != INVALID_PFN )
+        set_owner(pfn, order, NULL);    /* links left PAGE_NIL in the union */
     spin_unlock_irqrestore(&heap_lock, flags);
 
     return pfn == INVALID_PFN ? NULL : __va((paddr_t)pfn << PAGE_SHIFT);
@@ -510,6 +627,150 @@ void free_xenheap_pages(void *v, unsigned int order)
 
     flags = spin_lock_irqsave(&heap_lock);
     heap_free(&xenheap, PFN_DOWN(virt_to_maddr(v)), order);
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+/* ---- domain pages --------------------------------------------------- */
+
+struct page_info *mfn_to_page(unsigned long mfn)
+{
+    if ( !heap_up || !in_heap(&xenheap, mfn) )
+        return NULL;
+    return pg(&xenheap, mfn);
+}
+
+unsigned long page_to_mfn(const struct page_info *p)
+{
+    if ( !p || p < xenheap.frames || p >= xenheap.frames + xenheap.nr_pfns )
+        return INVALID_MFN;
+    return xenheap.base_pfn + (p - xenheap.frames);
+}
+
+struct domain *page_get_owner(unsigned long mfn)
+{
+    struct page_info *p = mfn_to_page(mfn);
+    unsigned long head;
+
+    if ( !p )
+        return NULL;
+    head = block_head(&xenheap, mfn);
+    if ( head == INVALID_PFN || pg(&xenheap, head)->state != PGS_INUSE )
+        return NULL;
+    return p->owner;
+}
+
+static void set_owner(unsigned long pfn, unsigned int order,
+                      struct domain *d)
+{
+    unsigned long i;
+
+    for ( i = 0; i < (1UL << order); i++ )
+        pg(&xenheap, pfn + i)->owner = d;
+}
+
+/* With heap_lock held: may d take 2^order more pages? */
+static bool domain_may_grow(const struct domain *d, unsigned int order)
+{
+    return !d || d->tot_pages + (1UL << order) <= d->max_pages;
+}
+
+static struct page_info *assign(struct domain *d, unsigned long pfn,
+                                unsigned int order)
+{
+    set_owner(pfn, order, d);
+    if ( d )
+        d->tot_pages += 1UL << order;
+    return pg(&xenheap, pfn);
+}
+
+struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
+                                      unsigned int memflags)
+{
+    struct page_info *p = NULL;
+    unsigned long pfn, flags;
+
+    if ( !heap_up )
+        return NULL;
+    flags = spin_lock_irqsave(&heap_lock);
+    if ( domain_may_grow(d, order) )
+    {
+        pfn = heap_alloc(&xenheap, order);
+        if ( pfn != INVALID_PFN )
+            p = assign(d, pfn, order);
+    }
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return p;
+}
+
+struct page_info *alloc_domheap_exact(struct domain *d, unsigned long mfn,
+                                      unsigned int order)
+{
+    struct page_info *p = NULL;
+    unsigned long flags;
+
+    if ( !heap_up )
+        return NULL;
+    flags = spin_lock_irqsave(&heap_lock);
+    if ( domain_may_grow(d, order) && !heap_claim(&xenheap, mfn, order) )
+        p = assign(d, mfn, order);
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return p;
+}
+
+int claim_lowest_for_domain(struct domain *d, unsigned long from,
+                            unsigned int max_order, unsigned long *mfn)
+{
+    unsigned long flags;
+    int order = -1;
+
+    if ( !heap_up )
+        return -1;
+    flags = spin_lock_irqsave(&heap_lock);
+    if ( d )
+    {
+        /* Never more than d may still take. */
+        while ( max_order && !domain_may_grow(d, max_order) )
+            max_order--;
+    }
+    if ( domain_may_grow(d, max_order) )
+    {
+        order = heap_claim_lowest(&xenheap, from, max_order, mfn);
+        if ( order >= 0 )
+        {
+            heap_split_inuse(&xenheap, *mfn);
+            assign(d, *mfn, order);
+        }
+    }
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return order;
+}
+
+void free_domheap_pages(struct page_info *p, unsigned int order)
+{
+    unsigned long pfn = page_to_mfn(p), flags;
+    struct domain *d;
+
+    if ( pfn == INVALID_MFN )
+    {
+        printk(XENLOG_ERR "Bad page free: %p (from %pS) is not a frame\n",
+               p, __builtin_return_address(0));
+        return;
+    }
+    flags = spin_lock_irqsave(&heap_lock);
+    if ( pg(&xenheap, pfn)->state != PGS_INUSE ||
+         pg(&xenheap, pfn)->order != order )
+    {
+        spin_unlock_irqrestore(&heap_lock, flags);
+        printk(XENLOG_ERR "Bad page free: mfn %#lx order %u (from %pS) is "
+               "not an allocated block\n", pfn, order,
+               __builtin_return_address(0));
+        return;
+    }
+    d = p->owner;
+    if ( d )
+        d->tot_pages -= 1UL << order;
+    set_owner(pfn, order, NULL);
+    heap_free(&xenheap, pfn, order);
     spin_unlock_irqrestore(&heap_lock, flags);
 }
 

@@ -18,6 +18,9 @@
 #include <xen/types.h>
 #include <asm/config.h>
 
+struct domain;
+struct page_info;
+
 #define PFN_DOWN(x)  ((unsigned long)((x) >> PAGE_SHIFT))
 #define PFN_UP(x)    ((unsigned long)(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT))
 #define INVALID_PFN  (~0UL)
@@ -50,6 +53,37 @@ void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
 void free_xenheap_pages(void *v, unsigned int order);
 #define alloc_xenheap_page() alloc_xenheap_pages(0, 0)
 #define free_xenheap_page(v) free_xenheap_pages(v, 0)
+
+/*
+ * Domain pages.  alloc_domheap_pages() takes 2^order frames from the heap
+ * for d, counted in d->tot_pages and refused (NULL) beyond d->max_pages;
+ * with d NULL they belong to nobody (the caller's own use).
+ * alloc_domheap_exact() (Xen's MEMF_exact_mfn idea) claims exactly the
+ * block at mfn; it must be naturally aligned and wholly free.
+ * free_domheap_pages() gives a block back and uncounts it from its owner.
+ * The p2m is the caller's business: these only hand out frames.
+ */
+struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
+                                      unsigned int memflags);
+struct page_info *alloc_domheap_exact(struct domain *d, unsigned long mfn,
+                                      unsigned int order);
+void free_domheap_pages(struct page_info *pg, unsigned int order);
+#define alloc_domheap_page(d, f) alloc_domheap_pages(d, 0, f)
+#define free_domheap_page(pg)    free_domheap_pages(pg, 0)
+/*
+ * Claim the lowest free block at or above from (at most max_order) for d
+ * and split it into single pages (each freeable alone).  Returns its
+ * order and sets *mfn, or -1 when no memory is free or d is at
+ * max_pages.  The dom0 identity populator is built on it.
+ */
+int claim_lowest_for_domain(struct domain *d, unsigned long from,
+                            unsigned int max_order, unsigned long *mfn);
+
+/* Frame <-> frame table (NULL / INVALID_MFN outside the heap). */
+struct page_info *mfn_to_page(unsigned long mfn);
+unsigned long page_to_mfn(const struct page_info *pg);
+/* The owning domain of a domain frame, NULL for any other frame. */
+struct domain *page_get_owner(unsigned long mfn);
 
 /* Small-object heap on top of the buddy allocator (16-byte aligned). */
 void *xmalloc_bytes(size_t size);
@@ -87,7 +121,13 @@ extern unsigned long directmap_end_pfn;
 #define PGS_TAIL      3     /* heap page inside a block, not its head */
 
 struct page_info {
-    u32 next, prev;         /* free list links (frame index), or PAGE_NIL */
+    union {
+        struct {
+            u32 next, prev; /* free list links (frame index), or PAGE_NIL */
+        };
+        /* Frames of an in-use domain block (head and tails): its owner. */
+        struct domain *owner;
+    };
     u8 state;               /* PGS_* */
     u8 order;               /* block order, valid for heads */
     u16 pad;
@@ -114,6 +154,25 @@ unsigned long heap_alloc(struct heap *h, unsigned int order);
  * -EINVAL without touching the heap.
  */
 int heap_free(struct heap *h, unsigned long pfn, unsigned int order);
+
+/*
+ * Take the naturally aligned block [pfn, pfn + 2^order) out of the free
+ * memory (it must be wholly free).  0, or -EBUSY leaving the heap as it
+ * was.
+ */
+int heap_claim(struct heap *h, unsigned long pfn, unsigned int order);
+/*
+ * Claim the lowest free memory at or above from: the largest naturally
+ * aligned block (at most max_order) that starts at the first free frame
+ * and is wholly free.  Returns its order and sets *pfn, or -1.
+ */
+int heap_claim_lowest(struct heap *h, unsigned long from,
+                      unsigned int max_order, unsigned long *pfn);
+/*
+ * Turn the in-use block headed by pfn into 2^order in-use single pages,
+ * so that each can be freed on its own (ballooning out dom0 pages).
+ */
+void heap_split_inuse(struct heap *h, unsigned long pfn);
 
 /* Boot allocator: a sorted list of free PFN ranges [s, e). */
 struct boot_region {
