@@ -43,4 +43,16 @@ void hypercall_register(unsigned int nr, hypercall_fn_t fn, unsigned int perm,
  */
 void hypercall_dispatch(struct vcpu *v);
 
+/*
+ * Handlers of common/ that hypercall.c's table holds from the start:
+ * xen_version (version.c), sched_op (schedop.c), console_io
+ * (console_io.c).
+ */
+long do_xen_version(unsigned long cmd, unsigned long arg, unsigned long a3,
+                    unsigned long a4, unsigned long a5);
+long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
+                 unsigned long a4, unsigned long a5);
+long do_console_io(unsigned long cmd, unsigned long count,
+                   unsigned long buffer, unsigned long a4, unsigned long a5);
+
 #endif

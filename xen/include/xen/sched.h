@@ -69,6 +69,8 @@ struct vcpu {
     struct vlapic *vlapic;          /* asm/hvm/vlapic.h */
     void *vcpu_info;                /* in the guest's shared_info/page */
     struct vcpu *sched_next;        /* run queue link */
+    bool on_runq;                   /* linked on its pCPU's run queue */
+    u64 runstate_time[4];           /* ns spent in each RUNSTATE_* */
 };
 
 struct domain {
@@ -117,5 +119,17 @@ void vcpu_sleep_nosync(struct vcpu *v);
 void vcpu_block(struct vcpu *v);         /* block until an event is pending */
 void scheduler_init(void);
 void __noreturn schedule_and_run(void);  /* a pCPU's loop: pick, run, repeat */
+
+/*
+ * Scheduler extras (common/sched.c).  vcpu_wake() also ends a block
+ * (clears VPF_blocked): call it when an event or interrupt is pending.
+ * vcpu_yield() puts the current vCPU at the back of its queue.
+ * sched_start() lets every pCPU's idle loop enter schedule_and_run().
+ */
+void vcpu_yield(void);
+bool vcpu_runnable(const struct vcpu *v);
+void vcpu_runstate_get(const struct vcpu *v, u64 time[4]);
+void sched_start(void);
+extern bool sched_started;
 
 #endif

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Domains and vCPUs: creation, lookup, pause and shutdown.
+ *
+ * Every domain is an HVM container on its own p2m.  Domains sit on
+ * domain_list in domid order; domain 0, when privileged, is the hardware
+ * domain.  Nothing is ever freed yet: domains are not destroyed before
+ * the toolstack work.
+ */
+#include <xen/lib.h>
+#include <xen/console.h>
+#include <xen/errno.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/shutdown.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <asm/current.h>
+#include <asm/processor.h>
+#include <asm/hvm/hvm.h>
+#include <public/xen.h>
+#include <public/sched.h>
+
+struct domain *domain_list;
+struct domain *hardware_domain;
+static DEFINE_SPINLOCK(domlist_lock);
+
+/*
+ * Provided by "p2m" and the HVM backend.  Weak until they land, so the
+ * tree links meanwhile; domain_create() fails cleanly without them.
+ */
+#pragma weak p2m_init
+int hvm_vcpu_initialise(struct vcpu *v) __attribute__((weak));
+
+static void poll_timer_fn(void *data)
+{
+    vcpu_wake(data);
+}
+
+struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
+                             bool privileged)
+{
+    struct domain *d, **pd;
+    unsigned long flags;
+
+    if ( !max_vcpus || max_vcpus > MAX_VIRT_CPUS )
+        return NULL;
+    if ( rcu_lock_domain_by_id(domid) )
+        return NULL;
+
+    d = xzalloc(struct domain);
+    if ( !d )
+        return NULL;
+    d->domain_id = domid;
+    spin_lock_init(&d->lock);
+    d->is_privileged = privileged;
+    d->is_hardware_domain = privileged && domid == 0;
+    d->max_vcpus = max_vcpus;
+    d->max_pages = ~0UL;
+    d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
+    d->shared_info = alloc_xenheap_page();
+    if ( !d->vcpu || !d->shared_info )
+        goto fail;
+    memset(d->shared_info, 0, PAGE_SIZE);
+
+    if ( !p2m_init || p2m_init(&d->p2m) )
+    {
+        printk(XENLOG_ERR "d%u: cannot set up the p2m\n", domid);
+        goto fail;
+    }
+
+    flags = spin_lock_irqsave(&domlist_lock);
+    for ( pd = &domain_list; *pd && (*pd)->domain_id < domid;
+          pd = &(*pd)->next_in_list )
+        ;
+    d->next_in_list = *pd;
+    *pd = d;
+    if ( d->is_hardware_domain )
+        hardware_domain = d;
+    spin_unlock_irqrestore(&domlist_lock, flags);
+    return d;
+
+ fail:
+    if ( d->shared_info )
+        free_xenheap_page(d->shared_info);
+    xfree(d->vcpu);
+    xfree(d);
+    return NULL;
+}
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
+                         unsigned int cpu)
+{
+    struct vcpu *v;
+
+    if ( vcpu_id >= d->max_vcpus || d->vcpu[vcpu_id] )
+        return NULL;
+    v = xzalloc(struct vcpu);
+    if ( !v )
+        return NULL;
+    v->vcpu_id = vcpu_id;
+    v->domain = d;
+    v->processor = cpu;
+    /* Down until the builder or VCPUOP_up brings it up. */
+    v->pause_flags = 1UL << VPF_down;
+    v->runstate = RUNSTATE_offline;
+    v->runstate_entry_time = NOW();
+    if ( vcpu_id < XEN_LEGACY_MAX_VCPUS )
+        v->vcpu_info =
+            &((struct shared_info *)d->shared_info)->vcpu_info[vcpu_id];
+    init_timer(&v->poll_timer, poll_timer_fn, v, cpu);
+
+    if ( !hvm_vcpu_initialise || hvm_vcpu_initialise(v) )
+    {
+        printk(XENLOG_ERR "d%uv%u: HVM vCPU initialisation failed\n",
+               d->domain_id, vcpu_id);
+        kill_timer(&v->poll_timer);
+        xfree(v);
+        return NULL;
+    }
+    d->vcpu[vcpu_id] = v;
+    return v;
+}
+
+struct domain *rcu_lock_domain_by_id(domid_t domid)
+{
+    struct domain *d;
+
+    if ( domid == DOMID_SELF )
+        return current ? current->domain : NULL;
+    for ( d = domain_list; d; d = d->next_in_list )
+        if ( d->domain_id == domid )
+            return d;
+    return NULL;
+}
+
+void domain_pause(struct domain *d)
+{
+    unsigned int i;
+
+    __atomic_fetch_add(&d->pause_count, 1, __ATOMIC_SEQ_CST);
+    for ( i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_sleep_nosync(d->vcpu[i]);
+    /*
+     * Synchronous, as Xen's: wait until no other pCPU still runs one of
+     * the vCPUs.  Each leaves at its next exit (the kick above raised
+     * SCHEDULE_SOFTIRQ, whose IPI forces that exit).
+     */
+    for ( i = 0; i < d->max_vcpus; i++ )
+    {
+        struct vcpu *v = d->vcpu[i];
+
+        if ( !v || v == current )
+            continue;
+        while ( __atomic_load_n(&v->is_running, __ATOMIC_SEQ_CST) )
+            cpu_relax();
+    }
+}
+
+void domain_unpause(struct domain *d)
+{
+    unsigned int i;
+
+    ASSERT(d->pause_count);
+    if ( __atomic_sub_fetch(&d->pause_count, 1, __ATOMIC_SEQ_CST) )
+        return;
+    /* A blocked vCPU is woken as well; block allows spurious wake-ups. */
+    for ( i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_wake(d->vcpu[i]);
+}
+
+/* The hardware domain going away takes the machine with it (as Xen). */
+static void __noreturn hwdom_shutdown(struct domain *d, unsigned int reason)
+{
+    switch ( reason )
+    {
+    case SHUTDOWN_poweroff:
+        printk("Hardware Dom%u halted: halting machine\n", d->domain_id);
+        machine_power_off();
+    case SHUTDOWN_crash:
+        printk("Hardware Dom%u crashed: ", d->domain_id);
+        if ( opt_noreboot )
+        {
+            printk("'noreboot' set - not rebooting.\n");
+            machine_halt();
+        }
+        printk("rebooting machine in 5 seconds.\n");
+        machine_restart(5000);
+    case SHUTDOWN_watchdog:
+        printk("Hardware Dom%u shutdown: watchdog rebooting machine\n",
+               d->domain_id);
+        machine_restart(0);
+    case SHUTDOWN_reboot:
+    default:
+        printk("Hardware Dom%u shutdown: rebooting machine\n",
+               d->domain_id);
+        machine_restart(0);
+    }
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    unsigned int i;
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+
+    if ( d->is_shutting_down )
+    {
+        spin_unlock_irqrestore(&d->lock, flags);
+        return;
+    }
+    d->is_shutting_down = true;
+    d->shutdown_code = reason;
+    spin_unlock_irqrestore(&d->lock, flags);
+
+    if ( d->is_hardware_domain )
+        hwdom_shutdown(d, reason);
+
+    printk("Domain %u shutdown: reason %u\n", d->domain_id, reason);
+    for ( i = 0; i < d->max_vcpus; i++ )
+    {
+        struct vcpu *v = d->vcpu[i];
+
+        if ( !v )
+            continue;
+        __atomic_fetch_or(&v->pause_flags, 1UL << VPF_shutdown,
+                          __ATOMIC_SEQ_CST);
+        vcpu_sleep_nosync(v);
+    }
+}
