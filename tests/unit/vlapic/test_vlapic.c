@@ -164,10 +164,13 @@ static void test_tpr_ppr(void **state)
     assert_int_equal(rd(0, 0xa0), 0x50);
     wr(0, APIC_TASKPRI, 0x63);
     assert_int_equal(rd(0, 0xa0), 0x63);
-    wr(0, APIC_TASKPRI, 0x50);
+    /* Same class as the ISR: the TPR wins, low nibble included. */
+    wr(0, APIC_TASKPRI, 0x53);
+    assert_int_equal(rd(0, 0xa0), 0x53);
+    wr(0, APIC_TASKPRI, 0x4f);
     assert_int_equal(rd(0, 0xa0), 0x50);
     wr(0, APIC_EOI, 0);
-    assert_int_equal(rd(0, 0xa0), 0x50);
+    assert_int_equal(rd(0, 0xa0), 0x4f);
     wr(0, APIC_TASKPRI, 0);
     assert_int_equal(rd(0, 0xa0), 0);
 }
