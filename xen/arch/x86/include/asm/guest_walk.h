@@ -20,6 +20,7 @@
 #define ASM_GUEST_WALK_H
 
 #include <xen/types.h>
+#include <asm/traps.h>
 
 struct vcpu;
 
@@ -33,12 +34,7 @@ struct guest_paging_state {
 /* Fill *s from the vCPU's current state (SVM: from the VMCB). */
 void hvm_get_paging_state(struct vcpu *v, struct guest_paging_state *s);
 
-/* Page-fault error code bits (Intel SDM vol. 3 4.7, AMD APM 8.4.2). */
-#define PFEC_page_present   (1u << 0)
-#define PFEC_write_access   (1u << 1)
-#define PFEC_user_mode      (1u << 2)
-#define PFEC_reserved_bit   (1u << 3)
-#define PFEC_insn_fetch     (1u << 4)
+/* Page-fault error code bits: PFEC_* in asm/traps.h. */
 /*
  * Not an architectural bit: the access is an implicit supervisor access
  * made on the guest's behalf with SMAP not applied (a hypercall argument
