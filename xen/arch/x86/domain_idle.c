@@ -10,6 +10,7 @@
 #include <asm/current.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <xen/sched.h>
 
 void __noreturn startup_cpu_idle_loop(void)
 {
@@ -17,6 +18,9 @@ void __noreturn startup_cpu_idle_loop(void)
 
     for ( ; ; )
     {
+        /* Once dom0 exists, every pCPU runs vCPUs (common/sched.c). */
+        if ( sched_started )
+            schedule_and_run();
         local_irq_disable();
         if ( !softirq_pending(cpu) )
             safe_halt();

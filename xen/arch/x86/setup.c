@@ -24,6 +24,9 @@
 #include <asm/dom0.h>
 #include <asm/hvm/hvm.h>
 #include <asm/bootmod.h>
+#include <asm/kernel_image.h>
+#include <asm/dom0_build.h>
+#include <xen/sched.h>
 
 static void print_banner(void)
 {
@@ -89,10 +92,22 @@ void __noreturn __start_xen(u32 magic, u32 info)
     smp_boot_cpus();
     /* [modules] identify the dom0 kernel and initrd modules. */
     bootmod_identify();
+    kernel_image_boot_probe();  /* module 0 as an ELF image, PVH entry */
     /* [mm] dom0 memory and vCPU plan from dom0_mem= / dom0_max_vcpus=. */
     dom0_plan_init(num_online_cpus());
 
     debug_crash();      /* [traps] debug builds: debug_crash= */
+
+    /* [dom] dom0=pvh: build dom0 and run it instead of idling. */
+    if ( opt_dom0_pvh )
+    {
+        scheduler_init();
+        dom0_construct_pvh();
+        printk("*** Serial input to DOM0 (type 'CTRL-a' three times to "
+               "switch input)\n");
+        sched_start();
+        schedule_and_run();
+    }
 
     printk("Boot complete: no dom0 builder yet, idling\n");
     /* [cpu] idle loop (softirqs, timers, hlt) instead of halt_forever. */

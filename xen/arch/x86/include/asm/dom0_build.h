@@ -52,14 +52,16 @@ struct dom0_start_params {
     u64 initrd_paddr, initrd_size;  /* size 0: no module */
     const char *initrd_cmdline;     /* NULL: none */
     u64 rsdp_paddr;                 /* 0: none */
+    const void *rsdp_copy;          /* non-NULL: copy it into the block */
+    size_t rsdp_copy_len;           /* and point rsdp_paddr at the copy */
     const struct hvm_memmap_table_entry *memmap;
     unsigned int nr_memmap;
 };
 
 /*
  * Lay out, in buf (which will be at guest-physical base, 8-byte aligned):
- * hvm_start_info (version 1), the module list, the memory map, then the
- * strings, each 8-byte aligned, with every paddr field pointing into the
+ * hvm_start_info (version 1), the module list, the memory map, the RSDP
+ * copy (if any), then the strings, each 8-byte aligned, with every paddr field pointing into the
  * block.  Returns the bytes used, or 0 if bufsz is too small.
  */
 size_t dom0_start_info_build(void *buf, size_t bufsz, u64 base,

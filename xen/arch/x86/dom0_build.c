@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The PVH dom0 builder (see asm/dom0_build.h for the sequence).
+ *
+ * Dom0 runs on an identity p2m: its RAM is the host RAM the allocator
+ * gives up for it, at the same addresses, so the kernel's PT_LOAD
+ * segments (linked at fixed physical addresses, 16 MiB for Debian's
+ * kernel) are claimed for dom0 before anything else, then the rest of
+ * its memory is populated in ascending order.  Everything the kernel
+ * reads at its entry (initrd, command line, hvm_start_info with its
+ * module list and memory map) is placed in dom0 RAM after the kernel,
+ * below 4 GiB, as Xen's docs/misc/pvh.pandoc requires.
+ *
+ * The memory map and the start_info block are built by pure functions
+ * (compiled on the host too, for tests/unit/sched).
+ */
+#include <xen/types.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <asm/dom0_build.h>
+
+/* ---- dom0's memory map ------------------------------------------------ */
+
+static int memmap_add(struct hvm_memmap_table_entry *out, unsigned int *nr,
+                      unsigned int max, u64 start, u64 end, u32 type)
+{
+    struct hvm_memmap_table_entry *last = *nr ? &out[*nr - 1] : NULL;
+
+    if ( start >= end )
+        return 0;
+    if ( last && last->type == type && last->addr + last->size == start )
+    {
+        last->size += end - start;
+        return 0;
+    }
+    if ( *nr == max )
+        return -ENOSPC;
+    out[*nr].addr = start;
+    out[*nr].size = end - start;
+    out[*nr].type = type;
+    out[*nr].reserved = 0;
+    (*nr)++;
+    return 0;
+}
+
+int dom0_build_memmap(const struct e820entry *host, unsigned int nr_host,
+                      const struct dom0_range *ram, unsigned int nr_ram,
+                      struct hvm_memmap_table_entry *out,
+                      unsigned int max_out)
+{
+    unsigned int i, j = 0, nr = 0;
+
+    for ( i = 0; i < nr_host; i++ )
+    {
+        u64 s = host[i].addr, e = host[i].addr + host[i].size;
+
+        if ( host[i].type != E820_RAM )
+        {
+            if ( memmap_add(out, &nr, max_out, s, e, host[i].type) )
+                return -ENOSPC;
+            continue;
+        }
+
+        /* Split host RAM into dom0's pieces and the rest. */
+        while ( s < e )
+        {
+            u64 rs, re;
+
+            while ( j < nr_ram && ram[j].end <= s )
+                j++;
+            if ( j == nr_ram || ram[j].start >= e )
+            {
+                if ( memmap_add(out, &nr, max_out, s, e, E820_UNUSABLE) )
+                    return -ENOSPC;
+                break;
+            }
+            rs = ram[j].start > s ? ram[j].start : s;
+            re = ram[j].end < e ? ram[j].end : e;
+            if ( memmap_add(out, &nr, max_out, s, rs, E820_UNUSABLE) ||
+                 memmap_add(out, &nr, max_out, rs, re, E820_RAM) )
+                return -ENOSPC;
+            s = re;
+        }
+    }
+    return nr;
+}
+
+/* ---- the start_info block --------------------------------------------- */
+
+#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+static size_t strsize(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+size_t dom0_start_info_size(const struct dom0_start_params *p)
+{
+    size_t sz = ALIGN8(sizeof(struct hvm_start_info));
+
+    if ( p->initrd_size )
+        sz += ALIGN8(sizeof(struct hvm_modlist_entry));
+    sz += ALIGN8(p->nr_memmap * sizeof(struct hvm_memmap_table_entry));
+    if ( p->rsdp_copy )
+        sz += ALIGN8(p->rsdp_copy_len);
+    sz += ALIGN8(strsize(p->cmdline));
+    if ( p->initrd_size )
+        sz += ALIGN8(strsize(p->initrd_cmdline));
+    return sz;
+}
+
+size_t dom0_start_info_build(void *buf, size_t bufsz, u64 base,
+                             const struct dom0_start_params *p)
+{
+    char *b = buf;
+    struct hvm_start_info *si = buf;
+    struct hvm_modlist_entry *mod = NULL;
+    size_t off, need = dom0_start_info_size(p), n;
+
+    if ( need > bufsz )
+        return 0;
+    memset(buf, 0, need);
+
+    si->magic = XEN_HVM_START_MAGIC_VALUE;
+    si->version = 1;
+    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+    off = ALIGN8(sizeof(*si));
+
+    if ( p->initrd_size )
+    {
+        mod = (struct hvm_modlist_entry *)(b + off);
+        mod->paddr = p->initrd_paddr;
+        mod->size = p->initrd_size;
+        si->nr_modules = 1;
+        si->modlist_paddr = base + off;
+        off += ALIGN8(sizeof(*mod));
+    }
+
+    n = p->nr_memmap * sizeof(struct hvm_memmap_table_entry);
+    if ( n )
+    {
+        memcpy(b + off, p->memmap, n);
+        si->memmap_paddr = base + off;
+        si->memmap_entries = p->nr_memmap;
+    }
+    off += ALIGN8(n);
+
+    si->rsdp_paddr = p->rsdp_paddr;
+    if ( p->rsdp_copy )
+    {
+        memcpy(b + off, p->rsdp_copy, p->rsdp_copy_len);
+        si->rsdp_paddr = base + off;
+        off += ALIGN8(p->rsdp_copy_len);
+    }
+
+    if ( p->cmdline )
+    {
+        n = strsize(p->cmdline);
+        memcpy(b + off, p->cmdline, n);
+        si->cmdline_paddr = base + off;
+        off += ALIGN8(n);
+    }
+
+    if ( mod && p->initrd_cmdline )
+    {
+        n = strsize(p->initrd_cmdline);
+        memcpy(b + off, p->initrd_cmdline, n);
+        mod->cmdline_paddr = base + off;
+        off += ALIGN8(n);
+    }
+
+    return off;
+}
+
+#ifndef KEEL_HOST_TEST
+
+#include <xen/console.h>
+#include <xen/param.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/cpumask.h>
+#include <xen/acpi.h>
+#include <asm/config.h>
+#include <asm/dom0.h>
+#include <asm/e820.h>
+#include <asm/p2m.h>
+#include <asm/processor.h>
+
+bool opt_dom0_pvh;
+
+/*
+ * dom0=<list>: "pvh" builds a PVH dom0 (Xen's option; Keel has no PV
+ * dom0, so "pv" is refused).  Xen's sub-options (shadow=, verbose=, ...)
+ * are not known yet and make the value invalid.
+ */
+static int parse_dom0(const char *s)
+{
+    bool pvh = false;
+
+    while ( *s )
+    {
+        const char *e = strchr(s, ',');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+
+        if ( len == 3 && !strncmp(s, "pvh", 3) )
+            pvh = true;
+        else
+            return -EINVAL;
+        s += len;
+        if ( *s == ',' )
+            s++;
+    }
+    if ( !pvh )
+        return -EINVAL;
+    opt_dom0_pvh = true;
+    return 0;
+}
+custom_param("dom0", parse_dom0);
+
+#define GB(x) ((u64)(x) << 30)
+
+/* Most memory map entries / RAM ranges dom0 gets. */
+#define DOM0_MAX_MEMMAP 128
+#define DOM0_MAX_RANGES 64
+
+/* Is frame pfn dom0 RAM (gfn == mfn)? */
+static bool dom0_pfn_is_ram(struct domain *d, unsigned long pfn)
+{
+    p2m_type_t t;
+    unsigned long mfn = p2m_get_entry(&d->p2m, pfn, &t, NULL);
+
+    return p2m_is_ram(t) && mfn == pfn;
+}
+
+static bool __maybe_unused dom0_range_is_ram(struct domain *d, u64 start, u64 end)
+{
+    unsigned long pfn;
+
+    for ( pfn = PFN_DOWN(start); pfn < PFN_UP(end); pfn++ )
+        if ( !dom0_pfn_is_ram(d, pfn) )
+            return false;
+    return true;
+}
+
+/*
+ * Claim [start, end) of host memory for dom0 and map it 1:1 as RAM.
+ * Fails if any frame of it is not free (hypervisor image, heap, boot
+ * modules): the PT_LOAD segments cannot then be placed at their paddr.
+ */
+static int dom0_claim_exact(struct domain *d, u64 start, u64 end)
+{
+    unsigned long pfn = PFN_DOWN(start), last = PFN_UP(end);
+
+    while ( pfn < last )
+    {
+        unsigned int order = 0;
+
+        if ( dom0_pfn_is_ram(d, pfn) )
+        {
+            pfn++;
+            continue;
+        }
+        /* The biggest aligned block that fits; fall back to smaller. */
+        while ( order < 9 && !(pfn & ((2UL << order) - 1)) &&
+                pfn + (2UL << order) <= last )
+            order++;
+        for ( ; ; )
+        {
+            if ( alloc_domheap_exact(d, pfn, order) )
+                break;
+            if ( !order )
+                return -EBUSY;
+            order--;
+        }
+        if ( p2m_set_entry(&d->p2m, pfn, pfn, order, p2m_ram_rw) )
+            return -ENOMEM;
+        pfn += 1UL << order;
+    }
+    return 0;
+}
+
+/*
+ * Lowest dom0 RAM range of size bytes at or above from, wholly below
+ * 4 GiB; 0 if none (dom0 never gets page 0 for this).
+ */
+static u64 dom0_find_ram(struct domain *d, u64 from, u64 size)
+{
+    unsigned long pfn = PFN_UP(from), start = pfn;
+    unsigned long need = PFN_UP(size), limit = PFN_DOWN(GB(4));
+
+    for ( ; pfn < limit; pfn++ )
+    {
+        if ( !dom0_pfn_is_ram(d, pfn) )
+        {
+            start = pfn + 1;
+            continue;
+        }
+        if ( pfn + 1 - start >= need )
+            return (u64)start << PAGE_SHIFT;
+    }
+    return 0;
+}
+
+/* dom0's RAM as sorted ranges, from the p2m over the host's RAM. */
+static unsigned int dom0_ram_ranges(struct domain *d, struct dom0_range *r,
+                                    unsigned int max)
+{
+    unsigned int i, nr = 0;
+
+    for ( i = 0; i < e820.nr_map; i++ )
+    {
+        const struct e820entry *e = &e820.map[i];
+        unsigned long pfn = PFN_UP(e->addr);
+        unsigned long end = PFN_DOWN(e->addr + e->size);
+
+        if ( e->type != E820_RAM )
+            continue;
+        while ( pfn < end )
+        {
+            p2m_type_t t;
+            unsigned int order = 0;
+            unsigned long mfn = p2m_get_entry(&d->p2m, pfn, &t, &order);
+            unsigned long next = (pfn | ((1UL << order) - 1)) + 1;
+            u64 s = (u64)pfn << PAGE_SHIFT;
+
+            if ( next > end )
+                next = end;
+            if ( p2m_is_ram(t) && mfn == pfn )
+            {
+                if ( nr && r[nr - 1].end == s )
+                    r[nr - 1].end = (u64)next << PAGE_SHIFT;
+                else if ( nr < max )
+                {
+                    r[nr].start = s;
+                    r[nr].end = (u64)next << PAGE_SHIFT;
+                    nr++;
+                }
+                else
+                    panic("Dom0 RAM in more than %u pieces", max);
+            }
+            pfn = next;
+        }
+    }
+    return nr;
+}
+
+static void dom0_copy_to(u64 paddr, const void *src, size_t len)
+{
+    memcpy(maddr_to_virt(paddr), src, len);
+}
+
+/* ---- the kernel -------------------------------------------------------- */
+
+#if __has_include(<asm/kernel_image.h>)
+#include <asm/kernel_image.h>
+#define HAVE_KERNEL_IMAGE 1
+#endif
+
+/* One PT_LOAD segment: filesz bytes from src at paddr, zeroed to memsz. */
+struct dom0_segment {
+    u64 paddr, filesz, memsz;
+    const void *src;
+};
+
+/*
+ * Claim every segment's frames for dom0 (before the rest of its memory
+ * is populated, so that they are still free) and copy the segments in.
+ * Returns 0 and sets *kend to the end of the highest segment.
+ */
+static int __maybe_unused dom0_place_segments(struct domain *d,
+                                              const struct dom0_segment *seg,
+                                              unsigned int nr, u64 *kend)
+{
+    unsigned int i;
+    u64 lo = ~0ULL, hi = 0;
+
+    for ( i = 0; i < nr; i++ )
+    {
+        u64 s = seg[i].paddr, e = seg[i].paddr + seg[i].memsz;
+
+        if ( !seg[i].memsz )
+            continue;
+        if ( seg[i].filesz > seg[i].memsz || e < s || e > GB(4) )
+        {
+            printk(XENLOG_ERR "Dom0 kernel: bad segment %#lx+%#lx\n",
+                   s, seg[i].memsz);
+            return -EINVAL;
+        }
+        printk("ELF: phdr: paddr=%#lx memsz=%#lx\n", s, seg[i].memsz);
+        if ( dom0_claim_exact(d, s, e) )
+        {
+            printk(XENLOG_ERR "Dom0 kernel: segment %#lx-%#lx overlaps "
+                   "hypervisor memory\n", s, e);
+            return -EBUSY;
+        }
+        ASSERT(dom0_range_is_ram(d, s, e));
+        dom0_copy_to(s, seg[i].src, seg[i].filesz);
+        memset(maddr_to_virt(s + seg[i].filesz), 0,
+               seg[i].memsz - seg[i].filesz);
+        lo = s < lo ? s : lo;
+        hi = e > hi ? e : hi;
+    }
+    if ( !hi )
+        return -ENOEXEC;
+    printk("ELF: memory: %#lx -> %#lx\n", lo, hi);
+    *kend = hi;
+    return 0;
+}
+
+#if __has_include(<asm/kernel_image.h>)
+#include <asm/kernel_image.h>
+#define HAVE_KERNEL_IMAGE 1
+#endif
+
+/*
+ * Place the kernel's segments; returns the PVH entry and sets *kend to
+ * the end of the highest segment.
+ */
+static u64 dom0_load_kernel(struct domain *d, u64 *kend)
+{
+#ifdef HAVE_KERNEL_IMAGE
+    /* Wired once the loader's interface is in the tree. */
+#endif
+    (void)d;
+    (void)kend;
+    panic("Dom0 kernel: no kernel image loader in this build");
+}
+
+/* ---- the builder --------------------------------------------------------- */
+
+static void dom0_print_memmap(const struct hvm_memmap_table_entry *m,
+                              unsigned int nr)
+{
+    unsigned int i;
+    char name[32];
+
+    printk("Dom0 memory map:\n");
+    for ( i = 0; i < nr; i++ )
+        printk(" [%016lx, %016lx] (%s)\n", m[i].addr,
+               m[i].addr + m[i].size - 1,
+               e820_type_name(m[i].type, name, sizeof(name)));
+}
+
+void dom0_construct_pvh(void)
+{
+    struct domain *d;
+    struct vcpu *v0;
+    unsigned int i, cpu, nr_cpus, nr_vcpus = dom0_plan.nr_vcpus;
+    unsigned int nr_ranges;
+    int nr_memmap, rc;
+    u64 entry, kend, initrd = 0, initrd_size = 0, si_base, si_size;
+    struct dom0_range *ranges;
+    struct hvm_memmap_table_entry *memmap;
+    struct dom0_start_params sp = { 0 };
+    const char *cmdline;
+    unsigned int cpus[NR_CPUS];
+    p2m_type_t t;
+    void *si_buf;
+
+    printk("*** Building a PVH Dom0 ***\n");
+    if ( !boot_info.nr_modules )
+        panic("No dom0 kernel: the first boot module is the dom0 kernel");
+
+    nr_cpus = 0;
+    for_each_online_cpu ( cpu )
+        cpus[nr_cpus++] = cpu;
+    if ( !nr_vcpus )
+        nr_vcpus = 1;
+
+    d = domain_create(0, nr_vcpus, true);
+    if ( !d )
+        panic("Error creating domain 0");
+    d->max_pages = dom0_plan.max_pages;
+    for ( i = 0; i < nr_vcpus; i++ )
+        if ( !vcpu_create(d, i, cpus[i % nr_cpus]) )
+            panic("Error creating d0v%u", i);
+
+    /* The kernel first: its segments need their own frames. */
+    entry = dom0_load_kernel(d, &kend);
+
+    rc = d->tot_pages < dom0_plan.nr_pages
+         ? p2m_populate_identity_dom0(d, dom0_plan.nr_pages - d->tot_pages)
+         : 0;
+    if ( rc )
+        panic("Dom0: cannot populate its memory (%d)", rc);
+    rc = p2m_map_mmio_identity(d, 0, NULL, 0);
+    if ( rc )
+        panic("Dom0: cannot map the host MMIO (%d)", rc);
+    printk("Dom0 RAM: %lu pages (%luMB)\n", d->tot_pages,
+           d->tot_pages >> (20 - PAGE_SHIFT));
+
+    /* The initrd, right after the kernel. */
+    if ( boot_info.nr_modules > 1 && boot_info.mods[1].size )
+    {
+        const struct boot_module *m = &boot_info.mods[1];
+
+        initrd_size = m->size;
+        initrd = dom0_find_ram(d, kend, initrd_size);
+        if ( !initrd )
+            panic("Dom0: no room below 4GB for the initrd (%lukB)",
+                  (unsigned long)(initrd_size >> 10));
+        dom0_copy_to(initrd, maddr_to_virt(m->start), initrd_size);
+        printk("Dom0 initrd: %#lx -> %#lx (%lukB)\n", initrd,
+               initrd + initrd_size, (unsigned long)(initrd_size >> 10));
+    }
+
+    ranges = xmalloc_array(struct dom0_range, DOM0_MAX_RANGES);
+    memmap = xmalloc_array(struct hvm_memmap_table_entry, DOM0_MAX_MEMMAP);
+    if ( !ranges || !memmap )
+        panic("Dom0: out of memory for its memory map");
+    nr_ranges = dom0_ram_ranges(d, ranges, DOM0_MAX_RANGES);
+    nr_memmap = dom0_build_memmap(e820.map, e820.nr_map, ranges, nr_ranges,
+                                  memmap, DOM0_MAX_MEMMAP);
+    if ( nr_memmap < 0 )
+        panic("Dom0: memory map has more than %u entries", DOM0_MAX_MEMMAP);
+
+    cmdline = cmdline_cook(boot_info.mods[0].cmdline, boot_info.loader);
+    sp.cmdline = cmdline;
+    sp.initrd_paddr = initrd;
+    sp.initrd_size = initrd_size;
+    sp.memmap = memmap;
+    sp.nr_memmap = nr_memmap;
+    sp.rsdp_paddr = acpi_info.rsdp;
+    /*
+     * An RSDP the loader copied into hypervisor memory is invisible to
+     * dom0: give it a copy in the start_info block (its table pointers
+     * are host addresses, which dom0 sees 1:1).
+     */
+    if ( acpi_info.rsdp &&
+         p2m_get_entry(&d->p2m, PFN_DOWN(acpi_info.rsdp), &t, NULL) ==
+         INVALID_MFN )
+    {
+        sp.rsdp_copy = maddr_to_virt(acpi_info.rsdp);
+        sp.rsdp_copy_len = sizeof(struct acpi_rsdp);
+    }
+
+    si_size = dom0_start_info_size(&sp);
+    si_base = dom0_find_ram(d, initrd ? initrd + initrd_size : kend,
+                            si_size);
+    if ( !si_base )
+        panic("Dom0: no room below 4GB for start_info");
+    si_buf = xmalloc_bytes(si_size);
+    if ( !si_buf || dom0_start_info_build(si_buf, si_size, si_base, &sp) !=
+                    si_size )
+        panic("Dom0: cannot build start_info");
+    dom0_copy_to(si_base, si_buf, si_size);
+    xfree(si_buf);
+
+    dom0_print_memmap(memmap, nr_memmap);
+    printk("Dom0 start_info: %#lx (%lu bytes), cmdline \"%s\", "
+           "%u modules, RSDP %#lx\n", si_base, (unsigned long)si_size,
+           cmdline, initrd_size ? 1 : 0,
+           (unsigned long)(sp.rsdp_copy ? si_base : sp.rsdp_paddr));
+    xfree(ranges);
+    xfree(memmap);
+
+    /* vCPU 0 at the PVH entry; the others wait for VCPUOP_up. */
+    v0 = d->vcpu[0];
+    v0->regs.rip = entry;
+    v0->regs.rbx = si_base;
+    v0->pause_flags &= ~(1UL << VPF_down);
+    printk("Dom0 has maximum %u VCPUs\n", nr_vcpus);
+    vcpu_wake(v0);
+}
+
+#endif /* KEEL_HOST_TEST */
