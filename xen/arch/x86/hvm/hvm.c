@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Vendor-neutral HVM enablement: pick the backend, enable it on every
- * CPU, and report what the hardware offers in Xen's words so that boot
- * logs read the same as Xen's.
+ * Vendor-neutral HVM: pick the backend, enable it on every CPU, report
+ * what the hardware offers in Xen's words so that boot logs read the same
+ * as Xen's; create vCPUs, run them once per call, queue events.
  */
 #include <xen/lib.h>
 #include <xen/param.h>
@@ -13,6 +13,23 @@
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm.h>
 #include <asm/hvm/vmx.h>
+#include <asm/hvm/vcpu.h>
+#include <asm/hvm/exit.h>
+#include <asm/hvm/vlapic.h>
+/*
+ * guest_walk.h spells traps.h's PFEC_* values differently (1u vs 1U),
+ * which the preprocessor calls a redefinition; the values agree.
+ */
+#undef PFEC_page_present
+#undef PFEC_write_access
+#undef PFEC_user_mode
+#undef PFEC_reserved_bit
+#undef PFEC_insn_fetch
+#include <asm/guest_walk.h>
+#include <asm/processor.h>
+#include <asm/apic.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
 
 struct hvm_function_table hvm_funcs;
 bool hvm_enabled;
@@ -131,4 +148,166 @@ void hvm_cpu_down(void)
 unsigned int hvm_nr_cpus_up(void)
 {
     return __atomic_load_n(&cpus_up, __ATOMIC_SEQ_CST);
+}
+
+/* ---- Guests ---- */
+
+int hvm_vcpu_initialise(struct vcpu *v)
+{
+    int rc;
+
+    if ( !hvm_enabled || !hvm_funcs.vcpu_initialise )
+        return -ENODEV;
+
+    v->hvm = xzalloc(struct hvm_vcpu);
+    if ( !v->hvm )
+        return -ENOMEM;
+
+    rc = hvm_funcs.vcpu_initialise(v);
+    if ( rc )
+        goto fail;
+
+    rc = vlapic_init(v);
+    if ( rc )
+    {
+        hvm_funcs.vcpu_destroy(v);
+        goto fail;
+    }
+
+    /* The PVH entry state's register part: EFLAGS bit 1 only. */
+    v->regs.rflags = 0x2;
+    v->hvm->p2m_flush_gen = v->domain->p2m.flush_gen;
+    v->hvm->mtrr_def_type = 0xc06;      /* MTRRs on, fixed on, WB */
+    return 0;
+
+ fail:
+    xfree(v->hvm);
+    v->hvm = NULL;
+    return rc;
+}
+
+void hvm_vcpu_destroy(struct vcpu *v)
+{
+    if ( !v->hvm )
+        return;
+    vlapic_destroy(v);
+    hvm_funcs.vcpu_destroy(v);
+    xfree(v->hvm);
+    v->hvm = NULL;
+}
+
+void hvm_vcpu_run(struct vcpu *v)
+{
+    struct hvm_exit exit;
+
+    if ( current != v )
+        get_cpu_info()->current_vcpu = v;
+
+    hvm_funcs.run(v, &exit);
+    hvm_handle_exit(v, &exit);
+}
+
+/* Vectors whose exceptions are "contributory" (SDM vol. 3 6.15, table 6-5). */
+static bool exc_contributory(u8 vec)
+{
+    return vec == 0 || (vec >= 10 && vec <= 13);
+}
+
+void hvm_inject_event(struct vcpu *v, u8 vector, u8 type, int error_code)
+{
+    struct hvm_pending_event *ev = &v->hvm->event;
+
+    if ( ev->pending && ev->type == X86_EVENTTYPE_HW_EXCEPTION &&
+         type == X86_EVENTTYPE_HW_EXCEPTION )
+    {
+        /* A fault while delivering a fault (SDM vol. 3 table 6-5). */
+        if ( ev->vector == 8 )
+        {
+            hvm_domain_crash(v, "triple fault while injecting vector %u",
+                             vector);
+            return;
+        }
+        if ( (exc_contributory(ev->vector) && exc_contributory(vector)) ||
+             (ev->vector == 14 && (exc_contributory(vector) ||
+                                   vector == 14)) )
+        {
+            vector = 8;
+            error_code = 0;
+        }
+    }
+
+    ev->pending = true;
+    ev->vector = vector;
+    ev->type = type;
+    ev->has_error_code = error_code != X86_EVENT_NO_EC;
+    ev->error_code = ev->has_error_code ? (u32)error_code : 0;
+}
+
+void hvm_advance_rip(struct vcpu *v, unsigned int len)
+{
+    v->regs.rip += len;
+    /* Outside long mode RIP wraps at 4 GiB. */
+    if ( !(hvm_get_reg(v, HVM_REG_EFER) & EFER_LMA) )
+        v->regs.rip = (u32)v->regs.rip;
+    /* The instruction after an STI/MOV SS has now run. */
+    hvm_set_reg(v, HVM_REG_INTR_SHADOW, 0);
+}
+
+unsigned int hvm_guest_mode(struct vcpu *v)
+{
+    struct segment_register cs;
+    u64 cr0 = hvm_get_reg(v, HVM_REG_CR0);
+
+    hvm_get_segment(v, x86_seg_cs, &cs);
+    return x86_emul_mode(cr0 & X86_CR0_PE, v->regs.rflags & (1ul << 17),
+                         hvm_get_reg(v, HVM_REG_EFER) & EFER_LMA, &cs);
+}
+
+void hvm_flush_guest_tlbs(struct domain *d)
+{
+    unsigned int i;
+
+    for ( i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] && d->vcpu[i]->hvm )
+            d->vcpu[i]->hvm->flush_tlb = true;
+}
+
+/* For the guest page walker (asm/guest_walk.h). */
+void hvm_get_paging_state(struct vcpu *v, struct guest_paging_state *s)
+{
+    s->cr0 = hvm_get_reg(v, HVM_REG_CR0);
+    s->cr3 = hvm_get_reg(v, HVM_REG_CR3);
+    s->cr4 = hvm_get_reg(v, HVM_REG_CR4);
+    s->efer = hvm_get_reg(v, HVM_REG_EFER);
+    s->rflags = v->regs.rflags;
+    /* Guests see the host's physical address width (CPUID 0x80000008). */
+    s->maxphyaddr = cpuid_eax(0x80000008) & 0xff;
+}
+
+/* ---- Hooks for the vLAPIC (asm/hvm/vlapic.h) ---- */
+
+int hvm_vcpu_reset_to_sipi(struct vcpu *v, u8 vec)
+{
+    if ( !v->hvm || !hvm_funcs.reset_to_sipi )
+        return -ENODEV;
+    hvm_funcs.reset_to_sipi(v, vec);
+    __atomic_and_fetch(&v->pause_flags, ~(1ul << VPF_down), __ATOMIC_SEQ_CST);
+    vcpu_wake(v);
+    return 0;
+}
+
+void hvm_vcpu_kick(struct vcpu *v)
+{
+    /*
+     * Any interrupt makes a running guest exit (INTR intercept); the
+     * event-check IPI does nothing else.  A vCPU that is not in guest
+     * mode picks the interrupt up at its next entry.
+     */
+    if ( v->is_running && v->processor != smp_processor_id() )
+        send_IPI_cpu(v->processor, EVENT_CHECK_VECTOR);
+}
+
+s64 hvm_guest_tsc_offset(struct vcpu *v)
+{
+    return v->hvm ? (s64)hvm_funcs.get_tsc_offset(v) : 0;
 }

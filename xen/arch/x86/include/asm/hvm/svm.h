@@ -7,6 +7,7 @@
 
 #include <xen/types.h>
 #include <asm/hvm/hvm.h>
+#include <asm/traps.h>
 
 #define MSR_VM_CR               0xc0010114
 #define VM_CR_LOCK              (1u << 3)
@@ -40,6 +41,23 @@ static inline bool cpu_has_svm_feature(unsigned int bit)
 {
     return svm_feature_flags & (1u << bit);
 }
+
+struct vcpu;
+struct vmcb_struct;
+
+/* entry.S: one world switch (see there). */
+void svm_vmrun(struct cpu_user_regs *regs, paddr_t vmcb_pa,
+               paddr_t host_vmcb_pa);
+
+/* vmcb.c */
+int svm_init_permission_maps(void);
+void svm_vmcb_set_real_mode(struct vmcb_struct *vmcb, u8 sipi_vector);
+
+/* asid.c: per-CPU ASID state; pick v's ASID and TLB control for VMRUN. */
+void svm_asid_init_cpu(unsigned int nr_asids);
+void svm_asid_handle_vmrun(struct vcpu *v);
+
+#define MSR_TSC_AUX             0xc0000103
 
 #ifdef CONFIG_SVM
 /* Probe and enable SVM on the BSP; NULL if the CPU cannot do SVM. */
