@@ -829,10 +829,10 @@ void evtchn_domain_destroy(struct domain *d)
 static void ev_warn_once(unsigned int cmd)
 {
     static unsigned long warned;
+    /* Commands past the word share its top bit: the first one is shown. */
+    unsigned long bit = 1UL << (cmd < 63 ? cmd : 63);
 
-    if ( cmd < 8 * sizeof(warned) &&
-         (__atomic_fetch_or(&warned, 1UL << cmd, __ATOMIC_RELAXED) &
-          (1UL << cmd)) )
+    if ( __atomic_fetch_or(&warned, bit, __ATOMIC_RELAXED) & bit )
         return;
     printk(XENLOG_WARNING "event_channel_op: cmd %u not implemented\n", cmd);
 }
