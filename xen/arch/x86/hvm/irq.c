@@ -64,6 +64,16 @@ int hvm_vdev_init(struct domain *d)
 
 void hvm_vdev_destroy(struct domain *d)
 {
+    unsigned int gsi;
+
+    /* The hardware domain goes: its pins go quiet. */
+    if ( d->is_hardware_domain )
+    {
+        for ( gsi = 0; gsi < HVM_MAX_HOST_GSIS; gsi++ )
+            if ( host_gsis[gsi].routed )
+                ioapic_mask_pin(gsi, true);
+        memset(host_gsis, 0, sizeof(host_gsis));
+    }
     if ( gsi_owner == d )
         gsi_owner = NULL;
     vioapic_destroy(d);
