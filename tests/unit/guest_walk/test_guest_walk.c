@@ -12,6 +12,8 @@
 #include <xen/lib.h>
 #include <asm/guest_walk.h>
 
+#include "test_guest_access.h"
+
 #define MEM_SIZE (16UL << 20)
 static u8 *mem;
 
@@ -355,6 +357,8 @@ int main(void)
         cmocka_unit_test(test_smep_smap),
         cmocka_unit_test(test_five_level),
         cmocka_unit_test(test_tables_outside_ram),
+        cmocka_unit_test_teardown(test_copy_phys, guest_access_teardown),
+        cmocka_unit_test_teardown(test_copy_virt, guest_access_teardown),
     };
 
     return cmocka_run_group_tests_name("guest_walk", tests, setup, teardown);
