@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Scheduler run queues and runstates (xen/common/sched.c, included by the
+# test), dom0's memory map and start_info block (dom0_build.c).
+XEN_SRCS := xen/arch/x86/dom0_build.c xen/common/lib.c
