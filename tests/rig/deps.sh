@@ -158,4 +158,18 @@ if [ ! -e "$cache/initrd.gz" ] || [ "$here/mkinitrd.py" -nt "$cache/initrd.gz" ]
     mv "$cache/initrd.gz.tmp" "$cache/initrd.gz"
 fi
 
+# --- the dom0 test initramfs ------------------------------------------------
+# The same plus the kernel's Xen modules, tests/dom0's static programs and
+# scenario scripts (mkinitrd.py --dom0).  Rebuilt when the generator, the
+# programs or the scenarios change.
+dom0_src=$(cd "$here/../dom0" && pwd)
+if [ ! -e "$cache/initrd-dom0.gz" ] || [ "$here/mkinitrd.py" -nt "$cache/initrd-dom0.gz" ] ||
+   [ -n "$(find "$dom0_src" -newer "$cache/initrd-dom0.gz" -type f | head -n1)" ]; then
+    note "building initrd-dom0.gz"
+    python3 "$here/mkinitrd.py" --busybox /bin/busybox --dom0 \
+        --kernel-root "$cache/kernel" --progs-dir "$cache/dom0-progs" \
+        -o "$cache/initrd-dom0.gz.tmp" || die "building the dom0 initramfs failed"
+    mv "$cache/initrd-dom0.gz.tmp" "$cache/initrd-dom0.gz"
+fi
+
 exit 0

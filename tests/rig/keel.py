@@ -103,6 +103,13 @@ def initrd():
                  "run make deps")
 
 
+def dom0_initrd():
+    """The dom0 test initramfs (deps.sh: mkinitrd.py --dom0): Xen modules
+    loaded by /init, hcall/tscrtc, scenarios run by keel.test=<name>."""
+    return _need(os.path.join(cache_dir(), "initrd-dom0.gz"),
+                 "initrd-dom0.gz", "run make deps")
+
+
 def stage2_eltorito():
     return _need(os.path.realpath(os.path.join(cache_dir(),
                                                "stage2_eltorito")),
@@ -136,12 +143,14 @@ class Entry:
 
 
 def dom0_modules(kernel_args="console=hvc0 earlyprintk=xen",
-                 initrd_nounzip=True, dest_dir="/boot"):
-    """The Debian vmlinuz and the busybox initramfs as modules."""
+                 initrd_nounzip=True, dest_dir="/boot", initrd_path=None):
+    """The Debian vmlinuz and the busybox initramfs as modules
+    (initrd_path=dom0_initrd() for the one with Xen modules and tests)."""
     k = dom0_kernel()
+    rd = initrd_path or initrd()
     return [Module(k, dest_dir.rstrip("/") + "/" + os.path.basename(k),
                    kernel_args),
-            Module(initrd(), dest_dir.rstrip("/") + "/initrd.gz", "",
+            Module(rd, dest_dir.rstrip("/") + "/" + os.path.basename(rd), "",
                    nounzip=initrd_nounzip)]
 
 

@@ -5,14 +5,57 @@
 Written as a "newc" cpio directly, so that device nodes (/dev/console)
 need no root and the archive is byte-for-byte reproducible (mtime 0,
 uid/gid 0, gzip without a timestamp).
+
+Without options it is the plain one: busybox and an /init that reaches a
+shell.  With --dom0 (or --xen-modules, --prog, --scenarios) it becomes
+the dom0 test initramfs:
+
+  - kernel modules from the unpacked Debian kernel package (--kernel-root,
+    default the rig's cache), with their dependencies resolved from
+    modules.dep when the package has one (Debian's has not: depmod makes
+    it at install time) or else from each module's .modinfo "depends=";
+    .ko.xz/.ko.zst/.ko.gz are stored decompressed, listed in dependency
+    order in /lib/modules/load.list;
+  - the static programs of tests/dom0 (hcall, tscrtc) in /bin;
+  - scenario scripts (tests/dom0/scenarios/*.sh) in /etc/keel/tests/.
+
+Its /init prints markers the system tests wait for:
+
+  keel-initrd: /init running on <uname -r>
+  keel-initrd: insmod <name> ok | failed (<rc>)
+  keel-initrd: modules loaded: <n> ok, <m> failed
+  keel-initrd: xenfs mounted on /proc/xen | xenfs not mounted
+  keel-initrd: scenario <name> begin / end rc=<rc>
+  keel-initrd: ready
+
+and runs the scenarios named on the kernel command line by
+keel.test=<name>[,<name>...]; keel.after=shell|poweroff|reboot|halt says
+what comes next (default: a shell on the console).  keel.modules=0 skips
+loading the modules.
+
+--probe puts tscrtc in front as /init (the boot-time benchmark): it times
+its own start against the RTC, then executes the script, now /init.sh.
 """
 
 import argparse
 import gzip
 import io
+import lzma
 import os
 import stat
+import struct
+import subprocess
 import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+DOM0_DIR = os.path.join(ROOT, "tests", "dom0")
+
+# What dom0 needs for the toolstack and the back-ends (issue 3).
+XEN_MODULES = ("xen-evtchn", "xen-privcmd", "xen-gntdev", "xen-gntalloc",
+               "xenfs", "xen-blkback", "xen-netback")
+
+DOM0_PROGS = ("hcall", "tscrtc")
 
 INIT = """#!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -65,11 +108,234 @@ class Cpio:
         return self.out.getvalue()
 
 
-def build(busybox):
+DOM0_INIT = r"""#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Keel's dom0 test initramfs (tests/rig/mkinitrd.py --dom0).
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "keel-initrd: /init running on $(uname -r)"
+
+# keel.<name>=<value> from the kernel command line (the kernel passes
+# dotted parameters to nobody, so read them here).
+param()
+{
+    for w in $(cat /proc/cmdline); do
+        case "$w" in
+        keel.$1=*) echo "${w#keel.$1=}"; return 0 ;;
+        esac
+    done
+    echo "$2"
+}
+
+if [ "$(param modules 1)" != 0 ] && [ -s /lib/modules/load.list ]; then
+    ok=0
+    bad=0
+    # In dependency order: insmod does not resolve anything itself.
+    while read -r name path; do
+        if out=$(insmod "/lib/modules/$path" 2>&1); then
+            echo "keel-initrd: insmod $name ok"
+            ok=$((ok + 1))
+        else
+            echo "keel-initrd: insmod $name failed ($out)"
+            bad=$((bad + 1))
+        fi
+    done < /lib/modules/load.list
+    echo "keel-initrd: modules loaded: $ok ok, $bad failed"
+fi
+if grep -qw xenfs /proc/filesystems; then
+    mkdir -p /proc/xen
+    if mount -t xenfs xenfs /proc/xen; then
+        echo "keel-initrd: xenfs mounted on /proc/xen"
+    else
+        echo "keel-initrd: xenfs not mounted"
+    fi
+fi
+
+for t in $(param test "" | tr , " "); do
+    echo "keel-initrd: scenario $t begin"
+    if [ -f "/etc/keel/tests/$t.sh" ]; then
+        sh "/etc/keel/tests/$t.sh"
+        rc=$?
+    else
+        echo "keel-initrd: no scenario $t"
+        rc=127
+    fi
+    echo "keel-initrd: scenario $t end rc=$rc"
+done
+echo "keel-initrd: ready"
+
+case "$(param after shell)" in
+poweroff) poweroff -f ;;
+reboot) reboot -f ;;
+halt) halt -f ;;
+esac
+exec setsid cttyhack sh
+"""
+
+
+# --- kernel modules --------------------------------------------------------
+
+def _decompress(path):
+    """A module file's contents, decompressed (.ko, .ko.xz/.zst/.gz)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if path.endswith(".xz"):
+        return lzma.decompress(data)
+    if path.endswith(".gz"):
+        return gzip.decompress(data)
+    if path.endswith(".zst"):
+        p = subprocess.run(["zstd", "-dc", path], stdout=subprocess.PIPE,
+                           check=True)
+        return p.stdout
+    return data
+
+
+def modinfo(data):
+    """The key=value strings of an ELF64 module's .modinfo section, as a
+    dict of lists (a key may repeat, e.g. alias)."""
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        raise ValueError("not a little-endian ELF64 module")
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+
+    def section(i):
+        # sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size
+        return struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
+
+    stroff = section(shstrndx)[4]
+    info = {}
+    for i in range(shnum):
+        name_off, _, _, _, off, size = section(i)
+        end = data.index(b"\0", stroff + name_off)
+        if data[stroff + name_off:end] != b".modinfo":
+            continue
+        for item in data[off:off + size].split(b"\0"):
+            if b"=" in item:
+                k, v = item.decode(errors="replace").split("=", 1)
+                info.setdefault(k, []).append(v)
+    return info
+
+
+def _modname(path):
+    """Module name as the kernel spells it: basename, no .ko*, "_" for
+    "-" (the kernel treats both alike)."""
+    base = os.path.basename(path)
+    base = base[:base.index(".ko")]
+    return base.replace("-", "_")
+
+
+class ModuleTree:
+    """/lib/modules/<release>/ of an unpacked kernel package."""
+
+    def __init__(self, kernel_root):
+        mods = os.path.join(kernel_root, "lib", "modules")
+        rels = sorted(d for d in os.listdir(mods)
+                      if os.path.isdir(os.path.join(mods, d, "kernel")))
+        if len(rels) != 1:
+            raise SystemExit("mkinitrd: expected one kernel release under "
+                             "%s, found %s" % (mods, rels or "none"))
+        self.release = rels[0]
+        self.dir = os.path.join(mods, self.release)
+        self.paths = {}              # name -> path relative to self.dir
+        for top, _, files in os.walk(os.path.join(self.dir, "kernel")):
+            for f in files:
+                if ".ko" in f and f.split(".ko", 1)[1] in \
+                        ("", ".xz", ".zst", ".gz"):
+                    rel = os.path.relpath(os.path.join(top, f), self.dir)
+                    self.paths[_modname(f)] = rel
+        self.builtin = set()
+        b = os.path.join(self.dir, "modules.builtin")
+        if os.path.exists(b):
+            with open(b) as f:
+                self.builtin = {_modname(l.strip()) for l in f if l.strip()}
+        self.depmap = None
+        dep = os.path.join(self.dir, "modules.dep")
+        if os.path.exists(dep):
+            self.depmap = {}
+            with open(dep) as f:
+                for line in f:
+                    if ":" not in line:
+                        continue
+                    m, deps = line.split(":", 1)
+                    self.depmap[_modname(m.strip())] = \
+                        [_modname(d) for d in deps.split()]
+
+    def deps(self, name):
+        """Direct dependencies of a module (by name)."""
+        if self.depmap is not None and name in self.depmap:
+            return self.depmap[name]
+        data = _decompress(os.path.join(self.dir, self.paths[name]))
+        found = []
+        for v in modinfo(data).get("depends", []):
+            found += [_modname(d + ".ko") for d in v.split(",") if d]
+        return found
+
+    def resolve(self, wanted):
+        """wanted and everything they need, dependencies first, without
+        built-in ones.  Raises SystemExit on an unknown module."""
+        order, state = [], {}
+
+        def visit(n, chain):
+            if n in self.builtin:
+                return
+            if n not in self.paths:
+                raise SystemExit("mkinitrd: no module %s in %s (needed by "
+                                 "%s)" % (n, self.dir,
+                                          " <- ".join(chain) or "request"))
+            if state.get(n) == "done":
+                return
+            if state.get(n) == "busy":
+                raise SystemExit("mkinitrd: dependency loop: %s" %
+                                 " -> ".join(chain + [n]))
+            state[n] = "busy"
+            for d in self.deps(n):
+                visit(d, chain + [n])
+            state[n] = "done"
+            order.append(n)
+
+        for w in wanted:
+            visit(_modname(w + ".ko"), [])
+        return order
+
+
+def default_kernel_root():
+    cache = os.environ.get("KEEL_CACHE") or os.path.join(
+        os.path.expanduser("~"), ".cache", "keel")
+    return os.path.join(cache, "kernel")
+
+
+def build_dom0_progs(out_dir):
+    """make -C tests/dom0 O=out_dir; returns {name: path}."""
+    p = subprocess.run(["make", "-s", "-C", DOM0_DIR, "O=" + out_dir],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode:
+        raise SystemExit("mkinitrd: building tests/dom0 failed:\n" +
+                         p.stdout.decode(errors="replace"))
+    return {n: os.path.join(out_dir, n) for n in DOM0_PROGS}
+
+
+def scenario_files(scen_dir):
+    if not scen_dir or not os.path.isdir(scen_dir):
+        return {}
+    return {f[:-3]: os.path.join(scen_dir, f)
+            for f in sorted(os.listdir(scen_dir)) if f.endswith(".sh")}
+
+
+def build(busybox, modules=(), kernel_root=None, progs=None,
+          scenarios=None, probe=False):
+    """The cpio archive (bytes).  modules: names to include with their
+    dependencies; progs: {name: host path} for /bin; scenarios: {name:
+    host path} for /etc/keel/tests; probe: tscrtc (in progs) as /init."""
+    progs = progs or {}
+    scenarios = scenarios or {}
     with open(busybox, "rb") as f:
         bb = f.read()
     if bb[:4] != b"\x7fELF":
         raise SystemExit("mkinitrd: %s is not an ELF binary" % busybox)
+    dom0 = bool(modules or progs or scenarios or probe)
     c = Cpio()
     for d in ("bin", "sbin", "dev", "proc", "sys", "tmp", "root", "etc",
               "lib", "lib/modules", "mnt", "var", "run"):
@@ -80,16 +346,94 @@ def build(busybox):
     c.chardev("dev/null", 1, 3, 0o666)
     c.file("bin/busybox", bb, 0o755)
     c.symlink("bin/sh", "busybox")
-    c.file("init", INIT.encode(), 0o755)
+    if not dom0:
+        c.file("init", INIT.encode(), 0o755)
+        return c.finish()
+
+    if modules:
+        tree = ModuleTree(kernel_root or default_kernel_root())
+        order = tree.resolve(modules)
+        made = set()
+        listing = []
+        for n in order:
+            rel = tree.paths[n]
+            rel_ko = rel[:rel.index(".ko") + 3]
+            # Parent directories first: the kernel's unpacker needs them.
+            parts = ("lib/modules/" + tree.release + "/" + rel_ko).split("/")
+            for i in range(2, len(parts)):
+                d = "/".join(parts[:i])
+                if d not in made and d != "lib/modules":
+                    c.dir(d)
+                    made.add(d)
+            c.file("lib/modules/%s/%s" % (tree.release, rel_ko),
+                   _decompress(os.path.join(tree.dir, rel)))
+            listing.append("%s %s/%s\n" % (n, tree.release, rel_ko))
+        c.file("lib/modules/load.list", "".join(listing).encode())
+    for name in sorted(progs):
+        with open(progs[name], "rb") as f:
+            c.file("bin/" + name, f.read(), 0o755)
+    if scenarios:
+        c.dir("etc/keel")
+        c.dir("etc/keel/tests")
+        for name in sorted(scenarios):
+            with open(scenarios[name], "rb") as f:
+                c.file("etc/keel/tests/%s.sh" % name, f.read(), 0o755)
+    if probe:
+        if "tscrtc" not in progs:
+            raise SystemExit("mkinitrd: --probe needs the tscrtc program")
+        c.file("init.sh", DOM0_INIT.encode(), 0o755)
+        c.symlink("init", "bin/tscrtc")
+    else:
+        c.file("init", DOM0_INIT.encode(), 0o755)
     return c.finish()
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--busybox", default="/bin/busybox")
     ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("--dom0", action="store_true",
+                    help="--xen-modules, the tests/dom0 programs and "
+                    "scenarios")
+    ap.add_argument("--xen-modules", action="store_true",
+                    help="the Xen modules dom0 needs: " +
+                    " ".join(XEN_MODULES))
+    ap.add_argument("--module", action="append", default=[],
+                    help="one more kernel module (repeatable)")
+    ap.add_argument("--kernel-root", default=None,
+                    help="unpacked kernel package (default: "
+                    "$KEEL_CACHE/kernel)")
+    ap.add_argument("--progs", action="store_true",
+                    help="build and include tests/dom0's programs")
+    ap.add_argument("--progs-dir", default=None,
+                    help="where to build them (default: beside -o)")
+    ap.add_argument("--scenarios", default=None,
+                    help="directory of scenario scripts (with --dom0: "
+                    "tests/dom0/scenarios)")
+    ap.add_argument("--probe", action="store_true",
+                    help="tscrtc as /init in front of the script "
+                    "(implies --progs)")
+    ap.add_argument("--list", action="store_true",
+                    help="print the archive's modules in load order")
     args = ap.parse_args()
-    data = build(args.busybox)
+    modules = list(args.module)
+    if args.dom0 or args.xen_modules:
+        modules = list(XEN_MODULES) + modules
+    progs = None
+    if args.dom0 or args.progs or args.probe:
+        progs = build_dom0_progs(os.path.abspath(
+            args.progs_dir or os.path.join(
+                os.path.dirname(os.path.abspath(args.output)), "dom0-progs")))
+    scen = args.scenarios
+    if scen is None and args.dom0:
+        scen = os.path.join(DOM0_DIR, "scenarios")
+    scenarios = scenario_files(scen)
+    data = build(args.busybox, modules, args.kernel_root, progs, scenarios,
+                 args.probe)
+    if args.list and modules:
+        tree = ModuleTree(args.kernel_root or default_kernel_root())
+        print("\n".join(tree.resolve(modules)))
     with open(args.output, "wb") as f:
         with gzip.GzipFile(fileobj=f, mode="wb", mtime=0,
                            filename="") as gz:
