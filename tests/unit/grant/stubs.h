@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A small world for the grant-table tests: fake machine frames (host
+ * pages with made-up frame numbers, reachable through maddr_to_virt), a
+ * fake p2m per domain (a list of 4K entries), and domains with grant
+ * tables.  Guest pointers are host pointers; below BAD_GVA_LIMIT faults.
+ */
+#ifndef GRANT_STUBS_H
+#define GRANT_STUBS_H
+
+#include <xen/types.h>
+#include <xen/sched.h>
+#include <asm/p2m.h>
+
+#define BAD_GVA_LIMIT   0x10000UL
+#define FAKE_MFN_BASE   0x40000UL
+#define MAX_FAKE_FRAMES 2048
+#define MAX_TEST_DOMAINS 8
+
+struct domain *mkdom(domid_t id, bool privileged);
+void rmdom(struct domain *d);
+void rmdoms(void);
+
+/* A new zeroed fake machine frame. */
+unsigned long fake_frame(void);
+void *frame_va(unsigned long mfn);
+/* Give d a RAM page at gfn (type t); returns its mfn. */
+unsigned long give_page(struct domain *d, unsigned long gfn, p2m_type_t t);
+/* Set an entry directly (t == p2m_invalid removes). */
+void fake_p2m_set(struct domain *d, unsigned long gfn, unsigned long mfn,
+                  p2m_type_t t);
+unsigned long fake_p2m_get(struct domain *d, unsigned long gfn,
+                           p2m_type_t *t);
+/* Make the next n calls of p2m_set_entry() fail with -ENOMEM. */
+extern unsigned int p2m_fail_next;
+extern unsigned int last_hypercall_nr;
+
+#endif
