@@ -363,6 +363,9 @@ static void handle_hlt(struct vcpu *v, const struct hvm_exit *e)
     if ( v->vlapic && (vlapic_pending_irq(v) >= 0 || vlapic_nmi_pending(v)) )
         return;
     vcpu_block(v);
+    /* An interrupt raised before VPF_blocked was set did not wake us. */
+    if ( v->vlapic && (vlapic_pending_irq(v) >= 0 || vlapic_nmi_pending(v)) )
+        vcpu_wake(v);
 }
 
 static void handle_hypercall(struct vcpu *v, const struct hvm_exit *e)

@@ -152,6 +152,37 @@ unsigned int hvm_nr_cpus_up(void)
 
 /* ---- Guests ---- */
 
+/*
+ * Lazy x87/SSE switching: the registers keep the last guest's state
+ * until another vCPU runs on this pCPU (vCPUs do not migrate, so a
+ * vCPU's live state is always on its own pCPU).
+ */
+static struct vcpu *fpu_owner[NR_CPUS];
+
+static void fpu_switch_to(struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+    struct vcpu *prev = fpu_owner[cpu];
+
+    if ( prev == v )
+        return;
+    if ( prev )
+        __asm__ __volatile__ ( "fxsave64 %0" : "=m" (prev->hvm->fpu) );
+    __asm__ __volatile__ ( "fxrstor64 %0" :: "m" (v->hvm->fpu) );
+    fpu_owner[cpu] = v;
+}
+
+static void fpu_init_state(struct vcpu *v)
+{
+    u8 *f = v->hvm->fpu;
+
+    /* FCW 0x37f, MXCSR 0x1f80: the power-on state (SDM vol. 1 8.1.5). */
+    f[0] = 0x7f;
+    f[1] = 0x03;
+    f[24] = 0x80;
+    f[25] = 0x1f;
+}
+
 int hvm_vcpu_initialise(struct vcpu *v)
 {
     int rc;
@@ -174,6 +205,7 @@ int hvm_vcpu_initialise(struct vcpu *v)
         goto fail;
     }
 
+    fpu_init_state(v);
     /* The PVH entry state's register part: EFLAGS bit 1 only. */
     v->regs.rflags = 0x2;
     v->hvm->p2m_flush_gen = v->domain->p2m.flush_gen;
@@ -188,8 +220,13 @@ int hvm_vcpu_initialise(struct vcpu *v)
 
 void hvm_vcpu_destroy(struct vcpu *v)
 {
+    unsigned int cpu;
+
     if ( !v->hvm )
         return;
+    for ( cpu = 0; cpu < NR_CPUS; cpu++ )
+        if ( fpu_owner[cpu] == v )
+            fpu_owner[cpu] = NULL;
     vlapic_destroy(v);
     hvm_funcs.vcpu_destroy(v);
     xfree(v->hvm);
@@ -202,6 +239,7 @@ void hvm_vcpu_run(struct vcpu *v)
 
     if ( current != v )
         get_cpu_info()->current_vcpu = v;
+    fpu_switch_to(v);
 
     hvm_funcs.run(v, &exit);
     hvm_handle_exit(v, &exit);

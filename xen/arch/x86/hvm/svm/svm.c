@@ -89,6 +89,8 @@ static int svm_cpu_up(void)
      */
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, hsa[cpu]);
+    /* Guests' x87/SSE state is switched with FXSAVE (hvm.c). */
+    write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
     svm_asid_init_cpu(cpuid_ebx(0x8000000a));
 
     return 0;

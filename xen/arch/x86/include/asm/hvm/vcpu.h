@@ -31,6 +31,12 @@ struct svm_vcpu {
 };
 
 struct hvm_vcpu {
+    /*
+     * x87/SSE state (FXSAVE format) while another vCPU owns this pCPU's
+     * registers.  The hypervisor itself never touches them.
+     */
+    u8 fpu[512] __attribute__((aligned(16)));
+
     struct svm_vcpu svm;        /* vendor state; a union once VMX runs */
 
     struct hvm_pending_event event;
