@@ -88,6 +88,7 @@ void __noreturn __start_xen(u32 magic, u32 info)
     local_irq_enable();
     /* [hvm] SVM or VMX on the BSP. */
     hvm_enable();
+    hvm_selftest();     /* debug builds: hvm_selftest on the command line */
     /* [cpu] SMP bring-up: every AP runs cpu_init_tables + hvm_cpu_up. */
     smp_boot_cpus();
     /* [modules] identify the dom0 kernel and initrd modules. */
