@@ -20,6 +20,7 @@
 #include <xen/console.h>
 #include <asm/apic.h>
 #include <asm/hvm/io.h>
+#include <asm/hvm/irq.h>
 #include <asm/hvm/vlapic.h>
 #include <asm/hvm/vioapic.h>
 
@@ -926,6 +927,17 @@ int vlapic_init(struct vcpu *v)
 
     if ( v->vlapic )
         return 0;
+    /*
+     * The domain's dispatcher, vIOAPIC and vLAPIC MMIO handler come with
+     * its first vLAPIC unless the builder set them up already.
+     */
+    if ( !v->domain->vdev )
+    {
+        int rc = hvm_vdev_init(v->domain);
+
+        if ( rc )
+            return rc;
+    }
     vl = xzalloc(struct vlapic);
     if ( !vl )
         return -ENOMEM;

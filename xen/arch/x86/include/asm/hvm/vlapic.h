@@ -63,7 +63,11 @@ struct vlapic {
     u64 tsc_deadline;           /* MSR 0x6e0, 0 when disarmed */
 };
 
-/* Create / free v->vlapic (APIC enabled in xAPIC mode, SVR disabled). */
+/*
+ * Create / free v->vlapic (APIC enabled in xAPIC mode, SVR disabled).
+ * The first call for a domain also runs hvm_vdev_init() if the domain
+ * builder has not (asm/hvm/irq.h).
+ */
 int vlapic_init(struct vcpu *v);
 void vlapic_destroy(struct vcpu *v);
 /* Back to the power-on state (keeps the APIC base MSR's address). */
