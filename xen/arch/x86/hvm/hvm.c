@@ -189,6 +189,9 @@ int hvm_vcpu_initialise(struct vcpu *v)
 
     if ( !hvm_enabled || !hvm_funcs.vcpu_initialise )
         return -ENODEV;
+    /* Guests run on nested paging only; there is no shadow mode yet. */
+    if ( !hvm_hap_enabled() )
+        return -EOPNOTSUPP;
 
     v->hvm = xzalloc(struct hvm_vcpu);
     if ( !v->hvm )

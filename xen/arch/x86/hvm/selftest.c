@@ -93,6 +93,11 @@ void hvm_selftest(void)
         printk("HVM selftest: skipped, HVM is disabled\n");
         return;
     }
+    if ( !hvm_hap_enabled() )
+    {
+        printk("HVM selftest: skipped, no nested paging\n");
+        return;
+    }
 
     err = selftest_run(&exits);
     if ( err )
