@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The x86 instruction decoder and MMIO emulator.  The length table is made
+# The x86 instruction decoder and MMIO emulator, and its HVM glue.  The length table is made
 # at build time from the host's as/objdump (gen_lengths.py).
-XEN_SRCS    := xen/arch/x86/x86_emulate.c
+XEN_SRCS    := xen/arch/x86/x86_emulate.c xen/arch/x86/hvm/emulate.c
 AREA_CFLAGS := -I$(BUILD)/x86_emulate
 
 $(BUILD)/test_x86_emulate: $(BUILD)/x86_emulate/lengths.inc

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "harness.h"
+#include "hvm_emulate_tests.h"
 
 #include <asm/x86_emulate.h>
 
@@ -1259,6 +1260,11 @@ int main(void)
         cmocka_unit_test(test_unsupported_and_faults),
         cmocka_unit_test(test_modes_16_32),
         cmocka_unit_test(test_mode_helper),
+        cmocka_unit_test(test_hvm_insn_length_pages),
+        cmocka_unit_test(test_hvm_insn_length_fault),
+        cmocka_unit_test(test_hvm_emulate_mmio),
+        cmocka_unit_test(test_hvm_emulate_ram_and_io),
+        cmocka_unit_test(test_hvm_emulate_failures),
     };
 
     return cmocka_run_group_tests_name("x86_emulate", tests, NULL, NULL);
