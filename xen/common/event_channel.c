@@ -197,10 +197,29 @@ void evtchn_set_upcall(struct vcpu *v)
     ev_unblock(v);
 }
 
-static void ev_check_pollers(struct domain *d, evtchn_port_t port)
+/*
+ * Set once anybody registers a poll.  Until SCHEDOP_poll does, a vCPU
+ * blocked in poll would sleep through an event on a masked port (Linux's
+ * PV spinlock kicker is one), so a masked event then unblocks the vCPU
+ * it is bound to: a spurious wake-up at worst, which the ABI allows.
+ */
+static bool poll_registration_used;
+
+static void ev_check_pollers(struct domain *d, const struct evtchn *chn,
+                             evtchn_port_t port)
 {
     struct evtchn_domain *e = d->evtchn;
     unsigned int i, bits = 8 * sizeof(e->polling[0]);
+
+    if ( !__atomic_load_n(&poll_registration_used, __ATOMIC_RELAXED) )
+    {
+        struct vcpu *v = ev_vcpu(d, chn->notify_vcpu_id);
+
+        if ( v && ev_test(port, ((struct shared_info *)d->shared_info)
+                                ->evtchn_mask) )
+            ev_unblock(v);
+        return;
+    }
 
     for ( i = 0; i < d->max_vcpus && i < MAX_VIRT_CPUS; i++ )
     {
@@ -244,7 +263,7 @@ static void ev_mark_pending(struct domain *d, const struct evtchn *chn,
          !ev_test_and_set(port / BITS_PER_EVTCHN_WORD,
                           &vi->evtchn_pending_sel) )
         evtchn_set_upcall(v);
-    ev_check_pollers(d, port);
+    ev_check_pollers(d, chn, port);
 }
 
 static void free_port(struct domain *d, struct evtchn *chn,
@@ -762,6 +781,7 @@ void evtchn_poll_begin(struct vcpu *v, evtchn_port_t port)
 
     if ( !e || i >= MAX_VIRT_CPUS )
         return;
+    __atomic_store_n(&poll_registration_used, true, __ATOMIC_RELAXED);
     __atomic_store_n(&e->poll_port[i], port, __ATOMIC_SEQ_CST);
     __atomic_fetch_or(&e->polling[i / bits], 1UL << (i % bits),
                       __ATOMIC_SEQ_CST);

@@ -19,6 +19,7 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <asm/current.h>
+#include <public/memory.h>
 
 unsigned int opt_max_grant_frames = DEFAULT_MAX_GRANT_FRAMES;
 integer_param("gnttab_max_frames", opt_max_grant_frames);

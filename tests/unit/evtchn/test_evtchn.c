@@ -589,6 +589,27 @@ static void test_reset(void **state)
     assert_int_equal(bind_virq(dom1, VIRQ_TIMER, 0, &q), 0);
 }
 
+/*
+ * Before anybody registers a poll, a masked event unblocks the vCPU the
+ * port is bound to (a poller would otherwise sleep through it).  Runs
+ * before test_poll, which switches to registered polls for good.
+ */
+static void test_masked_event_unblocks_without_poll(void **state)
+{
+    evtchn_port_t p;
+    struct vcpu *v = dom1->vcpu[1];
+
+    assert_int_equal(bind_ipi(dom1, 1, &p), 0);
+    set_mask(dom1, p);
+    v->pause_flags |= 1UL << VPF_blocked;
+    assert_int_equal(evtchn_send(dom1, p), 0);
+    assert_false(v->pause_flags & (1UL << VPF_blocked));
+    assert_int_equal(tv(dom1, 1)->wakes, 1);
+    assert_int_equal(tv(dom1, 1)->upcalls, 0);
+    assert_int_equal(upcall_pending(dom1, 1), 0);
+    assert_int_equal(tv(dom1, 0)->wakes, 0);
+}
+
 static void test_poll(void **state)
 {
     evtchn_port_t a, b;
@@ -740,6 +761,7 @@ int main(void)
         T(test_send_bad),
         T(test_isolation),
         T(test_reset),
+        T(test_masked_event_unblocks_without_poll),
         T(test_poll),
         T(test_upcall_wakes_blocked),
         T(test_destroy_peer),

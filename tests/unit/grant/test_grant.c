@@ -13,6 +13,7 @@
 #include <xen/errno.h>
 #include <xen/grant_table.h>
 #include <public/grant_table.h>
+#include <public/memory.h>
 
 static struct domain *dom0, *dom1, *dom2;
 static unsigned long ram1;          /* dom1's page at gfn 0x100 */

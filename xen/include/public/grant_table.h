@@ -170,9 +170,6 @@ struct gnttab_get_version {
 #define GNTST_eagain          (-12)
 #define GNTST_no_space        (-13)
 
-/* XENMAPSPACE_grant_table idx flag: a v2 status frame (refused). */
-#define XENMAPIDX_grant_table_status 0x80000000U
-
 typedef struct gnttab_map_grant_ref gnttab_map_grant_ref_t;
 typedef struct gnttab_unmap_grant_ref gnttab_unmap_grant_ref_t;
 typedef struct gnttab_setup_table gnttab_setup_table_t;

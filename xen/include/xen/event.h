@@ -139,10 +139,13 @@ struct vcpu_info *evtchn_vcpu_info(struct vcpu *v);
 bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port);
 
 /*
- * SCHEDOP_poll: before blocking v, evtchn_poll_begin(v, port) (port 0:
- * any port); a port of v's domain going pending (masked or not) that
- * matches clears the poll and unblocks v.  evtchn_poll_end() when the
- * poll is over for another reason (timeout).
+ * SCHEDOP_poll: before looking at the ports' pending bits and blocking
+ * v, evtchn_poll_begin(v, port) (port 0: any port); a port of v's domain
+ * going pending (masked or not) that matches clears the poll and
+ * unblocks v.  evtchn_poll_end() when the poll ends otherwise (a port
+ * already pending, the timeout).  Until the first evtchn_poll_begin()
+ * call, an event on a masked port unblocks the vCPU it is bound to
+ * instead, so pollers are never left asleep.
  */
 void evtchn_poll_begin(struct vcpu *v, evtchn_port_t port);
 void evtchn_poll_end(struct vcpu *v);
