@@ -376,6 +376,13 @@ static void test_start_info_minimal_and_rsdp_copy(void **state)
     }
 }
 
+/* test_hypercall.c */
+int reset_hc(void **state);
+void test_hc_args_and_result(void **state);
+void test_hc_enosys_logged_once(void **state);
+void test_hc_privileged(void **state);
+void test_hc_register_bad(void **state);
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +395,10 @@ int main(void)
         cmocka_unit_test_setup(test_memmap_no_ram_and_overflow, reset),
         cmocka_unit_test_setup(test_start_info_layout, reset),
         cmocka_unit_test_setup(test_start_info_minimal_and_rsdp_copy, reset),
+        cmocka_unit_test_setup(test_hc_args_and_result, reset_hc),
+        cmocka_unit_test_setup(test_hc_enosys_logged_once, reset_hc),
+        cmocka_unit_test_setup(test_hc_privileged, reset_hc),
+        cmocka_unit_test_setup(test_hc_register_bad, reset_hc),
     };
 
     return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
