@@ -130,7 +130,7 @@ static void every_order_and_type(const struct p2m_format *fmt)
         {
             p2m_type_t t = mapped_types[i];
             unsigned long n = 1UL << order;
-            unsigned long gfn = 0x40000000UL >> 12 << 6 | (n * 3 % (1UL << 24));
+            unsigned long gfn = (1UL << 24) | (n * 3 % (1UL << 24));
             unsigned long mfn = 0x123UL << 18;
             unsigned int eo = order >= 18 ? 18 : order >= 9 ? 9 : 0;
 

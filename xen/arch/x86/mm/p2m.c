@@ -675,10 +675,10 @@ int p2m_populate_identity_dom0(struct domain *d, unsigned long nr_pages)
         rc = p2m_identity_populate(&d->p2m, nr_pages - low, dom0_claim, d,
                                    &high);
     }
-    printk("Dom0 RAM: %lu pages mapped 1:1 (%lu below 1MB), "
+    printk("Dom0 p2m: %lu pages mapped 1:1 (%lu below 1MB), "
            "%lu table pages\n", low + high, low, d->p2m.nr_table_pages);
     if ( rc )
-        printk(XENLOG_ERR "Dom0 RAM: only %lu of %lu pages: error %d\n",
+        printk(XENLOG_ERR "Dom0 p2m: only %lu of %lu pages: error %d\n",
                low + high, nr_pages, rc);
     return rc;
 }
@@ -706,7 +706,7 @@ int p2m_map_mmio_identity(struct domain *d, unsigned long limit_pfn,
     rc = p2m_identity_mmio(&d->p2m, e820.map, e820.nr_map, limit_pfn,
                            pages, n);
     if ( rc )
-        printk(XENLOG_ERR "Dom0 MMIO: identity map failed: error %d\n", rc);
+        printk(XENLOG_ERR "Dom0 p2m: MMIO identity map failed: %d\n", rc);
     return rc;
 }
 #else
