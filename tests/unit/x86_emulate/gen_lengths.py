@@ -112,11 +112,11 @@ COMMON = [
     "vpcmpd $1,%zmm0,%zmm1,%k2", "vaddph %zmm0,%zmm1,%zmm2",
     "vprotd $3,%xmm0,%xmm1", "vpcmov %xmm0,%xmm1,%xmm2,%xmm3",
     "bextr $0x1234,%eax,%ebx", "vfrczps %xmm0,%xmm1",
-    "endbr32", "lock incl (%ebx)" if False else "xlat",
+    "endbr32", "xlat",
     "jmp .+0x100", "jmp .+2", "je .+0x80", "jne .+0x1000", "call .+0x1000",
-    "loop .", "jecxz .+5" if False else "loope .",
-    "nopw 0(%eax,%eax,1)" if False else "fwait", "cwtl", "cltd",
-    "pushf", "popf", "clts", "lgdt (%ebx)" if False else "rsm",
+    "loop .", "loope .",
+    "fwait", "cwtl", "cltd",
+    "pushf", "popf", "clts", "rsm",
     "syscall", "sysenter",
 ]
 
@@ -126,7 +126,7 @@ ONLY64 = [
     "movabs %eax,0x1122334455667788", "movabs 0x1122334455667788,%rax",
     "mov 0x12345678,%eax", "addr32 mov 0x12345678,%eax",
     "movslq %eax,%rbx", "movslq (%rax),%r9", "movslq 0x10(%rip),%rax",
-    "movsxd %eax,%ebx" if False else "movsbq (%rax),%rax",
+    "movsbq (%rax),%rax",
     "movzwq 0x10(%rsp),%r10", "mov %sil,(%rax)", "mov %spl,%dil",
     "mov %r8b,(%r9)", "mov %r15,(%rsp)", "mov (%rbp),%r12",
     "push %rax", "push %r12", "pop %r15", "pushq $0x12",
@@ -147,22 +147,22 @@ ONLY64 = [
     "vmovdqu64 %zmm0,(%rax)", "vmovdqu64 0x40(%rax),%zmm1",
     "vpaddd 0x1000(%rax),%zmm2,%zmm3", "vmovdqu (%rip),%ymm8",
     "vpxor %ymm8,%ymm9,%ymm15", "vpermq $0x4e,%ymm0,%ymm1",
-    "vinserti128 $1,(%rax),%ymm1,%ymm2", "vgatherdps %xmm0,(%rax,%xmm1,4),%xmm2",
+    "vinserti128 $1,(%rax),%ymm1,%ymm2",
+    "vgatherdps %xmm0,(%rax,%xmm1,4),%xmm2",
     "pextrq $1,%xmm0,%rax", "pinsrq $1,%rax,%xmm8", "movq %xmm0,%rax",
     "movq %rax,%xmm15", "movd %xmm1,(%rax)", "movq %xmm2,(%rbx)",
     "movq %xmm3,0x10(%rip)", "cvtsi2sdq %rax,%xmm0",
     "crc32q %rax,%rbx", "popcnt %r8,%r9", "bswap %r12", "movbe (%rax),%rax",
     "endbr64", "nopw 0x0(%rax,%rax,1)", "nopl 0x0(%rax)",
-    "xchg %ax,%ax", "rex64 nop" if False
-    else "pause", "clwb (%rax)", "clflushopt (%rax)", "rdpid %rax",
+    "xchg %ax,%ax", "pause", "clwb (%rax)", "clflushopt (%rax)", "rdpid %rax",
     "invpcid (%rax),%rax", "wbnoinvd", "serialize", "stac", "clac",
     "btq $40,%rax", "bts %rax,(%rbx)", "shlq $3,(%r12)",
-    "test %ah,(%rax)" if False else "test %bh,(%rax)",
+    "test %bh,(%rax)",
     "addr32 lea (%eax),%eax", "mov %eax,%eax", "mov %r8d,%eax",
     "jmp .+0x10000", "jg .+0x10000", "call .+0x12345",
     "vpbroadcastd %xmm0,%zmm1{%k1}", "vextracti32x4 $1,%zmm0,0x10(%rax)",
     "kandw %k1,%k2,%k3", "vpshufbitqmb %zmm0,%zmm1,%k1",
-    "tpause %eax" if False else "rdtscp",
+    "rdtscp",
 ]
 
 ONLY32 = [
@@ -171,7 +171,7 @@ ONLY32 = [
     "bound %eax,(%ebx)", "les (%ebx),%eax", "lds 0x10(%esi),%edx",
     "arpl %ax,(%ebx)", "ljmp $0x10,$0x12345678", "lcall $0x8,$0x1000",
     "jmp *%eax", "call *0x1234(%ebx)", "inc %eax", "dec %edi",
-    "inc %ax", "push %eax", "popl (%eax)", "salc" if False else "lahf",
+    "inc %ax", "push %eax", "popl (%eax)", "lahf",
     "mov 0x12345678,%al", "mov %eax,0x12345678", "addr16 mov 0x1234,%ax",
     "addr16 mov %al,0x12", "lgdtl (%eax)", "sgdtl 0x10(%ebx)",
     "jcxz .+5", "jecxz .+5", "lock cmpxchg8b (%esi)", "ljmp *(%eax)",
@@ -204,7 +204,8 @@ ONLY16 = [
 
 # Encodings as raw bytes: forms an assembler would not pick by itself.
 RAW = {
-    64: ["66 2e 0f 1f 84 00 00 00 00 00", "0f 20 00", "0f 22 58", "0f 21 87", "0f 23 c0",   # mod ignored
+    64: ["66 2e 0f 1f 84 00 00 00 00 00",
+         "0f 20 00", "0f 22 58", "0f 21 87", "0f 23 c0",   # mod ignored
          "66 66 66 66 66 66 66 66 66 66 66 66 66 90",      # 14 bytes
          "f3 48 a5", "f2 a4",
          "2e 3e 26 8b 00", "67 48 8b 05 00 00 00 00",
@@ -222,7 +223,8 @@ RAW = {
          "f3 0f b8 c0", "f0 ff 00", "65 48 8b 04 25 28 00 00 00",
          "8b 04 65 00 00 00 00", "8b 84 24 00 01 00 00",
          "8b 44 24 08", "8b 45 00", "41 8b 45 00", "41 8b 04 24",
-         "42 8b 04 20", "4a 8b 04 e5 00 00 00 00", "a0 00 00 00 00 00 00 00 80",
+         "42 8b 04 20", "4a 8b 04 e5 00 00 00 00",
+         "a0 00 00 00 00 00 00 00 80",
          "67 a1 78 56 34 12", "c8 08 00 01", "c2 08 00", "ca 08 00"],
     32: ["0f 20 00", "0f 22 18", "66 66 66 66 66 66 66 66 66 66 66 66 90",
          "c4 00", "c5 00", "62 00", "c4 e1 79 6f c1", "c5 f9 6f c1",

@@ -434,7 +434,8 @@ static void test_mov_store(void **state)
     regs.rcx = 0x1122334455667788ULL;
 
     /* A store never reads the MMIO register first. */
-    assert_int_equal(EMUL("\x89\x4b\x20"), X86EMUL_OKAY); /* mov %ecx,0x20(%rbx) */
+    /* mov %ecx,0x20(%rbx) */
+    assert_int_equal(EMUL("\x89\x4b\x20"), X86EMUL_OKAY);
     assert_int_equal(env.nlog, 1);
     assert_access(0, 'w', MMIO_BASE + 0x320, 4, 0x55667788);
     assert_int_equal(EMUL("\x48\x89\x8b\x00\xfd\xff\xff"), X86EMUL_OKAY);
