@@ -247,6 +247,42 @@ void test_copy_virt(void **state)
                      -EFAULT);
     assert_int_equal(copy_from_guest_virt(NULL, back, 0x400000, 4), -EFAULT);
 
+    /* The emulator's view: faults come back to be injected. */
+    {
+        u64 addr;
+        u32 pfec;
+
+        assert_int_equal(guest_copy_linear(&vcpu, back, 0x400ff8, 16,
+                                           PFEC_user_mode, false, &addr,
+                                           &pfec), GW_PAGE_FAULT);
+        assert_int_equal(addr, 0x400ff8);
+        assert_int_equal(pfec, PFEC_page_present | PFEC_user_mode);
+        /* A fetch running from a readable page into an NX one. */
+        put_entry(3, 6, 0x107000 | P | RW | (1ULL << 63));
+        assert_int_equal(guest_copy_linear(&vcpu, back, 0x405ff8, 16,
+                                           PFEC_insn_fetch, false, &addr,
+                                           &pfec), GW_PAGE_FAULT);
+        assert_int_equal(addr, 0x406000);
+        assert_int_equal(pfec, PFEC_page_present | PFEC_insn_fetch);
+        assert_int_equal(guest_copy_linear(&vcpu, back, 0x403000, 4,
+                                           PFEC_insn_fetch, false, &addr,
+                                           &pfec), GW_PAGE_FAULT);
+        assert_int_equal(pfec, PFEC_insn_fetch);
+        assert_int_equal(guest_copy_linear(&vcpu, back, 0x402000, 4, 0,
+                                           false, &addr, &pfec),
+                         GW_BAD_GPA);
+        assert_int_equal(guest_copy_linear(&vcpu, back, 0x405000, 4, 0,
+                                           true, &addr, &pfec),
+                         GW_PAGE_FAULT);
+        assert_int_equal(pfec, PFEC_page_present | PFEC_write_access);
+        assert_int_equal(guest_copy_linear(&vcpu, back, 1UL << 63, 4, 0,
+                                           false, &addr, &pfec),
+                         GW_GP_FAULT);
+        assert_int_equal(guest_copy_linear(&vcpu, back, 0x400000, 8,
+                                           PFEC_insn_fetch, false, &addr,
+                                           &pfec), GW_OK);
+    }
+
     /* Paging off: guest-virtual is guest-physical. */
     vcpu_state.cr0 = 1;
     assert_int_equal(copy_from_guest_virt(&vcpu, back, 0x104ff0, 16), 0);

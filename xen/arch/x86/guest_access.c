@@ -105,8 +105,9 @@ enum guest_walk_result guest_walk_vcpu(struct vcpu *v, u64 va, u32 access,
     return guest_walk(&s, va, access, &ops, gpa, pfec, NULL);
 }
 
-static int copy_virt(struct vcpu *v, unsigned long gva, void *buf,
-                     size_t len, bool write)
+enum guest_walk_result guest_copy_linear(struct vcpu *v, void *buf, u64 gva,
+                                         size_t len, u32 access, bool write,
+                                         u64 *fault_addr, u32 *pfec)
 {
     struct guest_paging_state s;
     struct guest_walk_ops ops = {
@@ -114,31 +115,49 @@ static int copy_virt(struct vcpu *v, unsigned long gva, void *buf,
         .set_bits = walk_set_bits,
     };
 
+    *pfec = 0;
+    *fault_addr = gva;
     if ( !v || !v->domain )
-        return -EFAULT;
+        return GW_BAD_GPA;
     ops.ctx = v->domain;
+    if ( write )
+        access |= PFEC_write_access;
     hvm_get_paging_state(v, &s);
     while ( len )
     {
         size_t n = PAGE_SIZE - (gva & ~PAGE_MASK);
+        enum guest_walk_result r;
         paddr_t gpa;
-        u32 pfec;
-        int rc;
 
         if ( n > len )
             n = len;
-        /* A supervisor access on the guest's behalf (hypercall args). */
-        if ( guest_walk(&s, gva, write ? PFEC_write_access : 0, &ops,
-                        &gpa, &pfec, NULL) != GW_OK )
-            return -EFAULT;
-        rc = copy_phys(v->domain, gpa, buf, n, write);
-        if ( rc )
-            return rc;
+        r = guest_walk(&s, gva, access, &ops, &gpa, pfec, NULL);
+        if ( r != GW_OK )
+        {
+            *fault_addr = gva;
+            return r;
+        }
+        if ( copy_phys(v->domain, gpa, buf, n, write) )
+        {
+            *fault_addr = gva;
+            return GW_BAD_GPA;
+        }
         gva += n;
         buf = (char *)buf + n;
         len -= n;
     }
-    return 0;
+    return GW_OK;
+}
+
+/* Hypercall arguments: supervisor accesses on the guest's behalf. */
+static int copy_virt(struct vcpu *v, unsigned long gva, void *buf,
+                     size_t len, bool write)
+{
+    u64 addr;
+    u32 pfec;
+
+    return guest_copy_linear(v, buf, gva, len, 0, write, &addr, &pfec)
+           == GW_OK ? 0 : -EFAULT;
 }
 
 int copy_from_guest_virt(struct vcpu *v, void *dst, unsigned long gva,

@@ -92,4 +92,17 @@ enum guest_walk_result guest_walk(const struct guest_paging_state *s,
 enum guest_walk_result guest_walk_vcpu(struct vcpu *v, u64 va, u32 access,
                                        paddr_t *gpa, u32 *pfec);
 
+/*
+ * For the instruction emulator: copy len bytes at guest-linear gva with
+ * the access the guest itself makes (PFEC_user_mode at CPL 3,
+ * PFEC_insn_fetch for fetches; PFEC_write_access is added for writes).
+ * Returns GW_OK; GW_PAGE_FAULT with *fault_addr (for CR2) and *pfec to
+ * inject; GW_GP_FAULT for a non-canonical address; GW_BAD_GPA when a
+ * table or the data is not RAM of the domain (MMIO: emulate instead).
+ * Pages before the failing one have been copied.
+ */
+enum guest_walk_result guest_copy_linear(struct vcpu *v, void *buf, u64 gva,
+                                         size_t len, u32 access, bool write,
+                                         u64 *fault_addr, u32 *pfec);
+
 #endif /* ASM_GUEST_WALK_H */
