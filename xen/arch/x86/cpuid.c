@@ -167,6 +167,7 @@ void cpuid_policy_filter(const struct cpuid_guest_info *g, u32 leaf,
     }
 }
 
+#ifndef KEEL_HOST_TEST
 void guest_cpuid(struct vcpu *v, u32 leaf, u32 subleaf,
                  struct cpuid_leaf *res)
 {
@@ -182,3 +183,4 @@ void guest_cpuid(struct vcpu *v, u32 leaf, u32 subleaf,
     cpuid_count(leaf, subleaf, &res->a, &res->b, &res->c, &res->d);
     cpuid_policy_filter(&g, leaf, subleaf, res);
 }
+#endif
