@@ -112,13 +112,17 @@ void p2m_teardown(struct p2m_domain *p2m);
  * Uses 2 MiB / 1 GiB entries when gfn, mfn and order allow and splits
  * larger entries when a smaller range inside them changes.  Returns 0,
  * -EINVAL (misaligned, gfn out of range) or -ENOMEM (tables unchanged).
+ * p2m_invalid and p2m_io_forward name no frame: mfn is ignored.
+ * Takes p2m->lock; never call it with the lock held.
  */
 int p2m_set_entry(struct p2m_domain *p2m, unsigned long gfn,
                   unsigned long mfn, unsigned int order, p2m_type_t t);
 
 /*
- * Look gfn up: returns the mfn (INVALID_MFN if none) and its type in *t;
- * *order (may be NULL) receives the size of the entry that maps it.
+ * Look gfn up: returns the mfn (INVALID_MFN if none, and for
+ * p2m_io_forward) and its type in *t; *order (may be NULL) receives the
+ * size of the entry that maps it, or of the empty slot that holds gfn
+ * (callers may skip 2^order frames: none of them is mapped).
  */
 unsigned long p2m_get_entry(struct p2m_domain *p2m, unsigned long gfn,
                             p2m_type_t *t, unsigned int *order);
@@ -153,7 +157,9 @@ void p2m_change_type_global(struct p2m_domain *p2m, p2m_type_t ot,
  *      p2m_io_forward (NPF exits for the emulators).  E820_UNUSABLE and
  *      RAM not given to dom0 stay unmapped.
  * Both return 0 or -ENOMEM (what was mapped so far stays mapped; dom0
- * cannot start anyway).
+ * cannot start anyway).  Heap pages are claimed as single pages, so a
+ * balloon driver may give any of them back (free_domheap_page); the RAM
+ * below 1 MiB is not heap memory and cannot be freed.
  */
 struct domain;
 int p2m_populate_identity_dom0(struct domain *d, unsigned long nr_pages);
