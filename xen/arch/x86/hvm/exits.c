@@ -29,7 +29,7 @@
 #include <asm/hvm/vlapic.h>
 #include <public/arch-x86/cpuid.h>
 #include <public/sched.h>
-#include "pending.h"
+#include <asm/hvm/emulate.h>
 
 #define MSR_IA32_TSC            0x00000010
 #define MSR_IA32_PLATFORM_ID    0x00000017
