@@ -670,6 +670,29 @@ static void test_x2apic_registers(void **state)
     assert_int_equal(val, 0);
 }
 
+static void test_first_vlapic_sets_up_domain(void **state)
+{
+    struct domain d = { .domain_id = 5, .max_vcpus = 1 };
+    struct vcpu v = { .vcpu_id = 0, .domain = &d };
+    struct vcpu *vp[1] = { &v };
+    u64 val;
+
+    d.vcpu = vp;
+    assert_int_equal(vlapic_init(&v), 0);
+    assert_non_null(d.vdev);
+    assert_true(hvm_mmio_claimed(&v, 0xfee00030));
+    assert_true(hvm_mmio_claimed(&v, 0xfec00010));
+    assert_int_equal(hvm_mmio_dispatch(&v, 0xfee00030, 4, false, &val),
+                     X86EMUL_OKAY);
+    assert_int_equal(val, 0x00050014);
+    /* Two MMIO handlers: the vIOAPIC and the vLAPIC page. */
+    assert_int_equal(d.vdev->nr_mmio, 2);
+    vlapic_destroy(&v);
+    assert_null(v.vlapic);
+    hvm_vdev_destroy(&d);
+    assert_null(d.vdev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -695,6 +718,7 @@ int main(void)
         T(test_init_sipi),
         T(test_x2apic_transitions),
         T(test_x2apic_registers),
+        T(test_first_vlapic_sets_up_domain),
 #undef T
     };
 
