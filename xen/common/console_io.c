@@ -24,7 +24,7 @@
 #define CONSOLEIO_read  1
 
 /* Longest line printed at once; longer ones are split. */
-#define CONS_LINE_MAX 128
+#define CONS_LINE_MAX 256
 
 /* Most bytes one CONSOLEIO_write prints; the rest is dropped. */
 #define CONS_WRITE_MAX 65536

@@ -367,9 +367,9 @@ struct dom0_segment {
  * is populated, so that they are still free) and copy the segments in.
  * Returns 0 and sets *kend to the end of the highest segment.
  */
-static int __maybe_unused dom0_place_segments(struct domain *d,
-                                              const struct dom0_segment *seg,
-                                              unsigned int nr, u64 *kend)
+static int __maybe_unused
+dom0_place_segments(struct domain *d, const struct dom0_segment *seg,
+                    unsigned int nr, u64 *kend)
 {
     unsigned int i;
     u64 lo = ~0ULL, hi = 0;
@@ -419,11 +419,48 @@ static int __maybe_unused dom0_place_segments(struct domain *d,
 static u64 dom0_load_kernel(struct domain *d, u64 *kend)
 {
 #ifdef HAVE_KERNEL_IMAGE
-    /* Wired once the loader's interface is in the tree. */
-#endif
+    struct kernel_image *ki = &dom0_kernel;
+    struct dom0_segment seg[KERNEL_MAX_SEGMENTS];
+    unsigned int i;
+    u64 entry;
+    int rc;
+
+    /* Analysed at boot (kernel_image_boot_probe); if not, do it now. */
+    if ( !dom0_kernel_ok && !ki->elf )
+    {
+        rc = kernel_image_load_info(&boot_info.mods[0], ki);
+        dom0_kernel_ok = !rc;
+    }
+    if ( !dom0_kernel_ok )
+        panic("Dom0 kernel: %s", ki->err ? ki->err : "unusable");
+    if ( !ki->have_pvh_entry )
+        panic("Dom0 kernel: no PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY): "
+              "this kernel cannot boot as a PVH dom0");
+
+    for ( i = 0; i < ki->nr_segments; i++ )
+    {
+        if ( ki->seg[i].offset > ki->elf_len ||
+             ki->seg[i].filesz > ki->elf_len - ki->seg[i].offset )
+            panic("Dom0 kernel: segment %u beyond the image", i);
+        seg[i].paddr = ki->seg[i].paddr;
+        seg[i].filesz = ki->seg[i].filesz;
+        seg[i].memsz = ki->seg[i].memsz;
+        seg[i].src = ki->elf + ki->seg[i].offset;
+    }
+    rc = dom0_place_segments(d, seg, ki->nr_segments, kend);
+    if ( rc )
+        panic("Dom0 kernel: cannot place its segments (%d)", rc);
+    entry = ki->pvh_entry;
+    printk("Dom0 PVH entry: %#lx\n", entry);
+    /* Give the decompression buffer back before dom0's RAM is taken. */
+    kernel_image_release(ki);
+    dom0_kernel_ok = false;
+    return entry;
+#else
     (void)d;
     (void)kend;
     panic("Dom0 kernel: no kernel image loader in this build");
+#endif
 }
 
 /* ---- the builder --------------------------------------------------------- */
