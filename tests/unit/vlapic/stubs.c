@@ -144,6 +144,15 @@ int hvm_vcpu_reset_to_sipi(struct vcpu *v, u8 vec)
     return 0;
 }
 
+void hvm_vcpu_kick(struct vcpu *v)
+{
+}
+
+s64 hvm_guest_tsc_offset(struct vcpu *v)
+{
+    return 0;
+}
+
 void apic_write(unsigned int reg, u32 v)
 {
     if ( reg == APIC_EOI )

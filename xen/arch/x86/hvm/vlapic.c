@@ -961,21 +961,3 @@ void vlapic_destroy(struct vcpu *v)
     v->vlapic = NULL;
     xfree(vl);
 }
-
-/* ---- Defaults for hooks the backend and scheduler provide ---- */
-
-__attribute__((__weak__)) int hvm_vcpu_reset_to_sipi(struct vcpu *v, u8 vec)
-{
-    printk(XENLOG_WARNING "d%uv%u: start-up IPI (vector %#x) unsupported\n",
-           v->domain->domain_id, v->vcpu_id, vec);
-    return -ENOSYS;
-}
-
-__attribute__((__weak__)) void hvm_vcpu_kick(struct vcpu *v)
-{
-}
-
-__attribute__((__weak__)) s64 hvm_guest_tsc_offset(struct vcpu *v)
-{
-    return 0;
-}

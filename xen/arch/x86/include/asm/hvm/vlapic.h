@@ -129,7 +129,7 @@ void vlapic_deliver(struct domain *d, const struct vlapic *source,
                     unsigned int delivery_mode, u8 vector, bool level);
 
 /*
- * Provided by the backend / scheduler (weak defaults here only log):
+ * Provided by the vendor-neutral HVM code (hvm/hvm.c):
  *
  * hvm_vcpu_reset_to_sipi(): v received INIT then a start-up IPI with
  * vector vec: reset its register state to the INIT state, real mode with
