@@ -3,7 +3,9 @@
  * The HVM selftest's guest (selftest.c): flat 32-bit protected mode,
  * paging off, loaded at guest-physical SELFTEST_CODE.  It finds Xen's
  * CPUID leaves, installs the hypercall page through the MSR that leaf
- * base+2 names, writes a line with console_io through that page, and
+ * base+2 names, checks a few filtered CPUID bits, an intercepted RDMSR
+ * and unclaimed port I/O, writes a line with console_io through the
+ * hypercall page, and
  * halts with EAX = 0x600d (0xbad on any mismatch).  It is only data to
  * the hypervisor: copied into the guest, never run on the host.
  */
@@ -37,6 +39,34 @@ hvm_selftest_guest:
         mov     $SELFTEST_HCALL_PAGE, %eax
         xor     %edx, %edx
         wrmsr
+
+        /* Leaf 1 has the hypervisor bit; SVM is hidden. */
+        mov     $1, %eax
+        cpuid
+        bt      $31, %ecx
+        jnc     1f
+        mov     $0x80000001, %eax
+        cpuid
+        bt      $2, %ecx
+        jc      1f
+
+        /* EFER reads without SVME (an intercepted RDMSR). */
+        mov     $0xc0000080, %ecx
+        rdmsr
+        bt      $12, %eax
+        jc      1f
+
+        /* Intercepted ports nobody claims: reads float high. */
+        mov     $0x1234, %dx
+        xor     %eax, %eax
+        in      %dx, %al
+        cmp     $0xff, %al
+        jne     1f
+        out     %al, $0x80
+        xor     %eax, %eax
+        in      %dx, %eax
+        cmp     $0xffffffff, %eax
+        jne     1f
 
         /* console_io(CONSOLEIO_write, len, buf): rdi, rsi, rdx. */
         xor     %edi, %edi
