@@ -693,6 +693,25 @@ static void test_first_vlapic_sets_up_domain(void **state)
     assert_null(d.vdev);
 }
 
+static void test_apic_base_relocation(void **state)
+{
+    u64 val;
+
+    assert_int_equal(vlapic_wrmsr(&td.v[1], MSR_APIC_BASE,
+                                  0x12345678000ULL | APIC_BASE_ENABLE),
+                     X86EMUL_OKAY);
+    assert_false(hvm_mmio_claimed(&td.v[1], BASE));
+    assert_true(hvm_mmio_claimed(&td.v[1], 0x12345678030ULL));
+    assert_true(hvm_mmio_claimed(&td.v[0], BASE));
+    assert_int_equal(hvm_mmio_dispatch(&td.v[1], 0x12345678020ULL, 4, false,
+                                       &val), X86EMUL_OKAY);
+    assert_int_equal(val, 2U << 24);
+    /* Bits above MAXPHYADDR's architectural limit are reserved. */
+    assert_int_equal(vlapic_wrmsr(&td.v[1], MSR_APIC_BASE,
+                                  (1ULL << 52) | 0xfee00800),
+                     X86EMUL_EXCEPTION);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -719,6 +738,7 @@ int main(void)
         T(test_x2apic_transitions),
         T(test_x2apic_registers),
         T(test_first_vlapic_sets_up_domain),
+        T(test_apic_base_relocation),
 #undef T
     };
 

@@ -48,6 +48,8 @@
 #define TIMER_DEADLINE  2
 
 #define SVR_MASK        0x000003ffU     /* vector, enable, focus check */
+/* IA32_APIC_BASE address bits: 12 up to the 52-bit MAXPHYADDR limit. */
+#define BASE_ADDR_MASK  0x000ffffffffff000ULL
 
 #define NS_PER_TICK     (1000000000ULL / VLAPIC_BUS_HZ)
 
@@ -725,7 +727,7 @@ static bool vlapic_mmio_check(struct vcpu *v, paddr_t gpa)
     const struct vlapic *vl = v->vlapic;
 
     return vl && hw_enabled(vl) && !vlapic_x2apic_mode(vl) &&
-           (gpa & ~0xfffULL) == (vl->apic_base_msr & APIC_BASE_ADDR_MASK);
+           (gpa & ~0xfffULL) == (vl->apic_base_msr & BASE_ADDR_MASK);
 }
 
 static int vlapic_mmio_read(struct vcpu *v, paddr_t gpa, unsigned int size,
@@ -793,7 +795,7 @@ bool vlapic_is_msr(u32 msr)
 
 static int write_apic_base(struct vlapic *vl, u64 val)
 {
-    const u64 valid = 0x000ffffffffff000ULL | APIC_BASE_ENABLE |
+    const u64 valid = BASE_ADDR_MASK | APIC_BASE_ENABLE |
                       APIC_BASE_EXTD | APIC_BASE_BSP;
     u64 old = vl->apic_base_msr;
     bool was_x2 = vlapic_x2apic_mode(vl), was_en = hw_enabled(vl);
