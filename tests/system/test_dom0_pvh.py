@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""dom0=pvh: the PVH dom0 builder places Debian's kernel, the initrd and
+hvm_start_info, then the scheduler takes over.  Only the builder's part is
+asserted: how far the kernel gets depends on the rest of the hypervisor."""
+
+import re
+
+import bootcheck as bc
+from bootcheck import keel
+
+DOM0_STARTED = r"\(XEN\) \*\*\* Serial input to DOM0 \(type 'CTRL-a' three"
+
+KERNEL_ARGS = "console=hvc0 earlyprintk=xen keel-test=1"
+
+
+def _hex(m, i):
+    return int(m.group(i), 16)
+
+
+def test_dom0_pvh_build():
+    r = keel.boot_qemu(kernel=keel.xen_image("xen"),
+                       append="dom0_mem=512M console=com1 dom0=pvh",
+                       modules=keel.dom0_modules(KERNEL_ARGS),
+                       until=DOM0_STARTED, timeout=240)
+    bc.xen_line(r, r"^\*\*\* Building a PVH Dom0 \*\*\*$")
+
+    # Every PT_LOAD segment lies in dom0 RAM per the map it is given.
+    segs = [(int(m.group(1), 16), int(m.group(2), 16))
+            for m in (re.search(r"^ELF: phdr: paddr=(0x[0-9a-f]+) "
+                                r"memsz=(0x[0-9a-f]+)$", l)
+                      for l in r.xen_lines) if m]
+    if not segs:
+        bc.fail(r, "no PT_LOAD segment placed")
+    mem = bc.xen_line(r, r"^ELF: memory: (0x[0-9a-f]+) -> (0x[0-9a-f]+)$")
+    kstart, kend = _hex(mem, 1), _hex(mem, 2)
+    # Debian's x86_64 kernel is linked at 16 MiB.
+    if kstart != 0x1000000 or kend <= kstart:
+        bc.fail(r, "kernel at %#x-%#x" % (kstart, kend))
+
+    ram = []
+    for l in r.xen_lines:
+        m = re.search(r"^ \[([0-9a-f]{16}), ([0-9a-f]{16})\] \((.*)\)$", l)
+        if m and m.group(3) == "usable":
+            ram.append((int(m.group(1), 16), int(m.group(2), 16) + 1))
+    if not ram:
+        bc.fail(r, "dom0's memory map has no RAM")
+
+    def in_ram(s, e):
+        return any(a <= s and e <= b for a, b in ram)
+
+    for p, sz in segs:
+        if not in_ram(p, p + sz):
+            bc.fail(r, "segment %#x+%#x outside dom0 RAM" % (p, sz))
+
+    # The initrd follows the kernel; start_info follows the initrd; all in
+    # dom0 RAM below 4 GiB.
+    ird = bc.xen_line(r, r"^Dom0 initrd: (0x[0-9a-f]+) -> (0x[0-9a-f]+) ")
+    i0, i1 = _hex(ird, 1), _hex(ird, 2)
+    si = bc.xen_line(r, r'^Dom0 start_info: (0x[0-9a-f]+) \((\d+) bytes\), '
+                        r'cmdline "(.*)", 1 modules, RSDP (0x[0-9a-f]+)$')
+    s0 = _hex(si, 1)
+    if not (kend <= i0 < i1 <= s0 < 1 << 32):
+        bc.fail(r, "layout kernel-%#x initrd %#x-%#x start_info %#x" %
+                (kend, i0, i1, s0))
+    if not in_ram(i0, i1) or not in_ram(s0, s0 + int(si.group(2))):
+        bc.fail(r, "initrd or start_info outside dom0 RAM")
+    # The module's string, without the image path QEMU puts first.
+    if si.group(3) != KERNEL_ARGS:
+        bc.fail(r, "dom0 command line %r" % si.group(3))
+    if _hex(si, 4) == 0:
+        bc.fail(r, "no RSDP for dom0")
+
+    # dom0_mem=512M: about 512 MB of RAM (low memory included).
+    got = bc.xen_line(r, r"^Dom0 RAM: (\d+) pages \((\d+)MB\)$")
+    if not 500 <= int(got.group(2)) <= 520:
+        bc.fail(r, "dom0 RAM %s MB" % got.group(2))
+    bc.xen_line(r, r"^Dom0 has maximum 2 VCPUs$")
+
+
+test_dom0_pvh_build.timeout = 300
