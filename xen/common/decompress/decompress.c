@@ -90,12 +90,12 @@ int decompress(const void *in, size_t in_len, void *out, size_t out_size,
 }
 
 /*
- * CRC-32, reflected polynomial 0xedb88320, four bytes per step with four
- * tables (each table entry advances a byte through 0-3 further zero
- * bytes), which roughly triples the speed of the byte-wise loop under
- * QEMU's TCG.
+ * CRC-32, reflected polynomial 0xedb88320, eight bytes per step with
+ * eight tables (table j advances a byte through j further zero bytes):
+ * far fewer instructions per byte than the byte-wise loop, which matters
+ * under QEMU's TCG.
  */
-static u32 crc32_tab[4][256];
+static u32 crc32_tab[8][256];
 static u64 crc64_tab[256];
 static bool crc_tabs_ready;
 
@@ -117,7 +117,7 @@ static void crc_init_tables(void)
         crc64_tab[i] = d;
     }
     for ( i = 0; i < 256; i++ )
-        for ( j = 1; j < 4; j++ )
+        for ( j = 1; j < 8; j++ )
             crc32_tab[j][i] = (crc32_tab[j - 1][i] >> 8) ^
                               crc32_tab[0][crc32_tab[j - 1][i] & 0xff];
     crc_tabs_ready = true;
@@ -130,13 +130,17 @@ u32 decomp_crc32(u32 crc, const void *buf, size_t len)
     if ( !crc_tabs_ready )
         crc_init_tables();
     crc = ~crc;
-    while ( len >= 4 )
+    while ( len >= 8 )
     {
+        u32 hi = p[4] | (p[5] << 8) | (p[6] << 16) | ((u32)p[7] << 24);
+
         crc ^= p[0] | (p[1] << 8) | (p[2] << 16) | ((u32)p[3] << 24);
-        crc = crc32_tab[3][crc & 0xff] ^ crc32_tab[2][(crc >> 8) & 0xff] ^
-              crc32_tab[1][(crc >> 16) & 0xff] ^ crc32_tab[0][crc >> 24];
-        p += 4;
-        len -= 4;
+        crc = crc32_tab[7][crc & 0xff] ^ crc32_tab[6][(crc >> 8) & 0xff] ^
+              crc32_tab[5][(crc >> 16) & 0xff] ^ crc32_tab[4][crc >> 24] ^
+              crc32_tab[3][hi & 0xff] ^ crc32_tab[2][(hi >> 8) & 0xff] ^
+              crc32_tab[1][(hi >> 16) & 0xff] ^ crc32_tab[0][hi >> 24];
+        p += 8;
+        len -= 8;
     }
     while ( len-- )
         crc = (crc >> 8) ^ crc32_tab[0][(crc ^ *p++) & 0xff];

@@ -178,13 +178,27 @@ typedef u64 __attribute__((__may_alias__, __aligned__(1))) unaligned_u64;
  * bytes behind: under QEMU's TCG every guest memory access is a software
  * TLB lookup, so fewer and wider accesses matter more than on hardware.
  */
-static inline void lz_copy(u8 *d, u32 dist, unsigned int len)
+static inline void lz_copy(u8 *d, u32 dist, unsigned int len, size_t room)
 {
     const u8 *s = d - dist;
 
     if ( dist >= 8 )
+    {
+        /*
+         * Whole words, even past len when the buffer has room: bytes
+         * beyond the match are not output yet and get overwritten.
+         */
+        if ( room >= ((len + 7) & ~7U) )
+        {
+            unsigned int i;
+
+            for ( i = 0; i < len; i += 8 )
+                *(unaligned_u64 *)(d + i) = *(const unaligned_u64 *)(s + i);
+            return;
+        }
         for ( ; len >= 8; len -= 8, d += 8, s += 8 )
             *(unaligned_u64 *)d = *(const unaligned_u64 *)s;
+    }
     else if ( dist == 1 && len >= 8 )
     {
         u64 v = *s * 0x0101010101010101ULL;
@@ -372,7 +386,7 @@ static int lzma_chunk(struct xz_dec *x, const u8 *in, size_t clen,
         len += MATCH_LEN_MIN;
         if ( rep0 >= pos - dict_start || len > end - pos )
             goto corrupt;
-        lz_copy(out + pos, rep0 + 1, len);
+        lz_copy(out + pos, rep0 + 1, len, x->out_size - pos);
         pos += len;
     }
 
