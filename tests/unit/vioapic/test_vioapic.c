@@ -234,6 +234,21 @@ static void test_edge_eoi_leaves_level_pins(void **state)
     assert_int_equal(take(0), -1);
 }
 
+static void test_level_refused_no_remote_irr(void **state)
+{
+    /* vCPU 0's APIC software-disabled: nobody accepts. */
+    lapic_wr(0, APIC_SPIV, 0xff);
+    set_rte(13, IOAPIC_RTE_LEVEL | 0x57);
+    hvm_gsi_assert(&td.d, 13);
+    assert_false(get_rte(13) & IOAPIC_RTE_REMOTE_IRR);
+    lapic_wr(0, APIC_SPIV, 0x1ff);
+    assert_int_equal(take(0), -1);
+    /* The guest reprograms the pin once its APIC is up: delivered. */
+    set_rte(13, IOAPIC_RTE_LEVEL | 0x57);
+    assert_true(get_rte(13) & IOAPIC_RTE_REMOTE_IRR);
+    assert_int_equal(take(0), 0x57);
+}
+
 static void test_logical_and_lowest(void **state)
 {
     lapic_wr(0, APIC_LDR, 0x01000000);
@@ -563,6 +578,7 @@ int main(void)
         T(test_level_remote_irr),
         T(test_level_unmask_delivers),
         T(test_edge_eoi_leaves_level_pins),
+        T(test_level_refused_no_remote_irr),
         T(test_logical_and_lowest),
         T(test_nmi_delivery),
         T0(test_dom0_mirrors_host_ioapic),

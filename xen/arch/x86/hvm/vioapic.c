@@ -80,14 +80,18 @@ static void deliver(struct hvm_vioapic *vio, unsigned int pin)
         /* Remote IRR: one message until the EOI comes back. */
         if ( rte & IOAPIC_RTE_REMOTE_IRR )
             return;
-        vio->rte[pin] |= IOAPIC_RTE_REMOTE_IRR;
     }
     else
         level = false;
-    vlapic_deliver(vio->domain, NULL, APIC_SHORT_NONE,
-                   rte >> IOAPIC_RTE_DEST_SHIFT,
-                   rte & IOAPIC_RTE_DEST_LOGICAL, dm << 8,
-                   rte & IOAPIC_RTE_VECTOR, level);
+    /*
+     * Remote IRR is set when a local APIC accepts the message; if none
+     * did (all disabled), the next assert or RTE write tries again.
+     */
+    if ( vlapic_deliver(vio->domain, NULL, APIC_SHORT_NONE,
+                        rte >> IOAPIC_RTE_DEST_SHIFT,
+                        rte & IOAPIC_RTE_DEST_LOGICAL, dm << 8,
+                        rte & IOAPIC_RTE_VECTOR, level) && level )
+        vio->rte[pin] |= IOAPIC_RTE_REMOTE_IRR;
 }
 
 void vioapic_set_line(struct domain *d, unsigned int gsi, bool level)

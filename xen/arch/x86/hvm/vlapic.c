@@ -156,16 +156,16 @@ static void record_error(struct vlapic *vl, u32 err)
         vlapic_set_irq(vl, lvt & 0xff, false);
 }
 
-void vlapic_set_irq(struct vlapic *vl, u8 vector, bool level)
+bool vlapic_set_irq(struct vlapic *vl, u8 vector, bool level)
 {
     if ( vector < 16 )
     {
         record_error(vl, APIC_ESR_RECV_ILLEGAL);
-        return;
+        return false;
     }
     /* A software-disabled APIC does not accept fixed interrupts. */
     if ( !vlapic_enabled(vl) )
-        return;
+        return false;
 
     if ( level )
         vec_set(vl, VLAPIC_TMR, vector);
@@ -173,6 +173,7 @@ void vlapic_set_irq(struct vlapic *vl, u8 vector, bool level)
         vec_clear(vl, VLAPIC_TMR, vector);
     vec_set(vl, VLAPIC_IRR, vector);
     kick(vl);
+    return true;
 }
 
 int vlapic_pending_irq(struct vcpu *v)
@@ -446,7 +447,8 @@ struct vlapic *vlapic_lowest_prio(struct domain *d, u32 dest, bool logical)
     return best;
 }
 
-static void accept(struct vlapic *vl, unsigned int dm, u8 vector,
+/* Returns false if a fixed interrupt was refused. */
+static bool accept(struct vlapic *vl, unsigned int dm, u8 vector,
                    bool level)
 {
     struct vcpu *v = vl->vcpu;
@@ -456,8 +458,7 @@ static void accept(struct vlapic *vl, unsigned int dm, u8 vector,
     {
     case APIC_DM_FIXED:
     case DM_LOWEST:
-        vlapic_set_irq(vl, vector, level);
-        break;
+        return vlapic_set_irq(vl, vector, level);
     case APIC_DM_NMI:
         __atomic_store_n(&vl->nmi_pending, true, __ATOMIC_RELEASE);
         kick(vl);
@@ -486,21 +487,21 @@ static void accept(struct vlapic *vl, unsigned int dm, u8 vector,
         }
         break;
     }
+    return true;
 }
 
-void vlapic_deliver(struct domain *d, const struct vlapic *source,
-                    unsigned int shorthand, u32 dest, bool logical,
-                    unsigned int delivery_mode, u8 vector, bool level)
+unsigned int vlapic_deliver(struct domain *d, const struct vlapic *source,
+                            unsigned int shorthand, u32 dest, bool logical,
+                            unsigned int delivery_mode, u8 vector,
+                            bool level)
 {
-    unsigned int i;
+    unsigned int i, n = 0;
 
     if ( delivery_mode == DM_LOWEST && shorthand == APIC_SHORT_NONE )
     {
         struct vlapic *vl = vlapic_lowest_prio(d, dest, logical);
 
-        if ( vl )
-            accept(vl, delivery_mode, vector, level);
-        return;
+        return vl && accept(vl, delivery_mode, vector, level);
     }
 
     for ( i = 0; i < d->max_vcpus; i++ )
@@ -508,9 +509,11 @@ void vlapic_deliver(struct domain *d, const struct vlapic *source,
         struct vcpu *v = d->vcpu[i];
 
         if ( v && v->vlapic &&
-             vlapic_match_dest(v->vlapic, source, shorthand, dest, logical) )
-            accept(v->vlapic, delivery_mode, vector, level);
+             vlapic_match_dest(v->vlapic, source, shorthand, dest, logical) &&
+             accept(v->vlapic, delivery_mode, vector, level) )
+            n++;
     }
+    return n;
 }
 
 static void send_ipi(struct vlapic *vl, u32 icr, u32 dest)

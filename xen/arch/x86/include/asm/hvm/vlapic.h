@@ -85,9 +85,10 @@ void vlapic_ack_nmi(struct vcpu *v);
 /*
  * Raise vector in the vLAPIC (level: the source wants an EOI broadcast)
  * and wake its vCPU.  Safe from any CPU and from interrupt context.
- * Vectors 0-15 are refused (ESR "receive illegal vector").
+ * Vectors 0-15 are refused (ESR "receive illegal vector"), and so is
+ * everything while the APIC is disabled: returns false then.
  */
-void vlapic_set_irq(struct vlapic *vlapic, u8 vector, bool level);
+bool vlapic_set_irq(struct vlapic *vlapic, u8 vector, bool level);
 
 /* IA32_APIC_BASE (0x1b), TSC_DEADLINE (0x6e0) and the x2APIC MSRs. */
 bool vlapic_is_msr(u32 msr);
@@ -123,10 +124,12 @@ struct vlapic *vlapic_lowest_prio(struct domain *d, u32 dest, bool logical);
 /*
  * Deliver an interrupt message (delivery mode as in ICR bits 8-10) to
  * every vLAPIC of d matched by dest; source NULL for the IOAPIC.
+ * Returns how many vLAPICs accepted it.
  */
-void vlapic_deliver(struct domain *d, const struct vlapic *source,
-                    unsigned int shorthand, u32 dest, bool logical,
-                    unsigned int delivery_mode, u8 vector, bool level);
+unsigned int vlapic_deliver(struct domain *d, const struct vlapic *source,
+                            unsigned int shorthand, u32 dest, bool logical,
+                            unsigned int delivery_mode, u8 vector,
+                            bool level);
 
 /*
  * Provided by the vendor-neutral HVM code (hvm/hvm.c):
