@@ -282,6 +282,36 @@ static void test_nmi_delivery(void **state)
     assert_false(get_rte(2) & IOAPIC_RTE_REMOTE_IRR);
 }
 
+/* Every register index and window offset, read and written: no fault. */
+static void test_register_sweep(void **state)
+{
+    static const unsigned int sizes[] = { 1, 2, 4, 8 };
+    unsigned int reg, off, i;
+    u64 val, seed = 0x2545f4914f6cdd1dULL;
+
+    for ( reg = 0; reg < 0x100; reg++ )
+    {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        io_rd(reg);
+        io_wr(reg, seed >> 17);
+        hvm_gsi_assert(&td.d, reg % 48);
+        hvm_gsi_deassert(&td.d, reg % 48);
+    }
+    for ( off = 0; off < 0x1000; off++ )
+        for ( i = 0; i < ARRAY_SIZE(sizes); i++ )
+        {
+            assert_int_equal(hvm_mmio_dispatch(&td.v[0], IOAPIC + off,
+                                               sizes[i], false, &val),
+                             X86EMUL_OKAY);
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            val = seed >> 9;
+            assert_int_equal(hvm_mmio_dispatch(&td.v[0], IOAPIC + off,
+                                               sizes[i], true, &val),
+                             X86EMUL_OKAY);
+        }
+    assert_int_equal(io_rd(0x01), 0x11 | (47 << 16));
+}
+
 /* ---- dom0: the physical pins ---- */
 
 static void test_dom0_mirrors_host_ioapic(void **state)
@@ -581,6 +611,7 @@ int main(void)
         T(test_level_refused_no_remote_irr),
         T(test_logical_and_lowest),
         T(test_nmi_delivery),
+        T(test_register_sweep),
         T0(test_dom0_mirrors_host_ioapic),
         T0(test_dom0_level_pin_routing),
         T0(test_dom0_edge_pin_routing),

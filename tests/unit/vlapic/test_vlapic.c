@@ -712,6 +712,31 @@ static void test_apic_base_relocation(void **state)
                      X86EMUL_EXCEPTION);
 }
 
+/* Every offset and size of the page, read and written: no fault. */
+static void test_page_sweep(void **state)
+{
+    static const unsigned int sizes[] = { 1, 2, 4, 8 };
+    unsigned int off, i;
+    u64 val, seed = 0x9e3779b97f4a7c15ULL;
+
+    enable(0);
+    for ( off = 0; off < 0x1000; off++ )
+        for ( i = 0; i < ARRAY_SIZE(sizes); i++ )
+        {
+            assert_int_equal(hvm_mmio_dispatch(&td.v[0], BASE + off,
+                                               sizes[i], false, &val),
+                             X86EMUL_OKAY);
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            val = seed >> 11;
+            assert_int_equal(hvm_mmio_dispatch(&td.v[0], BASE + off,
+                                               sizes[i], true, &val),
+                             X86EMUL_OKAY);
+        }
+    /* Read-only registers survived. */
+    assert_int_equal(rd(0, APIC_LVR), 0x00050014);
+    assert_true(hvm_mmio_claimed(&td.v[0], BASE));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -739,6 +764,7 @@ int main(void)
         T(test_x2apic_registers),
         T(test_first_vlapic_sets_up_domain),
         T(test_apic_base_relocation),
+        T(test_page_sweep),
 #undef T
     };
 
