@@ -4,6 +4,7 @@
 #include "stubs.h"
 #include <asm/io_apic.h>
 #include <asm/apic.h>
+#include <asm/config.h>
 
 s_time_t test_now;
 unsigned int wake_count, sleep_count, apic_eoi_count;
@@ -20,6 +21,24 @@ bool pin_masked[64];
 
 struct io_apic io_apics[MAX_IO_APICS];
 unsigned int nr_ioapics;
+u32 x86_cpu_to_apicid[NR_CPUS];
+
+/* Only the weak platform versions in hvm/irq.c would call these. */
+u32 io_apic_read(unsigned int apic, unsigned int reg)
+{
+    fail_msg("io_apic_read(%u, %#x) reached the host", apic, reg);
+    return 0;
+}
+
+void io_apic_write(unsigned int apic, unsigned int reg, u32 v)
+{
+    fail_msg("io_apic_write(%u, %#x) reached the host", apic, reg);
+}
+
+void set_irq_handler(u8 vector, irq_handler_t fn)
+{
+    fail_msg("set_irq_handler(%#x) reached the host", vector);
+}
 
 void stubs_reset(void)
 {

@@ -185,15 +185,71 @@ void hvm_dom0_gsi_interrupt(struct cpu_user_regs *regs)
     }
 }
 
-/* ---- Defaults until the platform IOAPIC code provides these ---- */
+/*
+ * ---- The physical pins, through asm/io_apic.h's register access ----
+ *
+ * Weak, so that the platform IOAPIC code may take these over.  The
+ * hypervisor itself uses no IOAPIC pin, so after io_apic_init() masked
+ * them all only this code writes their entries; pin_lock makes the
+ * read-modify-write of a mask bit atomic.
+ */
+
+static DEFINE_SPINLOCK(pin_lock);
+
+static bool host_pin(unsigned int gsi, unsigned int *apic, unsigned int *pin)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_ioapics; i++ )
+        if ( gsi >= io_apics[i].gsi_base &&
+             gsi - io_apics[i].gsi_base < io_apics[i].nr_pins )
+        {
+            *apic = i;
+            *pin = gsi - io_apics[i].gsi_base;
+            return true;
+        }
+    return false;
+}
 
 __attribute__((__weak__))
 int ioapic_route_pin_to_vector(unsigned int gsi, u8 vector, bool level,
                                bool active_low, irq_handler_t fn)
 {
-    return -ENOSYS;
+    unsigned int apic, pin;
+    unsigned long flags;
+    u32 lo = vector;
+
+    if ( !host_pin(gsi, &apic, &pin) || x86_cpu_to_apicid[0] > 0xff )
+        return -EINVAL;
+    /* Fixed delivery, physical destination: the BSP. */
+    if ( level )
+        lo |= IOAPIC_RTE_LEVEL;
+    if ( active_low )
+        lo |= IOAPIC_RTE_POLARITY_LOW;
+    set_irq_handler(vector, fn);
+
+    flags = spin_lock_irqsave(&pin_lock);
+    io_apic_write(apic, 0x10 + 2 * pin, lo | IOAPIC_RTE_MASKED);
+    io_apic_write(apic, 0x11 + 2 * pin, x86_cpu_to_apicid[0] << 24);
+    io_apic_write(apic, 0x10 + 2 * pin, lo);
+    spin_unlock_irqrestore(&pin_lock, flags);
+    return 0;
 }
 
 __attribute__((__weak__)) void ioapic_mask_pin(unsigned int gsi, bool mask)
 {
+    unsigned int apic, pin;
+    unsigned long flags;
+    u32 lo;
+
+    if ( !host_pin(gsi, &apic, &pin) )
+        return;
+    flags = spin_lock_irqsave(&pin_lock);
+    lo = io_apic_read(apic, 0x10 + 2 * pin);
+    if ( mask )
+        lo |= IOAPIC_RTE_MASKED;
+    else
+        lo &= ~IOAPIC_RTE_MASKED;
+    io_apic_write(apic, 0x10 + 2 * pin, lo);
+    spin_unlock_irqrestore(&pin_lock, flags);
 }

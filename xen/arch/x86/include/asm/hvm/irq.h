@@ -53,8 +53,9 @@ bool hvm_gsi_eoi(struct domain *d, unsigned int gsi);
 void hvm_dom0_gsi_interrupt(struct cpu_user_regs *regs);
 
 /*
- * To be provided by the platform IOAPIC code (asm/io_apic.h); weak
- * defaults in hvm/irq.c fail with -ENOSYS / do nothing.
+ * Belong with the platform IOAPIC code (asm/io_apic.h); until it has
+ * them, weak versions in hvm/irq.c program the pins through
+ * io_apic_read()/io_apic_write().
  *
  * ioapic_route_pin_to_vector(): install fn for vector (set_irq_handler)
  * and program gsi's physical RTE: fixed delivery of vector to the BSP,
