@@ -25,13 +25,6 @@ struct domain *domain_list;
 struct domain *hardware_domain;
 static DEFINE_SPINLOCK(domlist_lock);
 
-/*
- * Provided by "p2m" and the HVM backend.  Weak until they land, so the
- * tree links meanwhile; domain_create() fails cleanly without them.
- */
-#pragma weak p2m_init
-int hvm_vcpu_initialise(struct vcpu *v) __attribute__((weak));
-
 static void poll_timer_fn(void *data)
 {
     vcpu_wake(data);
@@ -63,7 +56,7 @@ struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
         goto fail;
     memset(d->shared_info, 0, PAGE_SIZE);
 
-    if ( !p2m_init || p2m_init(&d->p2m) )
+    if ( p2m_init(&d->p2m) )
     {
         printk(XENLOG_ERR "d%u: cannot set up the p2m\n", domid);
         goto fail;
@@ -110,7 +103,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
             &((struct shared_info *)d->shared_info)->vcpu_info[vcpu_id];
     init_timer(&v->poll_timer, poll_timer_fn, v, cpu);
 
-    if ( !hvm_vcpu_initialise || hvm_vcpu_initialise(v) )
+    if ( hvm_vcpu_initialise(v) )
     {
         printk(XENLOG_ERR "d%uv%u: HVM vCPU initialisation failed\n",
                d->domain_id, vcpu_id);

@@ -14,31 +14,10 @@
 #include <xen/lib.h>
 #include <xen/console.h>
 #include <xen/errno.h>
-#include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/sched.h>
 #include <asm/spinlock.h>
 #include <public/xen.h>
-
-/*
- * Until guest_access.c lands, guest memory is unreachable: these weak
- * stand-ins fail every copy, and the real functions replace them at link
- * time.
- */
-__attribute__((weak)) int copy_from_guest_virt(struct vcpu *v, void *dst,
-                                               unsigned long gva, size_t len)
-{
-    (void)v; (void)dst; (void)gva; (void)len;
-    return -EFAULT;
-}
-
-__attribute__((weak)) int copy_to_guest_virt(struct vcpu *v,
-                                             unsigned long gva,
-                                             const void *src, size_t len)
-{
-    (void)v; (void)gva; (void)src; (void)len;
-    return -EFAULT;
-}
 
 static struct hypercall_entry hypercall_table[NR_hypercalls] = {
     [__HYPERVISOR_xen_version] = { do_xen_version, HC_ANY, "xen_version" },

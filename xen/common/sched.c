@@ -246,13 +246,6 @@ void vcpu_runstate_get(const struct vcpu *v, u64 time[4])
     spin_unlock_irqrestore(&sp->lock, flags);
 }
 
-/*
- * The HVM backend's "enter the guest once and handle the exit".  Weak
- * until the backend declares it in asm/hvm/hvm.h; without it no vCPU
- * can run and the loop panics on its first pick.
- */
-void hvm_vcpu_run(struct vcpu *v) __attribute__((weak));
-
 /* Pick what to run next on this pCPU (lock held). */
 static struct vcpu *do_schedule(struct sched_pcpu *sp, s_time_t now)
 {
@@ -330,9 +323,6 @@ void __noreturn schedule_and_run(void)
             local_irq_enable();
             continue;
         }
-        if ( !hvm_vcpu_run )
-            panic("d%uv%u: no HVM backend to run vCPUs",
-                  v->domain->domain_id, v->vcpu_id);
         /*
          * Entered with interrupts disabled after the softirq check, so
          * nothing raised in between is missed: a physical interrupt in
