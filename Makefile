@@ -6,6 +6,7 @@
 #   make run        build, make boot media, boot Keel under QEMU (serial console)
 #   make test       unit tests and system tests; ends with "N passed, N failed"
 #   make deps       install build/test dependencies (Debian; apt-get as root)
+#   make perf       benchmarks (tests/perf/: boot time vs native Linux and Xen 4.17)
 #   make dist       install into dist/install/
 #   make defconfig | olddefconfig | menuconfig | savedefconfig
 #
@@ -16,7 +17,7 @@ export KCONFIG_CONFIG
 DEFCONFIG := xen/arch/x86/configs/x86_64_defconfig
 DESTDIR   ?= $(CURDIR)/dist/install
 
-.PHONY: all xen tools dist install-xen install-tools install-docs deps run test \
+.PHONY: all xen tools dist install-xen install-tools install-docs deps run test perf \
         defconfig olddefconfig menuconfig savedefconfig clean distclean
 
 all: xen tools
@@ -53,6 +54,11 @@ run: deps
 
 test: deps
 	python3 tests/run $(TESTS)
+
+# Not part of make test: prints figures and ratios, asserts nothing.
+perf: deps
+	$(MAKE) xen
+	$(MAKE) -C tests/perf
 
 # --- install -----------------------------------------------------------
 dist: all install-xen install-tools install-docs
