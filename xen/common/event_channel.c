@@ -103,7 +103,7 @@ static bool ev_test(unsigned int nr, xen_ulong_t *w)
                            __ATOMIC_SEQ_CST) & m;
 }
 
-/* ---- ports --------------------------------------------------------------- */
+/* ---- ports -------------------------------------------------------------- */
 
 static struct vcpu *ev_vcpu(struct domain *d, unsigned int id)
 {
@@ -302,7 +302,7 @@ static struct domain *ev_domain(struct vcpu *curr, domid_t dom, int *rc)
     return d;
 }
 
-/* ---- operations ---------------------------------------------------------- */
+/* ---- operations --------------------------------------------------------- */
 
 int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_unbound *a)
 {
@@ -798,7 +798,7 @@ void evtchn_poll_end(struct vcpu *v)
                        __ATOMIC_SEQ_CST);
 }
 
-/* ---- per-domain state ---------------------------------------------------- */
+/* ---- per-domain state --------------------------------------------------- */
 
 int evtchn_domain_init(struct domain *d)
 {
@@ -844,7 +844,7 @@ void evtchn_domain_destroy(struct domain *d)
     xfree(e);
 }
 
-/* ---- the hypercall ------------------------------------------------------- */
+/* ---- the hypercall ------------------------------------------------------ */
 
 static void ev_warn_once(unsigned int cmd)
 {

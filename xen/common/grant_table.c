@@ -94,7 +94,7 @@ static struct domain *gt_domain(struct domain *ld, domid_t dom)
     return d && d->grant_table ? d : NULL;
 }
 
-/* ---- pins ---------------------------------------------------------------- */
+/* ---- pins --------------------------------------------------------------- */
 
 static void clear_gtf(struct grant_entry_v1 *sha, u16 bits)
 {
@@ -243,7 +243,7 @@ static void unpin_in(struct domain *ld, domid_t dom, grant_ref_t ref,
     spin_unlock(&rd->grant_table->lock);
 }
 
-/* ---- maptrack ------------------------------------------------------------ */
+/* ---- maptrack ----------------------------------------------------------- */
 
 static struct grant_mapping *maptrack_entry(struct grant_table *gt, u32 h)
 {
@@ -304,7 +304,7 @@ static int unmap_host(struct domain *ld, struct grant_mapping *map)
     return p2m_set_entry(&ld->p2m, map->gfn, map->old_mfn, 0, map->old_type);
 }
 
-/* ---- operations ---------------------------------------------------------- */
+/* ---- operations --------------------------------------------------------- */
 
 void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
 {
@@ -657,7 +657,7 @@ void gnttab_set_frame_gfn(struct domain *d, unsigned int idx,
     spin_unlock(&gt->lock);
 }
 
-/* ---- per-domain state ---------------------------------------------------- */
+/* ---- per-domain state --------------------------------------------------- */
 
 static void gnttab_free(struct grant_table *gt)
 {
@@ -738,7 +738,7 @@ void grant_table_destroy(struct domain *d)
     gnttab_free(gt);
 }
 
-/* ---- the hypercall ------------------------------------------------------- */
+/* ---- the hypercall ------------------------------------------------------ */
 
 static void gt_warn_once(unsigned int cmd)
 {

@@ -46,7 +46,7 @@ struct active_grant_entry {
 };
 
 struct grant_mapping {
-    u32 flags;                  /* GNTMAP_host_map|device_map|readonly; 0 free */
+    u32 flags;                  /* GNTMAP_* host/device/ro; 0: free */
     grant_ref_t ref;
     domid_t domid;              /* granting domain */
     unsigned long gfn;          /* host_map: where, in the mapper's p2m */
@@ -63,7 +63,7 @@ struct grant_table {
     unsigned int nr_frames;         /* frames allocated so far */
     unsigned int max_frames;
     void **shared;                  /* [max_frames]: direct-map addresses */
-    unsigned long *frame_gfn;       /* [max_frames]: where the guest put them */
+    unsigned long *frame_gfn;       /* [max_frames]: gfn in the guest */
     struct active_grant_entry **active;   /* [max_frames][512] */
 
     spinlock_t maptrack_lock;
