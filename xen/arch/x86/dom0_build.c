@@ -232,7 +232,7 @@ static bool dom0_pfn_is_ram(struct domain *d, unsigned long pfn)
     return p2m_is_ram(t) && mfn == pfn;
 }
 
-static bool __maybe_unused dom0_range_is_ram(struct domain *d, u64 start, u64 end)
+static bool dom0_range_is_ram(struct domain *d, u64 start, u64 end)
 {
     unsigned long pfn;
 
@@ -351,10 +351,7 @@ static void dom0_copy_to(u64 paddr, const void *src, size_t len)
 
 /* ---- the kernel -------------------------------------------------------- */
 
-#if __has_include(<asm/kernel_image.h>)
 #include <asm/kernel_image.h>
-#define HAVE_KERNEL_IMAGE 1
-#endif
 
 /* One PT_LOAD segment: filesz bytes from src at paddr, zeroed to memsz. */
 struct dom0_segment {
@@ -367,9 +364,9 @@ struct dom0_segment {
  * is populated, so that they are still free) and copy the segments in.
  * Returns 0 and sets *kend to the end of the highest segment.
  */
-static int __maybe_unused
-dom0_place_segments(struct domain *d, const struct dom0_segment *seg,
-                    unsigned int nr, u64 *kend)
+static int dom0_place_segments(struct domain *d,
+                               const struct dom0_segment *seg,
+                               unsigned int nr, u64 *kend)
 {
     unsigned int i;
     u64 lo = ~0ULL, hi = 0;
@@ -407,10 +404,7 @@ dom0_place_segments(struct domain *d, const struct dom0_segment *seg,
     return 0;
 }
 
-#if __has_include(<asm/kernel_image.h>)
 #include <asm/kernel_image.h>
-#define HAVE_KERNEL_IMAGE 1
-#endif
 
 /*
  * Place the kernel's segments; returns the PVH entry and sets *kend to
@@ -418,7 +412,6 @@ dom0_place_segments(struct domain *d, const struct dom0_segment *seg,
  */
 static u64 dom0_load_kernel(struct domain *d, u64 *kend)
 {
-#ifdef HAVE_KERNEL_IMAGE
     struct kernel_image *ki = &dom0_kernel;
     struct dom0_segment seg[KERNEL_MAX_SEGMENTS];
     unsigned int i;
@@ -456,14 +449,9 @@ static u64 dom0_load_kernel(struct domain *d, u64 *kend)
     kernel_image_release(ki);
     dom0_kernel_ok = false;
     return entry;
-#else
-    (void)d;
-    (void)kend;
-    panic("Dom0 kernel: no kernel image loader in this build");
-#endif
 }
 
-/* ---- the builder --------------------------------------------------------- */
+/* ---- the builder ------------------------------------------------------ */
 
 static void dom0_print_memmap(const struct hvm_memmap_table_entry *m,
                               unsigned int nr)

@@ -61,8 +61,9 @@ struct dom0_start_params {
 /*
  * Lay out, in buf (which will be at guest-physical base, 8-byte aligned):
  * hvm_start_info (version 1), the module list, the memory map, the RSDP
- * copy (if any), then the strings, each 8-byte aligned, with every paddr field pointing into the
- * block.  Returns the bytes used, or 0 if bufsz is too small.
+ * copy (if any), then the strings, each 8-byte aligned, with every paddr
+ * field pointing into the block.  Returns the bytes used, or 0 if bufsz
+ * is too small.
  */
 size_t dom0_start_info_build(void *buf, size_t bufsz, u64 base,
                              const struct dom0_start_params *p);
