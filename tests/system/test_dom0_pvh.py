@@ -17,11 +17,8 @@ def _hex(m, i):
     return int(m.group(i), 16)
 
 
-def test_dom0_pvh_build():
-    r = keel.boot_qemu(kernel=keel.xen_image("xen"),
-                       append="dom0_mem=512M console=com1 dom0=pvh",
-                       modules=keel.dom0_modules(KERNEL_ARGS),
-                       until=DOM0_STARTED, timeout=240)
+def _check_build(r):
+    """The builder's lines; returns the start_info match."""
     bc.xen_line(r, r"^\*\*\* Building a PVH Dom0 \*\*\*$")
 
     # Every PT_LOAD segment lies in dom0 RAM per the map it is given.
@@ -75,6 +72,35 @@ def test_dom0_pvh_build():
     if not 500 <= int(got.group(2)) <= 520:
         bc.fail(r, "dom0 RAM %s MB" % got.group(2))
     bc.xen_line(r, r"^Dom0 has maximum 2 VCPUs$")
+    return si
+
+
+def test_dom0_pvh_build():
+    r = keel.boot_qemu(kernel=keel.xen_image("xen"),
+                       append="dom0_mem=512M console=com1 dom0=pvh",
+                       modules=keel.dom0_modules(KERNEL_ARGS),
+                       until=DOM0_STARTED, timeout=240)
+    si = _check_build(r)
+    # SeaBIOS's RSDP, found in the BIOS area, which dom0 sees 1:1.
+    if not 0xe0000 <= _hex(si, 4) < 0x100000:
+        bc.fail(r, "RSDP %#x is not the BIOS one" % _hex(si, 4))
 
 
 test_dom0_pvh_build.timeout = 300
+
+
+def test_dom0_pvh_build_grub2_rsdp_copy():
+    # GRUB 2 hands over a copy of the RSDP in hypervisor memory; dom0 gets
+    # its own copy inside the start_info block instead.
+    e = keel.Entry("dom0_mem=512M console=com1 dom0=pvh",
+                   keel.dom0_modules(KERNEL_ARGS))
+    iso = keel.make_grub_iso(keel.out_path("dom0_pvh_mb2.iso"), [e],
+                             "multiboot2")
+    r = keel.boot_qemu(iso=iso, until=DOM0_STARTED, timeout=240)
+    si = _check_build(r)
+    s0, size, rsdp = _hex(si, 1), int(si.group(2)), _hex(si, 4)
+    if not s0 < rsdp < s0 + size:
+        bc.fail(r, "RSDP %#x outside start_info %#x+%d" % (rsdp, s0, size))
+
+
+test_dom0_pvh_build_grub2_rsdp_copy.timeout = 300

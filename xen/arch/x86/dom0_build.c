@@ -473,7 +473,7 @@ void dom0_construct_pvh(void)
     unsigned int i, cpu, nr_cpus, nr_vcpus = dom0_plan.nr_vcpus;
     unsigned int nr_ranges;
     int nr_memmap, rc;
-    u64 entry, kend, initrd = 0, initrd_size = 0, si_base, si_size;
+    u64 entry, kend, initrd = 0, initrd_size = 0, si_base, si_size, rsdp;
     struct dom0_range *ranges;
     struct hvm_memmap_table_entry *memmap;
     struct dom0_start_params sp = { 0 };
@@ -569,13 +569,14 @@ void dom0_construct_pvh(void)
                     si_size )
         panic("Dom0: cannot build start_info");
     dom0_copy_to(si_base, si_buf, si_size);
+    rsdp = ((const struct hvm_start_info *)si_buf)->rsdp_paddr;
     xfree(si_buf);
 
     dom0_print_memmap(memmap, nr_memmap);
     printk("Dom0 start_info: %#lx (%lu bytes), cmdline \"%s\", "
            "%u modules, RSDP %#lx\n", si_base, (unsigned long)si_size,
            cmdline, initrd_size ? 1 : 0,
-           (unsigned long)(sp.rsdp_copy ? si_base : sp.rsdp_paddr));
+           (unsigned long)rsdp);
     xfree(ranges);
     xfree(memmap);
 
