@@ -26,6 +26,7 @@
 #include <asm/bootmod.h>
 #include <asm/kernel_image.h>
 #include <asm/dom0_build.h>
+#include <asm/hvm/domain.h>
 #include <xen/sched.h>
 
 static void print_banner(void)
@@ -96,6 +97,9 @@ void __noreturn __start_xen(u32 magic, u32 info)
     kernel_image_boot_probe();  /* module 0 as an ELF image, PVH entry */
     /* [mm] dom0 memory and vCPU plan from dom0_mem= / dom0_max_vcpus=. */
     dom0_plan_init(num_online_cpus());
+    /* [memop] memory_op and hvm_op hypercalls. */
+    memory_op_init();
+    hvm_op_init();
 
     debug_crash();      /* [traps] debug builds: debug_crash= */
 
