@@ -102,24 +102,22 @@ static void lzma_reset_state(struct lzma_dec *l)
         }                                                       \
     } while ( 0 )
 
-/* Decode one bit with probability *(pp) into bit (0 or 1). */
+/*
+ * Decode one bit with probability *(pp) into bit (0 or 1).  Branch-free
+ * apart from normalization: under QEMU's TCG every conditional branch
+ * ends a translation block, and this runs once per coded bit.
+ */
 #define RC_BIT(pp, bit)                                         \
     do {                                                        \
         u16 *p_ = (pp);                                         \
-        u32 bound_ = (range >> PROB_BITS) * *p_;                \
-        if ( code < bound_ )                                    \
-        {                                                       \
-            range = bound_;                                     \
-            *p_ += ((1U << PROB_BITS) - *p_) >> MOVE_BITS;      \
-            (bit) = 0;                                          \
-        }                                                       \
-        else                                                    \
-        {                                                       \
-            range -= bound_;                                    \
-            code -= bound_;                                     \
-            *p_ -= *p_ >> MOVE_BITS;                            \
-            (bit) = 1;                                          \
-        }                                                       \
+        u32 pr_ = *p_;                                          \
+        u32 bound_ = (range >> PROB_BITS) * pr_;                \
+        u32 k_ = 0U - (u32)(code >= bound_);                    \
+        range = (bound_ & ~k_) | ((range - bound_) & k_);       \
+        code -= bound_ & k_;                                    \
+        *p_ = pr_ + ((((1U << PROB_BITS) - pr_) >> MOVE_BITS) &  \
+                     ~k_) - ((pr_ >> MOVE_BITS) & k_);          \
+        (bit) = k_ & 1;                                         \
         RC_NORMALIZE();                                         \
     } while ( 0 )
 
