@@ -12,6 +12,8 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
+#include <xen/event.h>
+#include <xen/grant_table.h>
 #include <xen/shutdown.h>
 #include <xen/time.h>
 #include <xen/timer.h>
@@ -59,6 +61,15 @@ struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
     if ( p2m_init(&d->p2m) )
     {
         printk(XENLOG_ERR "d%u: cannot set up the p2m\n", domid);
+        goto fail;
+    }
+    if ( evtchn_domain_init(d) || grant_table_init(d) )
+    {
+        printk(XENLOG_ERR "d%u: cannot set up event channels or grant "
+               "tables\n", domid);
+        grant_table_destroy(d);
+        evtchn_domain_destroy(d);
+        p2m_teardown(&d->p2m);
         goto fail;
     }
 

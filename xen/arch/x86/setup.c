@@ -28,6 +28,9 @@
 #include <asm/dom0_build.h>
 #include <asm/hvm/domain.h>
 #include <xen/sched.h>
+#include <xen/event.h>
+#include <xen/grant_table.h>
+#include <xen/guest_time.h>
 
 static void print_banner(void)
 {
@@ -100,6 +103,8 @@ void __noreturn __start_xen(u32 magic, u32 info)
     /* [memop] memory_op and hvm_op hypercalls. */
     memory_op_init();
     hvm_op_init();
+    /* [vcpuop] wallclock from the RTC; vcpu_op, physdev_op, platform_op. */
+    guest_time_init();
 
     debug_crash();      /* [traps] debug builds: debug_crash= */
 
@@ -107,6 +112,8 @@ void __noreturn __start_xen(u32 magic, u32 info)
     if ( opt_dom0_pvh )
     {
         scheduler_init();
+        event_channel_init();
+        grant_table_op_init();
         dom0_construct_pvh();
         printk("*** Serial input to DOM0 (type 'CTRL-a' three times to "
                "switch input)\n");
