@@ -76,6 +76,9 @@ static bool runq_remove(struct runq *q, struct vcpu *v)
     return false;
 }
 
+void (*sched_runstate_hook)(struct vcpu *v);
+void (*sched_switch_in_hook)(struct vcpu *v);
+
 bool vcpu_runnable(const struct vcpu *v)
 {
     return !v->pause_flags && !v->domain->pause_count &&
@@ -98,6 +101,8 @@ static void runstate_set(struct vcpu *v, int new, s_time_t now)
     }
     v->runstate = new;
     v->runstate_entry_time = now;
+    if ( sched_runstate_hook )
+        sched_runstate_hook(v);
 }
 
 /* The state a vCPU that is not running belongs in. */
@@ -290,7 +295,7 @@ void __noreturn schedule_and_run(void)
 {
     unsigned int cpu = smp_processor_id();
     struct sched_pcpu *sp = &sched_pcpu[cpu];
-    struct vcpu *v;
+    struct vcpu *v, *prev;
 
     if ( !sp->timer_ready )
     {
@@ -304,9 +309,12 @@ void __noreturn schedule_and_run(void)
 
         local_irq_disable();
         spin_lock(&sp->lock);
+        prev = sp->curr;
         v = do_schedule(sp, NOW());
         spin_unlock(&sp->lock);
         current = v;
+        if ( v && v != prev && sched_switch_in_hook )
+            sched_switch_in_hook(v);
 
         if ( !v )
         {

@@ -148,6 +148,15 @@ static void test_runnable(void **state)
     assert_int_equal(runstate_idle_state(v), RUNSTATE_runnable);
 }
 
+static unsigned int hook_calls;
+static int hook_last_state;
+
+static void count_hook(struct vcpu *v)
+{
+    hook_calls++;
+    hook_last_state = v->runstate;
+}
+
 static void test_runstate_accounting(void **state)
 {
     struct vcpu *v = &vc[0];
@@ -169,10 +178,22 @@ static void test_runstate_accounting(void **state)
     assert_int_equal(v->runstate, RUNSTATE_runnable);
     assert_int_equal(v->runstate_entry_time, 12750);
 
+    /* The hook sees every change, with the new state in place. */
+    sched_runstate_hook = count_hook;
+    hook_calls = 0;
+    runstate_set(v, RUNSTATE_blocked, 12800);
+    runstate_set(v, RUNSTATE_runnable, 12900);
+    sched_runstate_hook = NULL;
+    assert_int_equal(hook_calls, 2);
+    assert_int_equal(hook_last_state, RUNSTATE_runnable);
+    assert_int_equal(v->runstate_time[RUNSTATE_runnable], 650);
+    assert_int_equal(v->runstate_time[RUNSTATE_blocked], 1100);
+
     /* A clock that goes backwards charges nothing. */
     runstate_set(v, RUNSTATE_running, 12000);
-    assert_int_equal(v->runstate_time[RUNSTATE_runnable], 600);
+    assert_int_equal(v->runstate_time[RUNSTATE_runnable], 650);
     assert_int_equal(v->runstate_entry_time, 12000);
+    assert_int_equal(v->runstate, RUNSTATE_running);
 }
 
 /* ---- dom0's memory map ---- */

@@ -132,4 +132,16 @@ void vcpu_runstate_get(const struct vcpu *v, u64 time[4]);
 void sched_start(void);
 extern bool sched_started;
 
+/*
+ * Hooks for guest-visible state that follows scheduling (the registered
+ * runstate area, vcpu_time_info).  NULL: nothing to do.
+ * sched_runstate_hook runs after every runstate change of v, on any
+ * pCPU, with the scheduler lock of v's pCPU held and interrupts off: it
+ * must not call back into the scheduler.  sched_switch_in_hook runs on
+ * v's pCPU, interrupts off, right before v runs again after its pCPU ran
+ * something else or idled.
+ */
+extern void (*sched_runstate_hook)(struct vcpu *v);
+extern void (*sched_switch_in_hook)(struct vcpu *v);
+
 #endif
