@@ -85,4 +85,49 @@ _Static_assert(sizeof(struct vcpu_set_singleshot_timer) == 16,
 _Static_assert(sizeof(struct vcpu_register_vcpu_info) == 16,
                "vcpu_register_vcpu_info");
 
+/*
+ * VCPUOP_initialise for HVM/PVH vCPUs (Xen's public/hvm/hvm_vcpu.h):
+ * the start state in 32-bit protected or 64-bit long mode.  The *_ar
+ * fields use the VMCB attribute layout (type:4 s:1 dpl:2 p:1 avl:1 l:1
+ * db:1 g:1).  In 64-bit mode segments are flat and set by the
+ * hypervisor.
+ */
+struct vcpu_hvm_x86_32 {
+    uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint32_t eip, eflags;
+    uint32_t cr0, cr3, cr4;
+    uint32_t pad1;
+    uint64_t efer;
+    uint32_t cs_base, ds_base, ss_base, es_base, tr_base;
+    uint32_t cs_limit, ds_limit, ss_limit, es_limit, tr_limit;
+    uint16_t cs_ar, ds_ar, ss_ar, es_ar, tr_ar;
+    uint16_t pad2[3];
+};
+
+struct vcpu_hvm_x86_64 {
+    uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
+    uint64_t rip, rflags;
+    uint64_t cr0, cr3, cr4, efer;
+};
+
+#define VCPU_HVM_MODE_32B 0
+#define VCPU_HVM_MODE_64B 1
+
+struct vcpu_hvm_context {
+    uint32_t mode;              /* VCPU_HVM_MODE_* */
+    uint32_t pad;
+    union {
+        struct vcpu_hvm_x86_32 x86_32;
+        struct vcpu_hvm_x86_64 x86_64;
+    } cpu_regs;
+};
+
+_Static_assert(sizeof(struct vcpu_hvm_x86_32) == 120, "vcpu_hvm_x86_32");
+_Static_assert(offsetof(struct vcpu_hvm_x86_32, efer) == 56,
+               "vcpu_hvm_x86_32.efer");
+_Static_assert(offsetof(struct vcpu_hvm_x86_32, cs_ar) == 104,
+               "vcpu_hvm_x86_32.cs_ar");
+_Static_assert(sizeof(struct vcpu_hvm_x86_64) == 112, "vcpu_hvm_x86_64");
+_Static_assert(sizeof(struct vcpu_hvm_context) == 128, "vcpu_hvm_context");
+
 #endif /* PUBLIC_VCPU_H */
