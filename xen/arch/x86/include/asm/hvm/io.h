@@ -19,14 +19,7 @@
 
 #include <xen/types.h>
 #include <asm/spinlock.h>
-
-/* Same values as the instruction emulator's (asm/x86_emulate.h). */
-#ifndef X86EMUL_OKAY
-#define X86EMUL_OKAY          0
-#define X86EMUL_UNHANDLEABLE  1
-#define X86EMUL_EXCEPTION     2
-#define X86EMUL_RETRY         3
-#endif
+#include <asm/x86_emulate.h>    /* X86EMUL_* */
 
 struct domain;
 struct vcpu;
