@@ -59,9 +59,22 @@ static const u8 clen_order[NR_CLEN] = {
     16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
 };
 
+typedef u64 __attribute__((__may_alias__, __aligned__(1))) unaligned_u64;
+
 /* Top up the bit buffer to at least 57 bits while input lasts. */
 static inline void refill(struct inflate_state *s)
 {
+    /*
+     * Away from the end of the input: one 8-byte load, keeping the whole
+     * bytes that fit (x86 is little-endian, as deflate's bit order is).
+     */
+    if ( s->in_len - s->in_pos >= 8 )
+    {
+        s->bitbuf |= *(const unaligned_u64 *)(s->in + s->in_pos) << s->bitcnt;
+        s->in_pos += (63 - s->bitcnt) >> 3;
+        s->bitcnt |= 56;
+        return;
+    }
     while ( s->bitcnt <= 56 && s->in_pos < s->in_len )
     {
         s->bitbuf |= (u64)s->in[s->in_pos++] << s->bitcnt;
@@ -227,15 +240,26 @@ static int inflate_codes(struct inflate_state *s)
             goto bad;
         if ( len > s->out_size - s->out_pos )
             goto nospace;
-        if ( dist >= len )
-            memcpy(s->out + s->out_pos, s->out + s->out_pos - dist, len);
-        else
         {
             u8 *d = s->out + s->out_pos;
             const u8 *src = d - dist;
-            u32 i;
+            u32 i = 0;
 
-            for ( i = 0; i < len; i++ )
+            /*
+             * Whole words when the source is at least a word behind; the
+             * last one may run past len while the buffer has room (those
+             * bytes are not output yet).
+             */
+            if ( dist >= 8 )
+            {
+                u32 words = s->out_size - s->out_pos >= ((len + 7) & ~7U)
+                            ? len : len & ~7U;
+
+                for ( ; i < words; i += 8 )
+                    *(unaligned_u64 *)(d + i) =
+                        *(const unaligned_u64 *)(src + i);
+            }
+            for ( ; i < len; i++ )
                 d[i] = src[i];
         }
         s->out_pos += len;
