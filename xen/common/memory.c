@@ -40,6 +40,7 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <xen/grant_table.h>
+#include <xen/guest_time.h>
 #include <public/memory.h>
 #include <asm/current.h>
 #include <asm/e820.h>
@@ -74,7 +75,8 @@ static struct domain *memop_domain(struct vcpu *curr, domid_t domid, int *rc)
 
 /*
  * An entry that was present changed: every vCPU flushes before it next
- * enters the guest, and those running now are made to exit.
+ * enters the guest, and those in guest mode now are made to exit (a
+ * kick does nothing to a vCPU that is not in guest mode, the caller).
  */
 static void memop_flush(struct domain *d)
 {
@@ -82,7 +84,7 @@ static void memop_flush(struct domain *d)
 
     hvm_flush_guest_tlbs(d);
     for ( i = 0; i < d->max_vcpus; i++ )
-        if ( d->vcpu[i] && d->vcpu[i] != current )
+        if ( d->vcpu[i] )
             hvm_vcpu_kick(d->vcpu[i]);
 }
 
@@ -319,6 +321,7 @@ static long memop_machine_memory_map(struct vcpu *v, unsigned long arg)
 static int map_shared_info(struct domain *d, unsigned long gpfn)
 {
     struct hvm_domain *hd = hvm_domain_get(d);
+    unsigned int i;
     unsigned long mfn = virt_to_maddr(d->shared_info) >> PAGE_SHIFT;
     int rc;
 
@@ -330,6 +333,16 @@ static int map_shared_info(struct domain *d, unsigned long gpfn)
     if ( hd->shared_info_gfn != gpfn )
         physmap_drop_if(d, hd->shared_info_gfn, mfn);
     hd->shared_info_gfn = gpfn;
+    /*
+     * Xen keeps the time fields of shared_info current from domain
+     * creation on; here guest_time refreshes them on its own events, so
+     * make them valid before the guest's first look (Linux reads the
+     * pvclock right after mapping the page).
+     */
+    update_domain_wallclock_time(d);
+    for ( i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            update_vcpu_system_time(d->vcpu[i]);
     printk(XENLOG_INFO "d%u: shared_info at gfn %#lx\n", d->domain_id,
            gpfn);
     return 0;
@@ -524,24 +537,29 @@ static long memop_remove_from_physmap(struct vcpu *v, unsigned long arg)
 static bool warned_pod;
 
 /*
- * Give up the extent at gfn: RAM (released) or foreign frames.  The
- * whole extent at once when it is one aligned block, else page by page.
+ * Give up the extent at gfn: RAM (released) or foreign frames.  An
+ * aligned extent of contiguous RAM goes at once (and its frames back as
+ * one block if it was populated as one), anything else page by page.
  */
 static int decrease_extent(struct domain *d, unsigned long gfn,
                            unsigned int order)
 {
-    unsigned long i, mfn;
-    unsigned int eorder;
+    unsigned long i, mfn, mfn0;
+    bool whole;
     p2m_type_t t;
 
-    mfn = p2m_get_entry(&d->p2m, gfn, &t, &eorder);
-    if ( order && !(gfn & ((1UL << order) - 1)) && p2m_is_ram(t) &&
-         eorder >= order && !(mfn & ((1UL << order) - 1)) )
+    mfn0 = p2m_get_entry(&d->p2m, gfn, &t, NULL);
+    whole = order && !(gfn & ((1UL << order) - 1)) && p2m_is_ram(t) &&
+            !(mfn0 & ((1UL << order) - 1));
+    for ( i = 1; whole && i < (1UL << order); i++ )
+        whole = p2m_get_entry(&d->p2m, gfn + i, &t, NULL) == mfn0 + i &&
+                p2m_is_ram(t);
+    if ( whole )
     {
         if ( p2m_set_entry(&d->p2m, gfn, 0, order, p2m_invalid) )
             return -ENOMEM;
         memop_flush(d);
-        release_frames(d, mfn, order);
+        release_frames(d, mfn0, order);
         return 0;
     }
     for ( i = 0; i < (1UL << order); i++ )

@@ -105,9 +105,14 @@ void hvm_assert_evtchn_irq(struct vcpu *v)
             vlapic_set_irq(v->vlapic, vec, false);
         return;
     }
+    /*
+     * As Xen, a GSI/INTx callback is for vCPU 0 only.  Linux sets via 1
+     * (GSI 1) after vCPU 0's upcall vector, only to look enlightened to
+     * the toolstack; that vector always wins.
+     */
     via = hd ? __atomic_load_n(&hd->params[HVM_PARAM_CALLBACK_IRQ],
                                __ATOMIC_RELAXED) : 0;
-    if ( via && !warned_via )
+    if ( via && v->vcpu_id == 0 && !warned_via )
     {
         warned_via = true;
         printk(XENLOG_WARNING "d%u: event callback via %#lx (GSI/INTx) is "
@@ -125,7 +130,6 @@ static void hvm_reassert_upcalls(struct domain *d, int only_vcpu)
     {
         struct vcpu *v = d->vcpu[i];
         struct vcpu_info *vi;
-        unsigned long flags;
 
         if ( !v || (only_vcpu >= 0 && (unsigned int)only_vcpu != i) )
             continue;
@@ -133,9 +137,7 @@ static void hvm_reassert_upcalls(struct domain *d, int only_vcpu)
         if ( !vi || !__atomic_load_n(&vi->evtchn_upcall_pending,
                                      __ATOMIC_ACQUIRE) )
             continue;
-        flags = local_irq_save();
         hvm_assert_evtchn_irq(v);
-        local_irq_restore(flags);
     }
 }
 
