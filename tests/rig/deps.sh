@@ -17,7 +17,7 @@ cache=${KEEL_CACHE:-$HOME/.cache/keel}
 packages=(
     qemu-system-x86 qemu-utils bochs bochsbios vgabios bochs-term
     busybox-static grub-pc-bin grub-efi-amd64-bin grub-common grub2-common
-    xorriso mtools ovmf cpio gnu-efi libfdt-dev zlib1g-dev libxml2-dev
+    xorriso mtools ovmf cpio gnu-efi libfdt-dev zlib1g-dev liblzma-dev libxml2-dev
     libssl-dev gcc-multilib xz-utils zstd
     kconfig-frontends libcmocka-dev python3 gcc make gawk gzip
 )
