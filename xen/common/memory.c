@@ -404,9 +404,9 @@ static int map_foreign(struct domain *d, struct domain *fd,
     return physmap_replace(d, gpfn, mfn, p2m_foreign);
 }
 
-static int add_to_physmap_one(struct domain *d, unsigned int space,
-                              unsigned long idx, unsigned long gpfn,
-                              struct domain *fd)
+static int add_to_physmap_locked(struct domain *d, unsigned int space,
+                                 unsigned long idx, unsigned long gpfn,
+                                 struct domain *fd)
 {
     switch ( space )
     {
@@ -420,6 +420,21 @@ static int add_to_physmap_one(struct domain *d, unsigned int space,
         return fd ? map_foreign(d, fd, idx, gpfn) : -EINVAL;
     }
     return -EOPNOTSUPP;
+}
+
+static int add_to_physmap_one(struct domain *d, unsigned int space,
+                              unsigned long idx, unsigned long gpfn,
+                              struct domain *fd)
+{
+    struct hvm_domain *hd = hvm_domain_get(d);
+    int rc;
+
+    if ( !hd )
+        return -ENOMEM;
+    spin_lock(&hd->physmap_lock);
+    rc = add_to_physmap_locked(d, space, idx, gpfn, fd);
+    spin_unlock(&hd->physmap_lock);
+    return rc;
 }
 
 static long memop_add_to_physmap(struct vcpu *v, unsigned long arg)
@@ -501,6 +516,7 @@ static long memop_add_to_physmap_batch(struct vcpu *v, unsigned long arg)
 static long memop_remove_from_physmap(struct vcpu *v, unsigned long arg)
 {
     struct xen_remove_from_physmap xrfp;
+    struct hvm_domain *hd;
     struct domain *d;
     p2m_type_t t;
     unsigned long mfn;
@@ -512,24 +528,29 @@ static long memop_remove_from_physmap(struct vcpu *v, unsigned long arg)
     if ( !d )
         return rc;
     memop_snapshot_map(d);
+    hd = hvm_domain_get(d);
+    if ( !hd )
+        return -ENOMEM;
+    spin_lock(&hd->physmap_lock);
     mfn = p2m_get_entry(&d->p2m, xrfp.gpfn, &t, NULL);
     if ( t == p2m_invalid )
-        return -ENOENT;
-    if ( !p2m_is_ram(t) && t != p2m_foreign && t != p2m_mmio_direct )
-        return -EINVAL;             /* grant maps, emulated pages */
-    rc = p2m_set_entry(&d->p2m, xrfp.gpfn, 0, 0, p2m_invalid);
-    if ( rc )
-        return rc;
-    memop_flush(d);
-    if ( p2m_is_ram(t) )
+        rc = -ENOENT;
+    else if ( !p2m_is_ram(t) && t != p2m_foreign && t != p2m_mmio_direct )
+        rc = -EINVAL;               /* grant maps, emulated pages */
+    else
+        rc = p2m_set_entry(&d->p2m, xrfp.gpfn, 0, 0, p2m_invalid);
+    if ( !rc )
     {
-        struct hvm_domain *hd = d->hvm;
-
-        if ( hd && hd->shared_info_gfn == xrfp.gpfn )
-            hd->shared_info_gfn = INVALID_GFN;
-        release_frames(d, mfn, 0);
+        memop_flush(d);
+        if ( p2m_is_ram(t) )
+        {
+            if ( hd->shared_info_gfn == xrfp.gpfn )
+                hd->shared_info_gfn = INVALID_GFN;
+            release_frames(d, mfn, 0);
+        }
     }
-    return 0;
+    spin_unlock(&hd->physmap_lock);
+    return rc;
 }
 
 /* ---- reservations -------------------------------------------------------- */
@@ -676,6 +697,7 @@ static long memop_reservation(struct vcpu *v, unsigned int op,
                               unsigned long start, unsigned long arg)
 {
     struct xen_memory_reservation r;
+    struct hvm_domain *hd;
     struct domain *d;
     unsigned long i, end;
     unsigned int addr_bits;
@@ -703,6 +725,9 @@ static long memop_reservation(struct vcpu *v, unsigned int op,
     if ( op == XENMEM_increase_reservation && !d->is_hardware_domain )
         return -EOPNOTSUPP;
     memop_snapshot_map(d);
+    hd = hvm_domain_get(d);
+    if ( !hd )
+        return -ENOMEM;
     addr_bits = XENMEMF_get_address_bits(r.mem_flags);
 
     end = r.nr_extents;
@@ -717,17 +742,17 @@ static long memop_reservation(struct vcpu *v, unsigned int op,
         if ( op != XENMEM_increase_reservation &&
              copy_from_guest_virt(v, &frame, slot, sizeof(frame)) )
             break;
+        spin_lock(&hd->physmap_lock);
         if ( op == XENMEM_decrease_reservation )
             rc = decrease_extent(d, frame, r.extent_order);
         else if ( op == XENMEM_populate_physmap )
             rc = populate_extent(d, frame, r.extent_order, addr_bits);
         else
-        {
             rc = increase_extent(d, r.extent_order, addr_bits, &mfn);
-            if ( !rc && r.extent_start &&
-                 copy_to_guest_virt(v, slot, &mfn, sizeof(mfn)) )
-                rc = -EFAULT;
-        }
+        spin_unlock(&hd->physmap_lock);
+        if ( op == XENMEM_increase_reservation && !rc && r.extent_start &&
+             copy_to_guest_virt(v, slot, &mfn, sizeof(mfn)) )
+            rc = -EFAULT;
         if ( rc )
             break;
     }

@@ -38,6 +38,7 @@ struct hvm_domain *hvm_domain_get(struct domain *d)
     if ( !hd )
         return NULL;
     spin_lock_init(&hd->lock);
+    spin_lock_init(&hd->physmap_lock);
     hd->shared_info_gfn = INVALID_GFN;
     /* Two first users may race: the loser frees its copy. */
     if ( !__atomic_compare_exchange_n(&d->hvm, &expected, hd, false,

@@ -17,6 +17,12 @@
 
 struct hvm_domain {
     spinlock_t lock;                /* params, upcall vectors, memmap */
+    /*
+     * memory_op's physmap changes, one gfn or extent at a time (so two
+     * vCPUs cannot both release one frame).  Outside the p2m, grant
+     * table and heap locks.
+     */
+    spinlock_t physmap_lock;
     u64 params[HVM_NR_PARAMS];
     /*
      * HVMOP_set_evtchn_upcall_vector, per vCPU (0: none).  Takes
