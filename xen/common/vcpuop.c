@@ -96,9 +96,26 @@ static void runstate_write(struct vcpu *v, struct vcpu_extra *e)
                            sizeof(r) - e->runstate_len0);
 }
 
+/* Look up only: the scheduler hook must not allocate. */
+static struct vcpu_extra *vcpu_extra_find(const struct vcpu *v)
+{
+    struct vcpu_extra *e;
+    unsigned long flags = spin_lock_irqsave(&extra_lock);
+
+    for ( e = extra_list; e; e = e->next )
+        if ( e->v == v )
+            break;
+    spin_unlock_irqrestore(&extra_lock, flags);
+    return e;
+}
+
+/*
+ * Also sched_runstate_hook: after every runstate change, under the
+ * scheduler lock of v's pCPU (only guest memory is touched here).
+ */
 void vcpu_runstate_sync(struct vcpu *v)
 {
-    struct vcpu_extra *e = vcpu_extra(v);
+    struct vcpu_extra *e = vcpu_extra_find(v);
 
     if ( e )
         runstate_write(v, e);
@@ -178,8 +195,13 @@ static int register_vcpu_info(struct vcpu *v, struct vcpu_extra *e,
                                info.offset);
 
     /*
-     * Carry the current state over, then mark every selector bit so the
-     * guest rescans all event words: nothing pending is lost (as Xen).
+     * Carry the current state over.  Xen also marks every selector bit
+     * and raises an upcall so the guest rescans; we only do that when an
+     * upcall was already due: Linux registers before it sets its upcall
+     * vector and enables its LAPIC, and an upcall raised then stays
+     * pending without ever being delivered, which blocks every later one
+     * (observed: VIRQ_TIMER never arrived).  An event that lands in the
+     * old area while we switch is picked up by the second copy below.
      */
     old = evtchn_vcpu_info(v);
     if ( old )
@@ -188,9 +210,21 @@ static int register_vcpu_info(struct vcpu *v, struct vcpu_extra *e,
         memset(new, 0, sizeof(*new));
     v->vcpu_info = new;
     e->info_registered = true;
-    __atomic_store_n(&new->evtchn_pending_sel, ~0UL, __ATOMIC_SEQ_CST);
-    if ( !__atomic_load_n(&new->evtchn_upcall_pending, __ATOMIC_SEQ_CST) )
-        evtchn_set_upcall(v);
+    if ( old )
+    {
+        __atomic_fetch_or(&new->evtchn_pending_sel,
+                          __atomic_load_n(&old->evtchn_pending_sel,
+                                          __ATOMIC_SEQ_CST),
+                          __ATOMIC_SEQ_CST);
+        if ( __atomic_load_n(&old->evtchn_upcall_pending, __ATOMIC_SEQ_CST) )
+        {
+            __atomic_store_n(&new->evtchn_pending_sel, ~0UL,
+                             __ATOMIC_SEQ_CST);
+            __atomic_store_n(&new->evtchn_upcall_pending, 0,
+                             __ATOMIC_SEQ_CST);
+            evtchn_set_upcall(v);
+        }
+    }
     update_vcpu_system_time(v);
     update_domain_wallclock_time(d);
     return 0;
@@ -508,4 +542,5 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg,
 void vcpu_op_init(void)
 {
     hypercall_register(__HYPERVISOR_vcpu_op, do_vcpu_op, HC_ANY, "vcpu_op");
+    sched_runstate_hook = vcpu_runstate_sync;
 }

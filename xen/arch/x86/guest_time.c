@@ -12,7 +12,7 @@
 void pvclock_scale_from_khz(u64 khz, u32 *mul, s8 *shift)
 {
     int s = 0;
-    unsigned __int128 m;
+    u64 m;
 
     if ( !khz )
     {
@@ -22,18 +22,17 @@ void pvclock_scale_from_khz(u64 khz, u32 *mul, s8 *shift)
     }
 
     /*
-     * At 1 GHz or more use exactly the multiplier of NOW() (time.c:
+     * Above 1 GHz use exactly the multiplier of NOW() (time.c:
      * (1e6 << 32) / khz, below 2^32) with no shift, so that the guest's
      * clock and our timers never drift apart.  Slower TSCs need a
      * positive shift to keep mul below 2^32: the smallest s with
      * 1e6 < khz << s, which also keeps mul >= 2^31 (full precision).
+     * (1e6 << 32 < 2^52: 64-bit division is enough; no libgcc here.)
      */
-    while ( s < 31 && ((unsigned __int128)khz << s) <= 1000000ULL )
+    while ( s < 31 && (khz << s) <= 1000000ULL )
         s++;
-    m = ((unsigned __int128)1000000ULL << 32) / ((unsigned __int128)khz << s);
-    if ( m > 0xffffffffULL )
-        m = 0xffffffffULL;      /* khz of 0 after shifting cannot happen */
-    *mul = (u32)m;
+    m = (1000000ULL << 32) / (khz << s);
+    *mul = m > 0xffffffffULL ? 0xffffffffU : (u32)m;
     *shift = (s8)s;
 }
 
@@ -268,6 +267,18 @@ void update_vcpu_system_time(struct vcpu *v)
     t->version++;
 }
 
+/*
+ * sched_switch_in_hook: v is about to run on this pCPU after something
+ * else (or nothing) ran.  Its time info must be valid before the guest
+ * first reads it: Linux takes the TSC frequency from vcpu_info[0].time of
+ * shared_info right after mapping it, before it registers anything.
+ */
+static void guest_time_switch_in(struct vcpu *v)
+{
+    update_vcpu_system_time(v);
+    update_domain_wallclock_time(v->domain);
+}
+
 void guest_time_init(void)
 {
     u64 secs;
@@ -291,6 +302,7 @@ void guest_time_init(void)
            pv_mul, pv_shift, pv_flags ? " stable" : "",
            (unsigned long)secs);
 
+    sched_switch_in_hook = guest_time_switch_in;
     vcpu_op_init();
     physdev_op_init();
     platform_op_init();
