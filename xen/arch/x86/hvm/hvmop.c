@@ -84,7 +84,7 @@ u8 hvm_upcall_vector(const struct hvm_domain *hd, unsigned int vcpu_id)
     return 0;
 }
 
-static bool warned_via;
+static bool warned_via, warned_refused;
 
 /*
  * Called with interrupts off from the event-channel code: raise v's
@@ -102,8 +102,14 @@ void hvm_assert_evtchn_irq(struct vcpu *v)
 
     if ( vec )
     {
-        if ( v->vlapic )
-            vlapic_set_irq(v->vlapic, vec, false);
+        if ( v->vlapic && !vlapic_set_irq(v->vlapic, vec, false) &&
+             !warned_refused )
+        {
+            warned_refused = true;
+            printk(XENLOG_WARNING "d%uv%u: upcall vector %#x refused by "
+                   "the vLAPIC (software-disabled?)\n", v->domain->domain_id,
+                   v->vcpu_id, vec);
+        }
         return;
     }
     /*
