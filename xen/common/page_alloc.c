@@ -154,11 +154,17 @@ unsigned long heap_alloc(struct heap *h, unsigned int order)
     pfn = h->base_pfn + h->free_head[j];
     list_del(h, pfn);
 
-    /* Split: keep the lower half, put each upper half on its free list. */
+    /*
+     * Split: keep the upper half, put each lower half on its free list.
+     * Allocations so come from the top of memory and leave low memory in
+     * large blocks, where dom0's kernel wants its fixed physical range
+     * (1:1) when it is built after the hypervisor's own allocations.
+     */
     while ( j > order )
     {
         j--;
-        list_push(h, pfn + (1UL << j), j);
+        list_push(h, pfn, j);
+        pfn += 1UL << j;
     }
 
     pg(h, pfn)->state = PGS_INUSE;

@@ -249,17 +249,19 @@ static bool dom0_range_is_ram(struct domain *d, u64 start, u64 end)
  */
 static int dom0_claim_exact(struct domain *d, u64 start, u64 end)
 {
-    unsigned long pfn = PFN_DOWN(start), last = PFN_UP(end);
+    unsigned long pfn, first = PFN_DOWN(start), last = PFN_UP(end);
+    unsigned int order;
 
-    while ( pfn < last )
+    /*
+     * Two passes: take every frame first, then map them.  Mapping
+     * allocates p2m table pages, which would otherwise be carved out of
+     * the remnants of the blocks just split, inside the range itself.
+     */
+    for ( pfn = first; pfn < last; pfn += 1UL << order )
     {
-        unsigned int order = 0;
-
+        order = 0;
         if ( dom0_pfn_is_ram(d, pfn) )
-        {
-            pfn++;
             continue;
-        }
         /* The biggest aligned block that fits; fall back to smaller. */
         while ( order < 9 && !(pfn & ((2UL << order) - 1)) &&
                 pfn + (2UL << order) <= last )
@@ -272,9 +274,20 @@ static int dom0_claim_exact(struct domain *d, u64 start, u64 end)
                 return -EBUSY;
             order--;
         }
+    }
+
+    for ( pfn = first; pfn < last; pfn += 1UL << order )
+    {
+        order = 0;
+        if ( dom0_pfn_is_ram(d, pfn) )
+            continue;
+        while ( order < 9 && !(pfn & ((2UL << order) - 1)) &&
+                pfn + (2UL << order) <= last &&
+                !dom0_pfn_is_ram(d, pfn + (1UL << order)) &&
+                !dom0_pfn_is_ram(d, pfn + (2UL << order) - 1) )
+            order++;
         if ( p2m_set_entry(&d->p2m, pfn, pfn, order, p2m_ram_rw) )
             return -ENOMEM;
-        pfn += 1UL << order;
     }
     return 0;
 }
@@ -384,21 +397,28 @@ static int dom0_place_segments(struct domain *d,
             return -EINVAL;
         }
         printk("ELF: phdr: paddr=%#lx memsz=%#lx\n", s, seg[i].memsz);
-        if ( dom0_claim_exact(d, s, e) )
-        {
-            printk(XENLOG_ERR "Dom0 kernel: segment %#lx-%#lx overlaps "
-                   "hypervisor memory\n", s, e);
-            return -EBUSY;
-        }
-        ASSERT(dom0_range_is_ram(d, s, e));
-        dom0_copy_to(s, seg[i].src, seg[i].filesz);
-        memset(maddr_to_virt(s + seg[i].filesz), 0,
-               seg[i].memsz - seg[i].filesz);
         lo = s < lo ? s : lo;
         hi = e > hi ? e : hi;
     }
     if ( !hi )
         return -ENOEXEC;
+
+    /*
+     * Linux treats all of _text.._end as its own RAM and frees the gaps
+     * between segments itself: claim the whole span, gaps included, and
+     * zero it before the segments go in.
+     */
+    if ( dom0_claim_exact(d, lo, hi) )
+    {
+        printk(XENLOG_ERR "Dom0 kernel: %#lx-%#lx overlaps hypervisor "
+               "memory\n", lo, hi);
+        return -EBUSY;
+    }
+    ASSERT(dom0_range_is_ram(d, lo, hi));
+    memset(maddr_to_virt(lo), 0, hi - lo);
+    for ( i = 0; i < nr; i++ )
+        if ( seg[i].memsz )
+            dom0_copy_to(seg[i].paddr, seg[i].src, seg[i].filesz);
     printk("ELF: memory: %#lx -> %#lx\n", lo, hi);
     *kend = hi;
     return 0;
