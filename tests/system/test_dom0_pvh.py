@@ -104,3 +104,24 @@ def test_dom0_pvh_build_grub2_rsdp_copy():
 
 
 test_dom0_pvh_build_grub2_rsdp_copy.timeout = 300
+
+
+DOM0_INIT = r"\(XEN\) \(d0\) keel-initrd: /init running on "
+
+
+def test_dom0_pvh_reaches_init():
+    # Debian's unmodified kernel runs as PVH dom0 through the whole boot,
+    # to the initramfs' /init, printing through console_io; it detects
+    # the Xen ABI version Keel reports.
+    r = keel.boot_qemu(kernel=keel.xen_image("xen"),
+                       append="dom0_mem=512M console=com1 dom0=pvh",
+                       modules=keel.dom0_modules(KERNEL_ARGS),
+                       until=DOM0_INIT, timeout=400)
+    bc.xen_line(r, r"^\(d0\) \[ *[0-9.]+\] Hypervisor detected: Xen HVM$")
+    bc.xen_line(r, r"^\(d0\) \[ *[0-9.]+\] Xen version 4\.17\.$")
+    bc.xen_line(r, r"^\(d0\) \[ *[0-9.]+\] Run /init as init process$")
+    if r.grep(r"Domain 0 \(vcpu#\d\) crashed|Panic on CPU"):
+        bc.fail(r, "dom0 or the hypervisor crashed")
+
+
+test_dom0_pvh_reaches_init.timeout = 500
