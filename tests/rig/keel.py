@@ -437,14 +437,22 @@ def _kill(proc):
 
 
 def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
-          check=False, serial_fifo=None, term_log=None):
+          check=False, serial_fifo=None, term_log=None, script=()):
     """Run cmd (an emulator writing its console to stdout, or to the FIFO
     serial_fifo), stream the console to tests/out/<name>.log, and return
     a BootResult when `until` (a regex) appears in the cleaned console
     text, or `fail` does, or the process exits, or `timeout` seconds pass
     (then it is killed).  With check=True, anything but reaching `until`
-    raises BootFailure showing the last 30 console lines."""
+    raises BootFailure showing the last 30 console lines.
+
+    script: (regex, bytes) steps for typing on the serial line (emulator
+    on stdout only): once a step's regex appears in the console text
+    after where the previous step's matched, its bytes are written to
+    the emulator's stdin.  `until` is looked for only after the last
+    step was sent, and only in the text after its match."""
     log_path = _log_path(name)
+    steps = [(re.compile(rx, re.M), data) for rx, data in script]
+    script_pos = 0
     until_re = re.compile(until, re.M) if until else None
     fail_re = re.compile(fail, re.M) if fail else None
     start = time.monotonic()
@@ -469,7 +477,8 @@ def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
         else:
             out = subprocess.PIPE
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE
+                                    if steps else subprocess.DEVNULL,
                                     stdout=out, stderr=subprocess.STDOUT,
                                     start_new_session=True)
         except OSError as e:
@@ -505,8 +514,18 @@ def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
                 if end < scanned:
                     continue
                 text = clean_console(bytes(raw[:end + 1]))
-                if until_re:
-                    match = until_re.search(text)
+                while steps:
+                    m = steps[0][0].search(text, script_pos)
+                    if not m:
+                        break
+                    script_pos = m.end()
+                    try:
+                        proc.stdin.write(steps.pop(0)[1])
+                        proc.stdin.flush()
+                    except OSError:
+                        pass    # the emulator is gone: seen as EOF next
+                if until_re and not steps:
+                    match = until_re.search(text, script_pos)
                     if match:
                         break
                 if fail_re:
@@ -518,6 +537,11 @@ def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
                 scanned = end + 1
         finally:
             _kill(proc)
+            if proc.stdin:
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
             _drain(fd, raw, logf, 0.3)
             if serial_fifo:
                 os.close(fd)
@@ -527,8 +551,8 @@ def watch(cmd, until=None, timeout=DEFAULT_TIMEOUT, name=None, fail=None,
                 proc.stdout.close()
     # The exit status is the emulator's own only if it stopped by itself.
     status = proc.returncode if exited else None
-    if until_re and match is None:
-        match = until_re.search(clean_console(bytes(raw)))
+    if until_re and match is None and not steps:
+        match = until_re.search(clean_console(bytes(raw)), script_pos)
     r = BootResult(cmd, bytes(raw), status, timed_out, match,
                    time.monotonic() - start, log_path, until)
     r.pid = proc.pid
@@ -573,7 +597,7 @@ def _drain(fd, raw, logf, seconds):
 def boot_qemu(kernel=None, append=None, modules=(), iso=None, efi=False,
               cpu="max", smp=2, mem="2048", machine=None, extra=(),
               until=BOOT_DONE, fail=BOOT_FAILED, timeout=DEFAULT_TIMEOUT,
-              name=None, check=True):
+              name=None, check=True, script=()):
     """Boot under qemu-system-x86_64 -accel tcg and watch the serial port.
 
     From a kernel: kernel= the ELF32 image (keel.xen_image("xen")),
@@ -585,7 +609,8 @@ def boot_qemu(kernel=None, append=None, modules=(), iso=None, efi=False,
     Returns a BootResult once `until` appears (then QEMU is killed), or
     `fail` appears, or QEMU exits, or `timeout` passes.  With check=True
     (the default) anything but reaching `until` raises BootFailure with
-    the last 30 console lines."""
+    the last 30 console lines.  script= types on the serial line as
+    output arrives (see watch())."""
     vars_copy = None
     if efi:
         vars_copy = _log_path(name).replace(".log", ".vars.fd")
@@ -598,7 +623,7 @@ def boot_qemu(kernel=None, append=None, modules=(), iso=None, efi=False,
                    extra=extra, vars_copy=vars_copy)
     try:
         return watch(cmd, until=until, timeout=timeout, name=name,
-                     fail=fail, check=check)
+                     fail=fail, check=check, script=script)
     finally:
         if vars_copy:
             try:

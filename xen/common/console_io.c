@@ -9,6 +9,13 @@
  * CONSOLEIO_read (the control domain only) drains the input ring the
  * serial driver fills with dom0_console_input() when input is switched
  * to dom0.
+ *
+ * Serial input: a software timer on CPU0 polls COM1's receive side every
+ * few milliseconds.  Polling rather than the UART interrupt because the
+ * IOAPIC pin routing is not ours to set up; at 115200 baud a 16-byte FIFO
+ * fills in 1.4 ms, so typing (not pasting) loses nothing.  Bytes go to
+ * dom0 (its input ring, then VIRQ_CONSOLE) or, after three CTRL-a in a
+ * row, to the hypervisor's debug keys, as on Xen.
  */
 #include <xen/lib.h>
 #include <xen/console.h>
@@ -16,6 +23,11 @@
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/sched.h>
+#include <xen/event.h>
+#include <xen/serial.h>
+#include <xen/shutdown.h>
+#include <xen/timer.h>
+#include <asm/io.h>
 #include <asm/current.h>
 #include <asm/spinlock.h>
 #include <asm/dom0_build.h>
@@ -105,8 +117,105 @@ bool dom0_console_input(char c)
     if ( ok )
         inring[inring_prod++ % INRING_SIZE] = c;
     spin_unlock_irqrestore(&inring_lock, flags);
-    /* VIRQ_CONSOLE to dom0 once event channels can send global VIRQs. */
     return ok;
+}
+
+/* --- COM1 receive poll -------------------------------------------------- */
+
+#define UART_RBR   0
+#define UART_LSR   5
+#define LSR_DR     0x01         /* receive data ready */
+
+#define SWITCH_CODE     0x01    /* CTRL-a */
+#define RX_POLL_PERIOD  MILLISECS(5)
+/* Bytes taken per poll at most, so a stuck LSR cannot hold CPU0. */
+#define RX_POLL_BUDGET  64
+
+static struct timer rx_timer;
+static bool rx_started;
+static DEFINE_SPINLOCK(rx_start_lock);
+static bool input_to_xen;
+static unsigned int switch_count;
+
+static void switch_serial_input(void)
+{
+    input_to_xen = !input_to_xen;
+    printk("*** Serial input to %s (type 'CTRL-a' three times to "
+           "switch input)\n", input_to_xen ? "Xen" : "DOM0");
+}
+
+static void debugkey(char c)
+{
+    switch ( c )
+    {
+    case 'h':
+        printk("'h' pressed -> showing installed handlers\n");
+        printk(" key 'C' (ascii '43') => trigger a crash\n");
+        printk(" key 'R' (ascii '52') => reboot machine\n");
+        printk(" key 'h' (ascii '68') => show this message\n");
+        break;
+    case 'R':
+        printk("'R' pressed -> rebooting machine\n");
+        machine_restart(0);
+    case 'C':
+        printk("'C' pressed -> triggering crashdump\n");
+        panic("Triggered by debug key");
+    default:
+        break;
+    }
+}
+
+static void rx_poll(void *unused)
+{
+    u16 io = com1_config.io_base;
+    unsigned int n = 0;
+    bool fed = false;
+
+    (void)unused;
+    while ( n++ < RX_POLL_BUDGET && (inb(io + UART_LSR) & LSR_DR) )
+    {
+        char c = inb(io + UART_RBR);
+
+        if ( c == SWITCH_CODE && ++switch_count == 3 )
+        {
+            switch_count = 0;
+            switch_serial_input();
+            continue;
+        }
+        if ( c != SWITCH_CODE )
+            switch_count = 0;
+        if ( input_to_xen )
+        {
+            if ( c != SWITCH_CODE )
+                debugkey(c);
+        }
+        else
+            fed |= dom0_console_input(c);
+    }
+    /* Linux's hvc_xen drains with CONSOLEIO_read when this fires. */
+    if ( fed && hardware_domain )
+        send_global_virq(VIRQ_CONSOLE);
+    set_timer(&rx_timer, NOW() + RX_POLL_PERIOD);
+}
+
+/*
+ * Start polling once dom0 exists and uses its console (its first
+ * console_io call): before that there is nobody to give input to.
+ */
+static void rx_start(void)
+{
+    unsigned long flags;
+
+    if ( ACCESS_ONCE(rx_started) || !ns16550_present() )
+        return;
+    flags = spin_lock_irqsave(&rx_start_lock);
+    if ( !rx_started )
+    {
+        init_timer(&rx_timer, rx_poll, NULL, 0);
+        set_timer(&rx_timer, NOW() + RX_POLL_PERIOD);
+        rx_started = true;
+    }
+    spin_unlock_irqrestore(&rx_start_lock, flags);
 }
 
 static long console_read(unsigned long buffer, unsigned long count)
@@ -140,6 +249,9 @@ long do_console_io(unsigned long cmd, unsigned long count,
     struct domain *d = current->domain;
 
     (void)a4; (void)a5;
+
+    if ( d->is_hardware_domain )
+        rx_start();
 
     switch ( cmd )
     {
