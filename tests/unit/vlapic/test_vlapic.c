@@ -563,6 +563,36 @@ static void test_init_sipi(void **state)
     assert_false(td.v[0].pause_flags & (1UL << VPF_down));
 }
 
+/*
+ * A guest whose MADT lists APIC IDs other than VLAPIC_ID(vcpu_id) (dom0
+ * given the host's MADT: 0, 1, ...) starts its APs at IDs no vCPU has:
+ * nothing is delivered, and the hypervisor says so once.
+ */
+static void test_init_sipi_unknown_apic_id(void **state)
+{
+    struct vcpu *ap = &td.v[1];
+
+    enable(0);
+    enable(1);
+    test_log_reset();
+    wr(0, APIC_ICR2, 1U << 24);
+    wr(0, APIC_ICR, 0xc500);
+    wr(0, APIC_ICR, 0x4600 | 0x9a);
+    wr(0, APIC_ICR, 0x4600 | 0x9a);
+    assert_int_equal(sipi_count, 0);
+    assert_false(ap->pause_flags & (1UL << VPF_down));
+    assert_int_equal(test_log_count("APIC ID 0x1 matches no vCPU"), 1);
+    assert_true(test_log_contains("INIT IPI to APIC ID 0x1 matches no vCPU"));
+
+    /* The AP's real ID still works afterwards, without more warnings. */
+    wr(0, APIC_ICR2, 2U << 24);
+    wr(0, APIC_ICR, 0xc500);
+    wr(0, APIC_ICR, 0x4600 | 0x9a);
+    assert_int_equal(sipi_count, 1);
+    assert_ptr_equal(sipi_vcpu, ap);
+    assert_int_equal(test_log_count("matches no vCPU"), 1);
+}
+
 /* ---- x2APIC ---- */
 
 static void test_x2apic_transitions(void **state)
@@ -760,6 +790,7 @@ int main(void)
         T(test_ipi_lowest_priority),
         T(test_ipi_nmi),
         T(test_init_sipi),
+        T(test_init_sipi_unknown_apic_id),
         T(test_x2apic_transitions),
         T(test_x2apic_registers),
         T(test_first_vlapic_sets_up_domain),

@@ -530,8 +530,27 @@ static void send_ipi(struct vlapic *vl, u32 icr, u32 dest)
         record_error(vl, APIC_ESR_SEND_ILLEGAL);
         return;
     }
-    vlapic_deliver(vl->vcpu->domain, vl, (icr >> 18) & 3, dest,
-                   icr & ICR_DEST_LOGICAL, dm, vector, false);
+    if ( !vlapic_deliver(vl->vcpu->domain, vl, (icr >> 18) & 3, dest,
+                         icr & ICR_DEST_LOGICAL, dm, vector, false) &&
+         (dm == APIC_DM_INIT || dm == APIC_DM_STARTUP) &&
+         ((icr >> 18) & 3) == APIC_SHORT_NONE )
+    {
+        static bool warned;
+
+        /*
+         * An AP start-up IPI that reaches no vCPU means the guest's ACPI
+         * MADT lists APIC IDs other than VLAPIC_ID(vcpu_id): its AP then
+         * never runs (Linux: "do_boot_cpu failed(-1)").  Say so once.
+         */
+        if ( !warned )
+        {
+            warned = true;
+            printk(XENLOG_WARNING
+                   "d%u: %s IPI to APIC ID %#x matches no vCPU\n",
+                   vl->vcpu->domain->domain_id,
+                   dm == APIC_DM_INIT ? "INIT" : "SIPI", dest);
+        }
+    }
 }
 
 /* ---- Registers ---- */
