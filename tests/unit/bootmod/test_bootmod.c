@@ -463,32 +463,19 @@ static void test_describe_small_buffer(void **state)
 /* The real Debian kernel, when deps.sh has fetched it. */
 static void test_debian_vmlinuz(void **state)
 {
-    const char *cache = getenv("KEEL_CACHE");
-    char path[512];
+    size_t flen;
     char d[200];
     unsigned char *buf;
     struct bootmod_info info;
-    FILE *f;
     long n;
 
-    if ( cache )
-        snprintf(path, sizeof(path), "%s/vmlinuz", cache);
-    else
-        snprintf(path, sizeof(path), "%s/.cache/keel/vmlinuz",
-                 getenv("HOME") ? getenv("HOME") : "/");
-    f = fopen(path, "rb");
-    if ( !f )
+    buf = test_load_debian_vmlinuz(&flen);
+    if ( !buf )
     {
         skip();
         return;
     }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = malloc(n);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, n, f), n);
-    fclose(f);
+    n = flen;
 
     bootmod_probe(buf, n, &info);
     bootmod_describe(&info, d, sizeof(d));

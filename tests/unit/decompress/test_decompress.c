@@ -514,9 +514,7 @@ static void test_xz_bcj_dense(void **st)
 
 static void test_debian_vmlinuz(void **st)
 {
-    const char *cache = getenv("KEEL_CACHE");
-    char path[512];
-    FILE *f;
+    size_t flen;
     uint8_t *img, *out;
     long len;
     size_t setup, poff, plen, got;
@@ -525,23 +523,13 @@ static void test_debian_vmlinuz(void **st)
     struct timespec t0, t1;
     int rc;
 
-    if ( cache )
-        snprintf(path, sizeof(path), "%s/vmlinuz", cache);
-    else
-        snprintf(path, sizeof(path), "%s/.cache/keel/vmlinuz",
-                 getenv("HOME") ? getenv("HOME") : "/");
-    f = fopen(path, "rb");
-    if ( !f )
+    img = test_load_debian_vmlinuz(&flen);
+    if ( !img )
     {
         skip();
         return;
     }
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    rewind(f);
-    img = malloc(len);
-    assert_int_equal(fread(img, 1, len, f), (size_t)len);
-    fclose(f);
+    len = flen;
 
     setup = ((size_t)(img[0x1f1] ? img[0x1f1] : 4) + 1) * 512;
     poff = img[0x248] | img[0x249] << 8 | img[0x24a] << 16 |

@@ -132,3 +132,35 @@ size_t strlcat(char *d, const char *s, size_t n)
         return n + strlen(s);
     return dl + strlcpy(d + dl, s, n - dl);
 }
+
+void *test_load_debian_vmlinuz(size_t *len)
+{
+    const char *cache = getenv("KEEL_CACHE");
+    const char *home = getenv("HOME");
+    char path[512];
+    void *img;
+    FILE *f;
+    long n;
+
+    if ( cache )
+        snprintf(path, sizeof(path), "%s/vmlinuz", cache);
+    else
+        snprintf(path, sizeof(path), "%s/.cache/keel/vmlinuz",
+                 home ? home : "");
+    f = fopen(path, "rb");
+    if ( !f )
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    img = n > 0 ? malloc(n) : NULL;
+    if ( !img || fread(img, 1, n, f) != (size_t)n )
+    {
+        fclose(f);
+        free(img);
+        fail_msg("%s: cannot read it", path);
+    }
+    fclose(f);
+    *len = n;
+    return img;
+}

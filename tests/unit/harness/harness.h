@@ -27,6 +27,13 @@ unsigned int test_log_count(const char *needle);
 /* Number of lines logged since the last reset. */
 unsigned int test_log_lines(void);
 
+/*
+ * The Debian vmlinuz that tests/rig/deps.sh caches (${KEEL_CACHE:-
+ * ~/.cache/keel}/vmlinuz), read into a malloc()ed buffer; NULL if it is
+ * not there (the caller then skips).
+ */
+void *test_load_debian_vmlinuz(size_t *len);
+
 /* Where panic() jumps while armed (see TEST_EXPECT_PANIC). */
 extern jmp_buf *test_panic_jmp;
 

@@ -325,31 +325,19 @@ static void test_garbage_and_nomem(void **st)
 
 static void test_debian_vmlinuz(void **st)
 {
-    const char *cache = getenv("KEEL_CACHE");
-    char path[512];
+    size_t flen;
     struct kernel_image ki;
     uint8_t *img;
-    FILE *f;
     long len;
     int rc;
 
-    if ( cache )
-        snprintf(path, sizeof(path), "%s/vmlinuz", cache);
-    else
-        snprintf(path, sizeof(path), "%s/.cache/keel/vmlinuz",
-                 getenv("HOME") ? getenv("HOME") : "");
-    f = fopen(path, "rb");
-    if ( !f )
+    img = test_load_debian_vmlinuz(&flen);
+    if ( !img )
     {
         skip();
         return;
     }
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    rewind(f);
-    img = malloc(len);
-    assert_int_equal(fread(img, 1, len, f), (size_t)len);
-    fclose(f);
+    len = flen;
 
     rc = kernel_image_analyse(img, len, &ki);
     if ( rc )
