@@ -6,7 +6,7 @@
 #ifndef XEN_TYPES_H
 #define XEN_TYPES_H
 
-#ifdef KEEL_HOST_TEST
+#if defined(KEEL_HOST_TEST) || defined(KEEL_TOOLS)
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
