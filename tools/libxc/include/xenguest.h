@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libxenguest: the PVH domain builder.
+ *
+ * xc_dom_build_pvh() turns an empty, paused domain (xc_domain_create,
+ * max_mem and max_vcpus done by the caller) into one ready to unpause:
+ *
+ *   load      the kernel file is read and hashed (SHA-256); an ELF
+ *             vmlinux is used as it is, a bzImage's gzip/xz payload (or a
+ *             gzip/xz vmlinux) is taken unpacked from the kernel cache
+ *             (<cache_dir>/<sha256 of the file>) or
+ *   unpack    decompressed with zlib / liblzma and stored in the cache
+ *             (written to a temporary file, renamed into place);
+ *   populate  the guest's RAM is populated (2 MiB extents where aligned);
+ *   copy      kernel segments at their physical addresses, the ramdisk
+ *             after them, the hvm_start_info block (version 1: command
+ *             line, the ramdisk as module 0, the memory map) after that,
+ *             and the zeroed console and xenstore pages at the top of
+ *             low RAM are written through foreign mappings;
+ *
+ * then the console and xenstore event channels are allocated (unbound,
+ * for their back-end domains), the HVM params STORE_PFN/STORE_EVTCHN/
+ * CONSOLE_PFN/CONSOLE_EVTCHN set, grant entries 0 (console) and 1
+ * (xenstore) seeded for the back-ends, and vCPU 0 set at the PVH entry
+ * (32-bit flat protected mode, paging off, ebx = start_info).  The domain
+ * stays paused.
+ *
+ * On failure nothing the builder opened stays behind (mappings, file
+ * descriptors, temporary cache files); the domain itself, with whatever
+ * memory and ports it got, is the caller's to destroy.
+ *
+ * The lower layers below are the builder's own pieces, exported for its
+ * unit tests and for tools that only want to inspect a kernel.
+ */
+#ifndef XENGUEST_H
+#define XENGUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <public/xen.h>
+#include <public/event_channel.h>
+#include <public/hvm/start_info.h>
+
+typedef struct xc_interface_core xc_interface;
+struct xc_dom_mem;
+
+/* Room for a builder error message (every call that fails fills one). */
+#define XC_DOM_ERRLEN 512
+
+/* The default kernel cache; "" as cache_dir turns the cache off. */
+#define XC_DOM_CACHE_DIR "/var/lib/xen/kernel-cache"
+
+/* ---- the builder ----------------------------------------------------- */
+
+struct xc_dom_args {
+    uint32_t domid;
+    unsigned int mem_mb;            /* guest RAM */
+    unsigned int vcpus;             /* vCPU 0 is started; others wait */
+    const char *kernel;             /* path */
+    const char *ramdisk;            /* path or NULL */
+    const char *cmdline;            /* NULL: empty */
+    uint32_t console_domid;         /* back-ends (normally 0) */
+    uint32_t xenstore_domid;
+    const char *cache_dir;          /* NULL: XC_DOM_CACHE_DIR */
+};
+
+/* Where the time went, for the toolstack's share of a create. */
+struct xc_dom_timing {
+    uint64_t load_ns;               /* read, hash, cache lookup, ELF */
+    uint64_t unpack_ns;             /* decompress (0 on a cache hit) */
+    uint64_t populate_ns;           /* populate_physmap */
+    uint64_t copy_ns;               /* writes into the guest */
+    uint64_t setup_ns;              /* ports, params, grants, vCPU 0 */
+};
+
+struct xc_dom_result {
+    uint32_t entry;                 /* PVH entry (vCPU 0's eip) */
+    uint64_t start_info;            /* its gpa (vCPU 0's ebx) */
+    xen_pfn_t console_pfn, store_pfn;
+    evtchn_port_t console_evtchn, store_evtchn;
+    bool grants_seeded;             /* entries 0 and 1 written */
+    bool cache_hit;
+    char kernel_desc[160];          /* "bzImage (xz payload, cached) ..." */
+    char cache_note[XC_DOM_ERRLEN]; /* why the cache was (not) used */
+    struct xc_dom_timing timing;
+};
+
+/*
+ * Returns 0, or -1 with errno set and err (XC_DOM_ERRLEN bytes) saying
+ * which step failed on which object and why.
+ */
+int xc_dom_build_pvh(xc_interface *xch, const struct xc_dom_args *args,
+                     struct xc_dom_result *res, char *err);
+
+/*
+ * The same with guest memory written through mem instead of foreign
+ * mappings (tests with a fake hypervisor; NULL: foreign mappings).
+ */
+int xc_dom_build_pvh_mem(xc_interface *xch, const struct xc_dom_args *args,
+                         struct xc_dom_mem *mem, struct xc_dom_result *res,
+                         char *err);
+
+/* Phases and cache status as one line for logs ("load 12 ms, ..."). */
+void xc_dom_timing_format(const struct xc_dom_result *res, char *buf,
+                          size_t len);
+
+/* ---- lower layer: kernel images -------------------------------------- */
+
+#define XC_DOM_MAX_SEGS 16
+
+struct xc_dom_seg {
+    uint64_t paddr, offset, filesz, memsz;
+};
+
+struct xc_dom_kernel {
+    const uint8_t *elf;             /* the ELF vmlinux ... */
+    size_t elf_len;
+    unsigned int elf_class;         /* 32 or 64 */
+    unsigned int nr_segs;           /* PT_LOAD segments with memsz */
+    struct xc_dom_seg seg[XC_DOM_MAX_SEGS];
+    uint64_t paddr_lo, paddr_hi;    /* their span */
+    uint32_t pvh_entry;             /* XEN_ELFNOTE_PHYS32_ENTRY */
+    char container[16];             /* "bzImage", "ELF", "gzip", "xz" */
+    char payload[8];                /* "gzip", "xz" or "" */
+    char guest_os[16];              /* XEN_ELFNOTE_GUEST_OS */
+    char sha256[65];                /* of the file (xc_dom_kernel_load) */
+    bool cache_hit;
+    char cache_note[XC_DOM_ERRLEN];
+    uint64_t load_ns, unpack_ns;
+
+    /* Owned storage, released by xc_dom_kernel_release. */
+    void *file_map;                 /* the kernel file */
+    size_t file_len;
+    void *elf_buf;                  /* decompressed (malloc) ... */
+    void *cache_map;                /* ... or the cache entry (mmap) */
+    size_t cache_len;
+};
+
+/*
+ * Analyse an image in memory (bzImage, ELF, gzip/xz vmlinux): decompress
+ * if needed (into k->elf_buf) and read the PT_LOAD segments and the Xen
+ * notes.  An ELF image is used in place (img must outlive k).  Fails
+ * (-EINVAL, -ENOEXEC, -EOPNOTSUPP, -ENOMEM) with a message in err, e.g.
+ * for a kernel without XEN_ELFNOTE_PHYS32_ENTRY.
+ */
+int xc_dom_kernel_parse(const void *img, size_t len,
+                        struct xc_dom_kernel *k, char *err);
+
+/*
+ * The same for a file, through the kernel cache in cache_dir (NULL: the
+ * default, "": no cache).  k->cache_hit says whether the unpacked image
+ * came from the cache; k->cache_note says why a cache entry was not
+ * used or could not be written (the load goes on without it).
+ */
+int xc_dom_kernel_load(const char *path, const char *cache_dir,
+                       struct xc_dom_kernel *k, char *err);
+
+void xc_dom_kernel_release(struct xc_dom_kernel *k);
+
+/* ---- lower layer: guest memory layout -------------------------------- */
+
+/* Guest-physical layout constants. */
+#define XC_DOM_PAGE_SHIFT     12
+#define XC_DOM_PAGE_SIZE      (1ull << XC_DOM_PAGE_SHIFT)
+#define XC_DOM_ISA_HOLE_START 0xa0000ull     /* VGA and BIOS: no RAM */
+#define XC_DOM_ISA_HOLE_END   0x100000ull
+#define XC_DOM_MMIO_HOLE      0xf0000000ull  /* up to 4 GiB: no RAM */
+#define XC_DOM_4G             0x100000000ull
+#define XC_DOM_NR_SPECIAL     2              /* console, xenstore */
+#define XC_DOM_MAX_MEMMAP     8
+#define XC_DOM_MAX_RAM        4              /* RAM ranges to populate */
+
+struct xc_dom_range {
+    uint64_t start, end;            /* bytes, page aligned */
+};
+
+struct xc_dom_layout {
+    uint64_t ram_pages;             /* populated pages, specials included */
+    unsigned int nr_ram;
+    struct xc_dom_range ram[XC_DOM_MAX_RAM];
+    xen_pfn_t console_pfn, store_pfn;
+    uint64_t kernel_lo, kernel_hi;
+    uint64_t ramdisk_paddr, ramdisk_size;
+    uint64_t start_info_paddr, start_info_size;
+    unsigned int nr_memmap;
+    struct hvm_memmap_table_entry memmap[XC_DOM_MAX_MEMMAP];
+};
+
+/*
+ * Plan a guest of mem_mb MiB: RAM from 0 with the ISA hole and the MMIO
+ * hole below 4 GiB, the special pages at the top of low RAM (reserved in
+ * the memory map), the kernel's segments, the ramdisk and start_info.
+ * Fails (-ENOSPC, -EINVAL) with a message if they do not fit.
+ */
+int xc_dom_plan(const struct xc_dom_kernel *k, unsigned int mem_mb,
+                uint64_t ramdisk_size, const char *cmdline,
+                struct xc_dom_layout *l, char *err);
+
+/* The start_info block (l->start_info_size bytes) as the guest sees it. */
+int xc_dom_start_info(const struct xc_dom_layout *l, const char *cmdline,
+                      void *buf, size_t len);
+
+/*
+ * Guest memory as the loader sees it: map n frames from gfn writable
+ * (NULL with a message on failure), unmap them again.  The builder's
+ * backend uses foreign mappings; tests give it a buffer.
+ */
+struct xc_dom_mem {
+    void *(*map)(struct xc_dom_mem *m, xen_pfn_t gfn, size_t n, char *err);
+    void (*unmap)(struct xc_dom_mem *m, void *p, size_t n);
+};
+
+/*
+ * Write everything the plan places: the kernel span zeroed and its
+ * segments copied, the ramdisk, start_info, the zeroed special pages.
+ */
+int xc_dom_load(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
+                const struct xc_dom_layout *l, const void *ramdisk,
+                const char *cmdline, char *err);
+
+#endif /* XENGUEST_H */

@@ -1,0 +1,1030 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Kernel images for the PVH builder (include/xenguest.h): find the ELF
+ * vmlinux in a bzImage (its payload, gzip or xz), in a gzip/xz file or
+ * as is; decompress with zlib / liblzma; read the PT_LOAD segments and
+ * the Xen notes.  Every offset and size read from an image is checked
+ * against its length before use: a damaged kernel gives a message, not a
+ * crash.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <lzma.h>
+#include <openssl/evp.h>
+#include <zlib.h>
+#include <public/elfnote.h>
+#include <xenguest.h>
+
+static void xc_dom_err(char *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void xc_dom_err(char *err, const char *fmt, ...)
+{
+    va_list ap;
+
+    if ( !err )
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, XC_DOM_ERRLEN, fmt, ap);
+    va_end(ap);
+}
+
+static uint64_t xc_dom_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* ---- containers ------------------------------------------------------- */
+
+/*
+ * The Linux x86 boot protocol (Documentation/arch/x86/boot.rst): "HdrS"
+ * at 0x202, version at 0x206 (payload fields from 2.08), setup_sects at
+ * 0x1f1 (0 means 4), payload_offset and payload_length at 0x248/0x24c,
+ * counted from the start of the protected-mode code after the setup
+ * sectors.
+ */
+static int bzimage_payload(const uint8_t *p, size_t size,
+                           const uint8_t **payload, size_t *len, char *err)
+{
+    size_t setup, off, plen;
+    unsigned int version;
+
+    if ( size < 0x250 || memcmp(p + 0x202, "HdrS", 4) )
+        return 0;                       /* not a bzImage */
+    version = p[0x206] | (p[0x207] << 8);
+    if ( version < 0x208 )
+    {
+        xc_dom_err(err, "bzImage boot protocol %u.%02u is older than 2.08: "
+                   "it does not say where its payload is",
+                   version >> 8, version & 0xff);
+        return -EOPNOTSUPP;
+    }
+    setup = ((size_t)(p[0x1f1] ? p[0x1f1] : 4) + 1) * 512;
+    off = le32(p + 0x248);
+    plen = le32(p + 0x24c);
+    if ( !plen || setup > size || off > size - setup ||
+         plen > size - setup - off )
+    {
+        xc_dom_err(err, "bzImage is truncated or damaged: its payload "
+                   "(%zu bytes at %#zx) lies beyond the end of the %zu-byte "
+                   "file", plen, setup + off, size);
+        return -EINVAL;
+    }
+    *payload = p + setup + off;
+    *len = plen;
+    return 1;
+}
+
+static bool is_elf(const uint8_t *p, size_t size)
+{
+    return size >= SELFMAG && !memcmp(p, ELFMAG, SELFMAG);
+}
+
+static bool is_gzip(const uint8_t *p, size_t size)
+{
+    return size >= 18 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8;
+}
+
+static bool is_xz(const uint8_t *p, size_t size)
+{
+    return size >= 12 && !memcmp(p, "\xfd" "7zXZ\0", 6);
+}
+
+/* ---- decompression ---------------------------------------------------- */
+
+/* Sane upper bound for a vmlinux: refuse "decompression bombs". */
+#define MAX_UNPACKED (1ull << 30)
+
+/*
+ * Output buffer growth: start at the size the payload announces (Linux
+ * appends the unpacked size as le32 to every bzImage payload; gzip's own
+ * trailer holds it too) and double if that was wrong.
+ */
+static int grow(uint8_t **buf, size_t *cap, size_t need, char *err)
+{
+    size_t ncap = *cap ? *cap : (16u << 20);
+    uint8_t *n;
+
+    while ( ncap < need )
+        ncap *= 2;
+    if ( ncap > MAX_UNPACKED )
+    {
+        xc_dom_err(err, "the unpacked kernel is larger than %llu MiB: "
+                   "refusing it", MAX_UNPACKED >> 20);
+        return -EFBIG;
+    }
+    n = realloc(*buf, ncap);
+    if ( !n )
+    {
+        xc_dom_err(err, "out of memory for the unpacked kernel (%zu MiB)",
+                   ncap >> 20);
+        return -ENOMEM;
+    }
+    *buf = n;
+    *cap = ncap;
+    return 0;
+}
+
+static size_t size_hint(const uint8_t *in, size_t len)
+{
+    uint32_t s = len >= 4 ? le32(in + len - 4) : 0;
+
+    /* A hint below the input size or absurdly large is no hint. */
+    if ( s < len || s > MAX_UNPACKED )
+        return 0;
+    return (size_t)s + 4096;
+}
+
+static int gunzip(const uint8_t *in, size_t len, uint8_t **out,
+                  size_t *out_len, char *err)
+{
+    z_stream s;
+    uint8_t *buf = NULL;
+    size_t cap = 0, done = 0;
+    int zrc, rc;
+
+    rc = grow(&buf, &cap, size_hint(in, len), err);
+    if ( rc )
+        return rc;
+    memset(&s, 0, sizeof(s));
+    if ( inflateInit2(&s, 16 + MAX_WBITS) != Z_OK )
+    {
+        free(buf);
+        xc_dom_err(err, "zlib: cannot initialise inflate");
+        return -ENOMEM;
+    }
+    s.next_in = (Bytef *)in;
+    s.avail_in = 0;
+    for ( ; ; )
+    {
+        /* avail_in/avail_out are 32-bit: feed at most 1 GiB at a time. */
+        if ( !s.avail_in )
+        {
+            size_t used = (const uint8_t *)s.next_in - in;
+            size_t left = len - used;
+
+            s.avail_in = left > (1u << 30) ? (1u << 30) : left;
+        }
+        if ( done == cap && (rc = grow(&buf, &cap, cap + 1, err)) )
+            break;
+        s.next_out = buf + done;
+        s.avail_out = (cap - done) > (1u << 30) ? (1u << 30) : cap - done;
+        zrc = inflate(&s, Z_NO_FLUSH);
+        done = (uint8_t *)s.next_out - buf;
+        if ( zrc == Z_STREAM_END )
+        {
+            rc = 0;
+            break;
+        }
+        if ( zrc == Z_OK )
+            continue;
+        if ( zrc == Z_BUF_ERROR && s.avail_out )
+        {
+            /* No progress with output room left: the input ran out. */
+            xc_dom_err(err, "gzip payload is truncated: it ends after %zu "
+                       "of its bytes gave %zu bytes of kernel", len, done);
+            rc = -EINVAL;
+            break;
+        }
+        if ( zrc == Z_BUF_ERROR )
+            continue;
+        xc_dom_err(err, "gzip payload is corrupt after %zu unpacked bytes: "
+                   "%s", done, s.msg ? s.msg : "data error");
+        rc = -EINVAL;
+        break;
+    }
+    inflateEnd(&s);
+    if ( rc )
+    {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *out_len = done;
+    return 0;
+}
+
+static const char *lzma_words(lzma_ret r)
+{
+    switch ( r )
+    {
+    case LZMA_MEM_ERROR:
+        return "out of memory";
+    case LZMA_FORMAT_ERROR:
+        return "not an xz stream";
+    case LZMA_OPTIONS_ERROR:
+        return "unsupported xz options or filters";
+    case LZMA_DATA_ERROR:
+        return "corrupt data";
+    case LZMA_BUF_ERROR:
+        return "truncated input";
+    default:
+        return "unexpected liblzma error";
+    }
+}
+
+static int unxz(const uint8_t *in, size_t len, uint8_t **out,
+                size_t *out_len, char *err)
+{
+    lzma_stream s = LZMA_STREAM_INIT;
+    uint8_t *buf = NULL;
+    size_t cap = 0;
+    lzma_ret r;
+    int rc;
+
+    rc = grow(&buf, &cap, size_hint(in, len), err);
+    if ( rc )
+        return rc;
+    /* One stream: the le32 size Linux appends after it is not xz. */
+    r = lzma_stream_decoder(&s, UINT64_MAX, 0);
+    if ( r != LZMA_OK )
+    {
+        free(buf);
+        xc_dom_err(err, "liblzma: cannot initialise the decoder: %s",
+                   lzma_words(r));
+        return -ENOMEM;
+    }
+    s.next_in = in;
+    s.avail_in = len;
+    s.next_out = buf;
+    s.avail_out = cap;
+    for ( ; ; )
+    {
+        r = lzma_code(&s, LZMA_FINISH);
+        if ( r == LZMA_STREAM_END )
+        {
+            rc = 0;
+            break;
+        }
+        if ( r == LZMA_OK || (r == LZMA_BUF_ERROR && !s.avail_out) )
+        {
+            size_t done = s.next_out - buf;
+
+            if ( s.avail_out )
+                continue;
+            rc = grow(&buf, &cap, cap + 1, err);
+            if ( rc )
+                break;
+            s.next_out = buf + done;
+            s.avail_out = cap - done;
+            continue;
+        }
+        xc_dom_err(err, "xz payload is %s after %llu of %zu bytes "
+                   "(%llu bytes unpacked)",
+                   r == LZMA_BUF_ERROR ? "truncated" : lzma_words(r),
+                   (unsigned long long)s.total_in, len,
+                   (unsigned long long)s.total_out);
+        rc = r == LZMA_MEM_ERROR ? -ENOMEM : -EINVAL;
+        break;
+    }
+    *out_len = s.next_out - buf;
+    lzma_end(&s);
+    if ( rc )
+    {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    return 0;
+}
+
+/* ---- ELF --------------------------------------------------------------- */
+
+/* Read a NUL-terminated note string into dst. */
+static void note_str(char *dst, size_t n, const uint8_t *desc,
+                     uint32_t descsz)
+{
+    size_t l = descsz < n - 1 ? descsz : n - 1;
+
+    memcpy(dst, desc, l);
+    dst[l] = '\0';
+    dst[strnlen(dst, l)] = '\0';
+}
+
+/* Walk the notes in [off, off + size) of the image. */
+static int scan_notes(struct xc_dom_kernel *k, uint64_t off, uint64_t size,
+                      bool *have_entry, char *err)
+{
+    const uint8_t *p = k->elf;
+    uint64_t end = off + size;
+
+    if ( off > k->elf_len || size > k->elf_len - off )
+    {
+        xc_dom_err(err, "ELF: note area %#llx+%#llx beyond the %zu-byte "
+                   "image", (unsigned long long)off,
+                   (unsigned long long)size, k->elf_len);
+        return -EINVAL;
+    }
+    while ( end - off >= 12 )
+    {
+        uint32_t namesz = le32(p + off), descsz = le32(p + off + 4);
+        uint32_t type = le32(p + off + 8);
+        uint64_t name = off + 12;
+        uint64_t desc = name + (((uint64_t)namesz + 3) & ~3ull);
+        uint64_t next = desc + (((uint64_t)descsz + 3) & ~3ull);
+        const uint8_t *d = p + desc;
+
+        if ( next > end )
+        {
+            xc_dom_err(err, "ELF: malformed note at offset %#llx",
+                       (unsigned long long)off);
+            return -EINVAL;
+        }
+        if ( namesz == 4 && !memcmp(p + name, "Xen", 4) )
+        {
+            switch ( type )
+            {
+            case XEN_ELFNOTE_PHYS32_ENTRY:
+                /* 4 bytes, or 8 where Linux emits it with _ASM_PTR. */
+                if ( descsz != 4 && descsz != 8 )
+                {
+                    xc_dom_err(err, "ELF: PHYS32_ENTRY note of %u bytes",
+                               descsz);
+                    return -EINVAL;
+                }
+                if ( descsz == 8 && le32(d + 4) )
+                {
+                    xc_dom_err(err, "ELF: PHYS32_ENTRY %#x%08x is above "
+                               "4 GiB", le32(d + 4), le32(d));
+                    return -EINVAL;
+                }
+                k->pvh_entry = le32(d);
+                *have_entry = true;
+                break;
+            case XEN_ELFNOTE_GUEST_OS:
+                note_str(k->guest_os, sizeof(k->guest_os), d, descsz);
+                break;
+            }
+        }
+        off = next;
+    }
+    return 0;
+}
+
+/* The ELF header's fields we use, widened. */
+struct ehdr {
+    unsigned int cls;
+    uint64_t phoff, shoff;
+    unsigned int phnum, phentsize, shnum, shentsize;
+};
+
+static int read_ehdr(const uint8_t *p, size_t len, struct ehdr *h,
+                     char *err)
+{
+    unsigned int machine;
+
+    if ( len < sizeof(Elf32_Ehdr) || !is_elf(p, len) )
+    {
+        xc_dom_err(err, "not an ELF image");
+        return -ENOEXEC;
+    }
+    if ( p[EI_DATA] != ELFDATA2LSB )
+    {
+        xc_dom_err(err, "ELF: big-endian image: not an x86 kernel");
+        return -ENOEXEC;
+    }
+    h->cls = p[EI_CLASS] == ELFCLASS64 ? 64 :
+             p[EI_CLASS] == ELFCLASS32 ? 32 : 0;
+    if ( !h->cls || (h->cls == 64 && len < sizeof(Elf64_Ehdr)) )
+    {
+        xc_dom_err(err, "ELF: bad class %u or truncated header",
+                   p[EI_CLASS]);
+        return -ENOEXEC;
+    }
+    if ( h->cls == 64 )
+    {
+        const Elf64_Ehdr *e = (const void *)p;
+
+        machine = e->e_machine;
+        h->phoff = e->e_phoff;
+        h->shoff = e->e_shoff;
+        h->phnum = e->e_phnum;
+        h->phentsize = e->e_phentsize;
+        h->shnum = e->e_shnum;
+        h->shentsize = e->e_shentsize;
+        if ( h->phnum && h->phentsize < sizeof(Elf64_Phdr) )
+            goto bad_size;
+        if ( h->shnum && h->shentsize < sizeof(Elf64_Shdr) )
+            goto bad_size;
+    }
+    else
+    {
+        const Elf32_Ehdr *e = (const void *)p;
+
+        machine = e->e_machine;
+        h->phoff = e->e_phoff;
+        h->shoff = e->e_shoff;
+        h->phnum = e->e_phnum;
+        h->phentsize = e->e_phentsize;
+        h->shnum = e->e_shnum;
+        h->shentsize = e->e_shentsize;
+        if ( h->phnum && h->phentsize < sizeof(Elf32_Phdr) )
+            goto bad_size;
+        if ( h->shnum && h->shentsize < sizeof(Elf32_Shdr) )
+            goto bad_size;
+    }
+    if ( machine != EM_X86_64 && machine != EM_386 )
+    {
+        xc_dom_err(err, "ELF: machine %u is not x86", machine);
+        return -ENOEXEC;
+    }
+    if ( h->phoff > len ||
+         (uint64_t)h->phnum * h->phentsize > len - h->phoff )
+    {
+        xc_dom_err(err, "ELF: program headers beyond the %zu-byte image "
+                   "(truncated?)", len);
+        return -EINVAL;
+    }
+    if ( h->shnum && (h->shoff > len ||
+                      (uint64_t)h->shnum * h->shentsize > len - h->shoff) )
+        h->shnum = 0;               /* sections are optional: ignore */
+    return 0;
+
+ bad_size:
+    xc_dom_err(err, "ELF: header table entries too small");
+    return -EINVAL;
+}
+
+static void get_phdr(const struct xc_dom_kernel *k, const struct ehdr *h,
+                     unsigned int i, Elf64_Phdr *ph)
+{
+    const uint8_t *p = k->elf + h->phoff + (uint64_t)i * h->phentsize;
+
+    if ( h->cls == 64 )
+        memcpy(ph, p, sizeof(*ph));
+    else
+    {
+        Elf32_Phdr p32;
+
+        memcpy(&p32, p, sizeof(p32));
+        ph->p_type = p32.p_type;
+        ph->p_flags = p32.p_flags;
+        ph->p_offset = p32.p_offset;
+        ph->p_vaddr = p32.p_vaddr;
+        ph->p_paddr = p32.p_paddr;
+        ph->p_filesz = p32.p_filesz;
+        ph->p_memsz = p32.p_memsz;
+        ph->p_align = p32.p_align;
+    }
+}
+
+static void get_shdr(const struct xc_dom_kernel *k, const struct ehdr *h,
+                     unsigned int i, uint32_t *type, uint64_t *off,
+                     uint64_t *size)
+{
+    const uint8_t *p = k->elf + h->shoff + (uint64_t)i * h->shentsize;
+
+    if ( h->cls == 64 )
+    {
+        Elf64_Shdr s;
+
+        memcpy(&s, p, sizeof(s));
+        *type = s.sh_type;
+        *off = s.sh_offset;
+        *size = s.sh_size;
+    }
+    else
+    {
+        Elf32_Shdr s;
+
+        memcpy(&s, p, sizeof(s));
+        *type = s.sh_type;
+        *off = s.sh_offset;
+        *size = s.sh_size;
+    }
+}
+
+static int xc_dom_elf_analyse(struct xc_dom_kernel *k, char *err)
+{
+    struct ehdr h;
+    bool have_entry = false, have_pt_note = false;
+    unsigned int i;
+    int rc;
+
+    rc = read_ehdr(k->elf, k->elf_len, &h, err);
+    if ( rc )
+        return rc;
+    k->elf_class = h.cls;
+    k->nr_segs = 0;
+    k->paddr_lo = UINT64_MAX;
+    k->paddr_hi = 0;
+    for ( i = 0; i < h.phnum; i++ )
+    {
+        Elf64_Phdr ph;
+        struct xc_dom_seg *s;
+
+        get_phdr(k, &h, i, &ph);
+        if ( ph.p_type == PT_NOTE )
+        {
+            have_pt_note = true;
+            rc = scan_notes(k, ph.p_offset, ph.p_filesz, &have_entry, err);
+            if ( rc )
+                return rc;
+            continue;
+        }
+        if ( ph.p_type != PT_LOAD || !ph.p_memsz )
+            continue;
+        if ( ph.p_offset > k->elf_len ||
+             ph.p_filesz > k->elf_len - ph.p_offset )
+        {
+            xc_dom_err(err, "ELF: segment %u (%#llx+%#llx) lies beyond the "
+                       "%zu-byte image: truncated?", i,
+                       (unsigned long long)ph.p_offset,
+                       (unsigned long long)ph.p_filesz, k->elf_len);
+            return -EINVAL;
+        }
+        if ( ph.p_filesz > ph.p_memsz ||
+             ph.p_paddr + ph.p_memsz < ph.p_paddr ||
+             ph.p_paddr + ph.p_memsz > XC_DOM_4G )
+        {
+            xc_dom_err(err, "ELF: segment %u at paddr %#llx+%#llx cannot "
+                       "be loaded below 4 GiB", i,
+                       (unsigned long long)ph.p_paddr,
+                       (unsigned long long)ph.p_memsz);
+            return -EINVAL;
+        }
+        if ( k->nr_segs == XC_DOM_MAX_SEGS )
+        {
+            xc_dom_err(err, "ELF: more than %u PT_LOAD segments",
+                       XC_DOM_MAX_SEGS);
+            return -EINVAL;
+        }
+        s = &k->seg[k->nr_segs++];
+        s->paddr = ph.p_paddr;
+        s->offset = ph.p_offset;
+        s->filesz = ph.p_filesz;
+        s->memsz = ph.p_memsz;
+        if ( s->paddr < k->paddr_lo )
+            k->paddr_lo = s->paddr;
+        if ( s->paddr + s->memsz > k->paddr_hi )
+            k->paddr_hi = s->paddr + s->memsz;
+    }
+    /* No PT_NOTE (some linkers): the notes are in SHT_NOTE sections. */
+    for ( i = 0; !have_pt_note && i < h.shnum; i++ )
+    {
+        uint32_t type;
+        uint64_t off, size;
+
+        get_shdr(k, &h, i, &type, &off, &size);
+        if ( type != SHT_NOTE )
+            continue;
+        rc = scan_notes(k, off, size, &have_entry, err);
+        if ( rc )
+            return rc;
+    }
+    if ( !k->nr_segs )
+    {
+        xc_dom_err(err, "ELF: no PT_LOAD segment to load");
+        return -ENOEXEC;
+    }
+    if ( !have_entry )
+    {
+        xc_dom_err(err, "the kernel has no PVH entry point (ELF note "
+                   "XEN_ELFNOTE_PHYS32_ENTRY): it cannot boot as a PVH "
+                   "guest; use a kernel built with CONFIG_PVH=y (Debian's "
+                   "linux-image-amd64 is)");
+        return -ENOEXEC;
+    }
+    if ( k->pvh_entry < k->paddr_lo || k->pvh_entry >= k->paddr_hi )
+    {
+        xc_dom_err(err, "ELF: PVH entry %#x is outside the loaded image "
+                   "%#llx-%#llx", k->pvh_entry,
+                   (unsigned long long)k->paddr_lo,
+                   (unsigned long long)k->paddr_hi);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/*
+ * What the image is: sets k->container and k->payload and returns the
+ * bytes to unpack (or the ELF itself) in *payload.
+ */
+static int identify(const uint8_t *in, size_t len, struct xc_dom_kernel *k,
+                    const uint8_t **payload, size_t *plen, char *err)
+{
+    int rc = bzimage_payload(in, len, payload, plen, err);
+
+    if ( rc < 0 )
+        return rc;
+    if ( rc )
+        snprintf(k->container, sizeof(k->container), "bzImage");
+    else
+    {
+        *payload = in;
+        *plen = len;
+        snprintf(k->container, sizeof(k->container), "%s",
+                 is_elf(in, len) ? "ELF" : is_gzip(in, len) ? "gzip" :
+                 is_xz(in, len) ? "xz" : "?");
+    }
+    k->payload[0] = '\0';
+    if ( is_elf(*payload, *plen) )
+        return 0;
+    if ( is_gzip(*payload, *plen) )
+        snprintf(k->payload, sizeof(k->payload), "gzip");
+    else if ( is_xz(*payload, *plen) )
+        snprintf(k->payload, sizeof(k->payload), "xz");
+    else if ( rc )
+    {
+        xc_dom_err(err, "bzImage payload is neither gzip nor xz (magic "
+                   "%02x %02x %02x %02x): rebuild the kernel with "
+                   "CONFIG_KERNEL_GZIP or CONFIG_KERNEL_XZ",
+                   (*payload)[0], *plen > 1 ? (*payload)[1] : 0,
+                   *plen > 2 ? (*payload)[2] : 0,
+                   *plen > 3 ? (*payload)[3] : 0);
+        return -EOPNOTSUPP;
+    }
+    else
+    {
+        xc_dom_err(err, "not a kernel image: neither a bzImage nor an "
+                   "ELF vmlinux nor a gzip/xz-compressed vmlinux");
+        return -ENOEXEC;
+    }
+    return 0;
+}
+
+static int xc_dom_unpack(const uint8_t *payload, size_t plen,
+                         struct xc_dom_kernel *k, char *err)
+{
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    uint64_t t0;
+    int rc;
+
+    if ( !k->payload[0] )
+    {
+        /* Uncompressed (an ELF file, or a bzImage built uncompressed). */
+        k->elf = payload;
+        k->elf_len = plen;
+        return 0;
+    }
+    t0 = xc_dom_now_ns();
+    if ( !strcmp(k->payload, "gzip") )
+        rc = gunzip(payload, plen, &out, &out_len, err);
+    else
+        rc = unxz(payload, plen, &out, &out_len, err);
+    k->unpack_ns = xc_dom_now_ns() - t0;
+    if ( rc )
+        return rc;
+    if ( !is_elf(out, out_len) )
+    {
+        free(out);
+        xc_dom_err(err, "the unpacked %s payload is not an ELF vmlinux",
+                   k->payload);
+        return -ENOEXEC;
+    }
+    k->elf_buf = out;
+    k->elf = out;
+    k->elf_len = out_len;
+    return 0;
+}
+
+int xc_dom_kernel_parse(const void *img, size_t len,
+                        struct xc_dom_kernel *k, char *err)
+{
+    const uint8_t *payload;
+    size_t plen;
+    int rc;
+
+    memset(k, 0, sizeof(*k));
+    rc = identify(img, len, k, &payload, &plen, err);
+    if ( !rc )
+        rc = xc_dom_unpack(payload, plen, k, err);
+    if ( !rc )
+        rc = xc_dom_elf_analyse(k, err);
+    if ( rc )
+        xc_dom_kernel_release(k);
+    return rc;
+}
+
+void xc_dom_kernel_release(struct xc_dom_kernel *k)
+{
+    free(k->elf_buf);
+    if ( k->cache_map )
+        munmap(k->cache_map, k->cache_len);
+    if ( k->file_map )
+        munmap(k->file_map, k->file_len);
+    k->elf_buf = k->cache_map = k->file_map = NULL;
+    k->elf = NULL;
+    k->elf_len = 0;
+}
+
+/* ---- the kernel cache -------------------------------------------------- */
+
+/*
+ * <dir>/<sha256 of the kernel file>: a header page, then the unpacked
+ * ELF (page aligned, so that it can be used straight from the mapping).
+ * The CRC-32 of the ELF catches an entry damaged on disk (or cut short
+ * by a crash between write and rename on a file system that reorders);
+ * the file's hash in the header catches a file renamed by hand.
+ */
+#define CACHE_MAGIC   "KEELKC1\n"
+#define CACHE_VERSION 1
+#define CACHE_HDR     4096
+
+struct cache_hdr {
+    char magic[8];
+    uint32_t version;
+    uint32_t hdr_size;
+    uint64_t elf_len;
+    uint32_t elf_crc;
+    uint32_t pad;
+    uint8_t src_sha256[32];
+};
+
+static uint32_t crc_of(const uint8_t *p, size_t len)
+{
+    return crc32_z(crc32_z(0, NULL, 0), p, len);
+}
+
+static int sha256_of(const void *p, size_t len, uint8_t out[32],
+                     char hex[65])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned int n = 0, i;
+    int ok;
+
+    ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+         EVP_DigestUpdate(ctx, p, len) &&
+         EVP_DigestFinal_ex(ctx, out, &n) && n == 32;
+    EVP_MD_CTX_free(ctx);
+    if ( !ok )
+        return -1;
+    for ( i = 0; i < 32; i++ )
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    return 0;
+}
+
+/*
+ * Map the entry and check it; 1 on a usable hit, 0 on a miss (no entry),
+ * -1 if it is damaged (note says how; the caller unpacks again and
+ * replaces it).
+ */
+static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
+                        const uint8_t sha[32], char *note)
+{
+    char path[PATH_MAX];
+    struct cache_hdr h;
+    struct stat st;
+    uint8_t *map;
+    char why[XC_DOM_ERRLEN];
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, k->sha256);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if ( fd < 0 )
+    {
+        if ( errno != ENOENT )
+            xc_dom_err(note, "cache entry %s unreadable (%s): unpacked "
+                       "again", path, strerror(errno));
+        return errno == ENOENT ? 0 : -1;
+    }
+    if ( fstat(fd, &st) || st.st_size < CACHE_HDR )
+    {
+        close(fd);
+        xc_dom_err(note, "cache entry %s corrupt (shorter than its "
+                   "header): unpacked again", path);
+        return -1;
+    }
+    map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if ( map == MAP_FAILED )
+    {
+        xc_dom_err(note, "cache entry %s cannot be mapped (%s): unpacked "
+                   "again", path, strerror(errno));
+        return -1;
+    }
+    memcpy(&h, map, sizeof(h));
+    why[0] = '\0';
+    if ( memcmp(h.magic, CACHE_MAGIC, 8) || h.version != CACHE_VERSION ||
+         h.hdr_size != CACHE_HDR )
+        snprintf(why, sizeof(why), "bad header");
+    else if ( h.elf_len != (uint64_t)st.st_size - CACHE_HDR )
+        snprintf(why, sizeof(why), "%llu bytes of ELF where the header "
+                 "says %llu",
+                 (unsigned long long)(st.st_size - CACHE_HDR),
+                 (unsigned long long)h.elf_len);
+    else if ( memcmp(h.src_sha256, sha, 32) )
+        snprintf(why, sizeof(why), "made from another kernel file");
+    else if ( crc_of(map + CACHE_HDR, h.elf_len) != h.elf_crc )
+        snprintf(why, sizeof(why), "CRC-32 mismatch");
+    if ( why[0] )
+    {
+        munmap(map, st.st_size);
+        xc_dom_err(note, "cache entry %s corrupt (%s): unpacked again",
+                   path, why);
+        return -1;
+    }
+    k->cache_map = map;
+    k->cache_len = st.st_size;
+    k->elf = map + CACHE_HDR;
+    k->elf_len = h.elf_len;
+    return 1;
+}
+
+static int write_all(int fd, const void *p, size_t len)
+{
+    const uint8_t *b = p;
+
+    while ( len )
+    {
+        ssize_t n = write(fd, b, len > (1u << 30) ? (1u << 30) : len);
+
+        if ( n < 0 && errno == EINTR )
+            continue;
+        if ( n <= 0 )
+            return -1;
+        b += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/* mkdir -p, mode 0755 for what it creates. */
+static int mkdirs(const char *dir)
+{
+    char p[PATH_MAX];
+    size_t i;
+
+    if ( snprintf(p, sizeof(p), "%s", dir) >= (int)sizeof(p) )
+        return errno = ENAMETOOLONG, -1;
+    for ( i = 1; p[i]; i++ )
+        if ( p[i] == '/' )
+        {
+            p[i] = '\0';
+            if ( mkdir(p, 0755) && errno != EEXIST )
+                return -1;
+            p[i] = '/';
+        }
+    if ( mkdir(p, 0755) && errno != EEXIST )
+        return -1;
+    return 0;
+}
+
+/*
+ * Store k's ELF as the entry: written to a temporary file in the same
+ * directory and renamed over the entry, so that readers (and concurrent
+ * writers of the same kernel) only ever see a whole entry.
+ */
+static void cache_store(const char *dir, const struct xc_dom_kernel *k,
+                        const uint8_t sha[32], char *note)
+{
+    char tmp[PATH_MAX], path[PATH_MAX];
+    uint8_t hdr[CACHE_HDR];
+    struct cache_hdr h;
+    int fd, e;
+
+    if ( mkdirs(dir) )
+    {
+        xc_dom_err(note, "kernel cache %s unusable (%s): the unpacked "
+                   "kernel is not kept", dir, strerror(errno));
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/%s", dir, k->sha256);
+    snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, k->sha256);
+    fd = mkstemp(tmp);
+    if ( fd < 0 )
+    {
+        xc_dom_err(note, "kernel cache %s not writable (%s): the unpacked "
+                   "kernel is not kept", dir, strerror(errno));
+        return;
+    }
+    memset(&h, 0, sizeof(h));
+    memcpy(h.magic, CACHE_MAGIC, 8);
+    h.version = CACHE_VERSION;
+    h.hdr_size = CACHE_HDR;
+    h.elf_len = k->elf_len;
+    h.elf_crc = crc_of(k->elf, k->elf_len);
+    memcpy(h.src_sha256, sha, 32);
+    memset(hdr, 0, sizeof(hdr));
+    memcpy(hdr, &h, sizeof(h));
+    if ( write_all(fd, hdr, sizeof(hdr)) ||
+         write_all(fd, k->elf, k->elf_len) || fchmod(fd, 0644) )
+    {
+        e = errno;
+        close(fd);
+        unlink(tmp);
+        xc_dom_err(note, "cannot write the kernel cache entry %s (%s): "
+                   "the unpacked kernel is not kept", path, strerror(e));
+        return;
+    }
+    if ( close(fd) || rename(tmp, path) )
+    {
+        e = errno;
+        unlink(tmp);
+        xc_dom_err(note, "cannot write the kernel cache entry %s (%s): "
+                   "the unpacked kernel is not kept", path, strerror(e));
+    }
+}
+
+int xc_dom_kernel_load(const char *path, const char *cache_dir,
+                       struct xc_dom_kernel *k, char *err)
+{
+    const uint8_t *payload;
+    uint8_t sha[32];
+    size_t plen;
+    struct stat st;
+    uint64_t t0 = xc_dom_now_ns();
+    bool use_cache;
+    int fd, rc, hit = 0;
+    void *map;
+
+    memset(k, 0, sizeof(*k));
+    if ( !cache_dir )
+        cache_dir = XC_DOM_CACHE_DIR;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if ( fd < 0 )
+    {
+        rc = -errno;
+        xc_dom_err(err, "cannot open the kernel %s: %s", path,
+                   strerror(errno));
+        return rc;
+    }
+    if ( fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size )
+    {
+        rc = -errno;
+        close(fd);
+        xc_dom_err(err, "the kernel %s is %s", path,
+                   rc ? strerror(-rc) : S_ISREG(st.st_mode) ?
+                   "empty" : "not a regular file");
+        return rc ? rc : -EINVAL;
+    }
+    map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if ( map == MAP_FAILED )
+    {
+        rc = -errno;
+        xc_dom_err(err, "cannot read the kernel %s: %s", path,
+                   strerror(errno));
+        return rc;
+    }
+    k->file_map = map;
+    k->file_len = st.st_size;
+
+    rc = identify(map, st.st_size, k, &payload, &plen, err);
+    if ( rc )
+        goto fail;
+    /* Only unpacking is worth caching; an ELF is used in place. */
+    use_cache = k->payload[0] && cache_dir[0];
+    if ( use_cache && sha256_of(map, st.st_size, sha, k->sha256) )
+    {
+        xc_dom_err(k->cache_note, "cannot hash the kernel (OpenSSL): the "
+                   "kernel cache is not used");
+        use_cache = false;
+    }
+    if ( use_cache )
+    {
+        hit = cache_lookup(cache_dir, k, sha, k->cache_note);
+        if ( hit > 0 && (rc = xc_dom_elf_analyse(k, err)) )
+        {
+            /* Whole but not loadable: not ours to trust. */
+            xc_dom_err(k->cache_note, "cache entry %s/%s corrupt (%s): "
+                       "unpacked again", cache_dir, k->sha256, err);
+            munmap(k->cache_map, k->cache_len);
+            k->cache_map = NULL;
+            hit = -1;
+        }
+    }
+    if ( hit <= 0 )
+    {
+        rc = xc_dom_unpack(payload, plen, k, err);
+        if ( !rc )
+            rc = xc_dom_elf_analyse(k, err);
+        if ( rc )
+            goto fail;
+        if ( use_cache )
+            cache_store(cache_dir, k, sha, k->cache_note);
+    }
+    k->cache_hit = hit > 0;
+    k->load_ns = xc_dom_now_ns() - t0 - k->unpack_ns;
+    return 0;
+
+ fail:
+    {
+        /* Say which file; keep the reason. */
+        char why[XC_DOM_ERRLEN];
+
+        snprintf(why, sizeof(why), "%s", err);
+        xc_dom_err(err, "kernel %s: %s", path, why);
+    }
+    xc_dom_kernel_release(k);
+    return rc;
+}
