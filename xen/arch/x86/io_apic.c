@@ -7,8 +7,10 @@
  * redirection entry of pin n (low then high dword).
  */
 #include <xen/lib.h>
+#include <xen/errno.h>
 #include <xen/console.h>
 #include <xen/acpi.h>
+#include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/io_apic.h>
 #include <asm/spinlock.h>
@@ -18,6 +20,8 @@
 #define IOAPIC_ID      0x00
 #define IOAPIC_VER     0x01
 #define IOAPIC_REDIR(n) (0x10 + 2 * (n))
+#define IOAPIC_RTE_LEVEL  (1U << 15)
+#define IOAPIC_RTE_ACTIVE_LOW (1U << 13)
 #define IOAPIC_RTE_MASKED (1U << 16)
 
 struct io_apic io_apics[MAX_IO_APICS];
@@ -41,13 +45,24 @@ static volatile u32 *ioapic_reg(unsigned int apic, unsigned int off)
     return (volatile u32 *)(uintptr_t)(io_apics[apic].addr + off);
 }
 
+/* ioapic_lock held: the select/window pair is one shared cursor. */
+static u32 read_locked(unsigned int apic, unsigned int reg)
+{
+    writel(reg, ioapic_reg(apic, IOAPIC_REGSEL));
+    return readl(ioapic_reg(apic, IOAPIC_WINDOW));
+}
+
+static void write_locked(unsigned int apic, unsigned int reg, u32 v)
+{
+    writel(reg, ioapic_reg(apic, IOAPIC_REGSEL));
+    writel(v, ioapic_reg(apic, IOAPIC_WINDOW));
+}
+
 u32 io_apic_read(unsigned int apic, unsigned int reg)
 {
     unsigned long flags = spin_lock_irqsave(&ioapic_lock);
-    u32 v;
+    u32 v = read_locked(apic, reg);
 
-    writel(reg, ioapic_reg(apic, IOAPIC_REGSEL));
-    v = readl(ioapic_reg(apic, IOAPIC_WINDOW));
     spin_unlock_irqrestore(&ioapic_lock, flags);
     return v;
 }
@@ -56,8 +71,71 @@ void io_apic_write(unsigned int apic, unsigned int reg, u32 v)
 {
     unsigned long flags = spin_lock_irqsave(&ioapic_lock);
 
-    writel(reg, ioapic_reg(apic, IOAPIC_REGSEL));
-    writel(v, ioapic_reg(apic, IOAPIC_WINDOW));
+    write_locked(apic, reg, v);
+    spin_unlock_irqrestore(&ioapic_lock, flags);
+}
+
+/* The probed IOAPIC and pin serving gsi. */
+static bool gsi_pin(unsigned int gsi, unsigned int *apic, unsigned int *pin)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_ioapics; i++ )
+        if ( io_apics[i].nr_pins && gsi >= io_apics[i].gsi_base &&
+             gsi - io_apics[i].gsi_base < io_apics[i].nr_pins )
+        {
+            *apic = i;
+            *pin = gsi - io_apics[i].gsi_base;
+            return true;
+        }
+    return false;
+}
+
+int ioapic_route_pin_to_vector(unsigned int gsi, u8 vector, bool level,
+                               bool active_low, irq_handler_t fn)
+{
+    unsigned int apic, pin;
+    unsigned long flags;
+    u32 lo = vector;
+
+    if ( !gsi_pin(gsi, &apic, &pin) )
+        return -EINVAL;
+    if ( x86_cpu_to_apicid[0] > 0xff )
+        return -ERANGE;
+    if ( level )
+        lo |= IOAPIC_RTE_LEVEL;
+    if ( active_low )
+        lo |= IOAPIC_RTE_ACTIVE_LOW;
+    /* The handler is in place before the pin can fire. */
+    set_irq_handler(vector, fn);
+
+    /*
+     * Masked while the destination changes, so that no message goes out
+     * with half an entry; fixed delivery, physical destination.
+     */
+    flags = spin_lock_irqsave(&ioapic_lock);
+    write_locked(apic, IOAPIC_REDIR(pin), lo | IOAPIC_RTE_MASKED);
+    write_locked(apic, IOAPIC_REDIR(pin) + 1, x86_cpu_to_apicid[0] << 24);
+    write_locked(apic, IOAPIC_REDIR(pin), lo);
+    spin_unlock_irqrestore(&ioapic_lock, flags);
+    return 0;
+}
+
+void ioapic_mask_pin(unsigned int gsi, bool mask)
+{
+    unsigned int apic, pin;
+    unsigned long flags;
+    u32 lo;
+
+    if ( !gsi_pin(gsi, &apic, &pin) )
+        return;
+    flags = spin_lock_irqsave(&ioapic_lock);
+    lo = read_locked(apic, IOAPIC_REDIR(pin));
+    if ( mask )
+        lo |= IOAPIC_RTE_MASKED;
+    else
+        lo &= ~IOAPIC_RTE_MASKED;
+    write_locked(apic, IOAPIC_REDIR(pin), lo);
     spin_unlock_irqrestore(&ioapic_lock, flags);
 }
 

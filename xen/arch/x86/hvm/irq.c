@@ -6,7 +6,13 @@
  * when it fires and unmasked when dom0's vLAPIC broadcasts the EOI for
  * it (SDM: the EOI clears the vIOAPIC's remote IRR).  The hypervisor
  * EOIs its own LAPIC at once, so a slow dom0 handler never holds back
- * the hypervisor's timer or IPIs.
+ * the hypervisor's timer or IPIs.  A PCI INTx line shared by several
+ * devices is one pin and one virtual line: dom0 runs all their handlers
+ * for one interrupt, and the pin fires again after the EOI if any of
+ * them still asserts it.  Edge pins are pulsed (assert, deassert).
+ *
+ * Each pin is announced once, when dom0 first unmasks it:
+ *   (XEN) d0: GSI 11 -> vector 0x6b (level, high)
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -27,6 +33,13 @@ struct host_gsi {
     bool warned;
 };
 
+/*
+ * gsi_lock orders the interrupt handler (CPU0, interrupts off) against
+ * dom0's RTE writes and EOIs (any CPU, under its vIOAPIC lock, which is
+ * taken first).  The handler never holds it while asserting the line,
+ * so the two locks are never taken in the other order.
+ */
+static DEFINE_SPINLOCK(gsi_lock);
 static struct host_gsi host_gsis[HVM_MAX_HOST_GSIS];
 static struct domain *gsi_owner;       /* the hardware domain */
 
@@ -95,161 +108,125 @@ void hvm_gsi_rte_changed(struct domain *d, unsigned int gsi, u64 rte)
     struct host_gsi *g;
     bool level = rte & IOAPIC_RTE_LEVEL;
     bool low = rte & IOAPIC_RTE_POLARITY_LOW;
-    int rc;
+    unsigned long flags;
+    bool routed = false, warn = false;
+    int rc = 0;
 
     if ( !d->is_hardware_domain || gsi >= HVM_MAX_HOST_GSIS )
         return;
     g = &host_gsis[gsi];
+    flags = spin_lock_irqsave(&gsi_lock);
     gsi_owner = d;
 
     if ( rte & IOAPIC_RTE_MASKED )
     {
         if ( g->routed )
             ioapic_mask_pin(gsi, true);
-        return;
     }
-
-    if ( !g->routed || g->level != level || g->active_low != low )
+    else if ( !g->routed || g->level != level || g->active_low != low )
     {
+        /*
+         * First unmask, or dom0 changed trigger or polarity: program the
+         * physical entry to match.  Vector and destination stay ours.
+         */
         rc = ioapic_route_pin_to_vector(gsi, HVM_GSI_VECTOR(gsi), level, low,
                                         hvm_dom0_gsi_interrupt);
         if ( rc )
         {
-            if ( !g->warned )
-                printk(XENLOG_WARNING
-                       "d%u: cannot route GSI %u to the host IOAPIC (%d)\n",
-                       d->domain_id, gsi, rc);
+            warn = !g->warned;
             g->warned = true;
-            return;
         }
-        g->routed = true;
-        g->level = level;
-        g->active_low = low;
-        if ( !level )
-            g->in_service = false;
-        /* Still waiting for dom0's EOI of the previous interrupt. */
-        if ( g->in_service )
-            ioapic_mask_pin(gsi, true);
+        else
+        {
+            routed = true;
+            g->routed = true;
+            g->level = level;
+            g->active_low = low;
+            if ( !level )
+                g->in_service = false;
+            /* Still waiting for dom0's EOI of the previous interrupt. */
+            if ( g->in_service )
+                ioapic_mask_pin(gsi, true);
+        }
     }
     else if ( !g->in_service )
         ioapic_mask_pin(gsi, false);
+    spin_unlock_irqrestore(&gsi_lock, flags);
+
+    /*
+     * Outside gsi_lock (printk is slow): once per pin, or again if dom0
+     * changes its trigger or polarity.
+     */
+    if ( routed )
+        printk(XENLOG_INFO "d%u: GSI %u -> vector %#x (%s, %s)\n",
+               d->domain_id, gsi, HVM_GSI_VECTOR(gsi),
+               level ? "level" : "edge", low ? "low" : "high");
+    if ( warn )
+        printk(XENLOG_WARNING
+               "d%u: cannot route GSI %u to the host IOAPIC (%d)\n",
+               d->domain_id, gsi, rc);
 }
 
 bool hvm_gsi_eoi(struct domain *d, unsigned int gsi)
 {
     struct host_gsi *g;
+    unsigned long flags;
+    bool ours;
 
     if ( !d->is_hardware_domain || gsi >= HVM_MAX_HOST_GSIS )
         return false;
     g = &host_gsis[gsi];
-    if ( !g->routed || !g->level )
-        return false;
+    flags = spin_lock_irqsave(&gsi_lock);
+    ours = g->routed && g->level;
     /*
      * Lower the virtual line and let the physical pin speak again: if
-     * the device still asserts it, it interrupts at once and raises the
-     * line anew.
+     * the device (or another one sharing the line) still asserts it, it
+     * interrupts at once and raises the line anew.
      */
-    if ( g->in_service )
+    if ( ours && g->in_service )
     {
         g->in_service = false;
         ioapic_mask_pin(gsi, false);
     }
-    return true;
+    spin_unlock_irqrestore(&gsi_lock, flags);
+    return ours;
 }
 
 void hvm_dom0_gsi_interrupt(struct cpu_user_regs *regs)
 {
     unsigned int gsi = regs->entry_vector - HVM_GSI_VECTOR_BASE;
-    struct domain *d = gsi_owner;
+    struct domain *d;
     struct host_gsi *g;
+    bool level;
 
-    if ( gsi >= HVM_MAX_HOST_GSIS || !d || !host_gsis[gsi].routed )
+    if ( gsi >= HVM_MAX_HOST_GSIS )
     {
         ack_APIC_irq();
         return;
     }
     g = &host_gsis[gsi];
-    if ( g->level )
+    spin_lock(&gsi_lock);
+    d = gsi_owner;
+    if ( !d || !g->routed )
     {
-        /* Masked first, so our EOI cannot make the pin fire again. */
+        spin_unlock(&gsi_lock);
+        ack_APIC_irq();
+        return;
+    }
+    level = g->level;
+    if ( level )
+    {
+        /*
+         * Masked before our EOI, or the still-asserted line would fire
+         * again at once; dom0's EOI of its vector unmasks it.
+         */
         ioapic_mask_pin(gsi, true);
         g->in_service = true;
-        ack_APIC_irq();
-        hvm_gsi_assert(d, gsi);
     }
-    else
-    {
-        ack_APIC_irq();
-        hvm_gsi_assert(d, gsi);
+    spin_unlock(&gsi_lock);
+    ack_APIC_irq();
+
+    hvm_gsi_assert(d, gsi);
+    if ( !level )
         hvm_gsi_deassert(d, gsi);
-    }
-}
-
-/*
- * ---- The physical pins, through asm/io_apic.h's register access ----
- *
- * Weak, so that the platform IOAPIC code may take these over.  The
- * hypervisor itself uses no IOAPIC pin, so after io_apic_init() masked
- * them all only this code writes their entries; pin_lock makes the
- * read-modify-write of a mask bit atomic.
- */
-
-static DEFINE_SPINLOCK(pin_lock);
-
-static bool host_pin(unsigned int gsi, unsigned int *apic, unsigned int *pin)
-{
-    unsigned int i;
-
-    for ( i = 0; i < nr_ioapics; i++ )
-        if ( gsi >= io_apics[i].gsi_base &&
-             gsi - io_apics[i].gsi_base < io_apics[i].nr_pins )
-        {
-            *apic = i;
-            *pin = gsi - io_apics[i].gsi_base;
-            return true;
-        }
-    return false;
-}
-
-__attribute__((__weak__))
-int ioapic_route_pin_to_vector(unsigned int gsi, u8 vector, bool level,
-                               bool active_low, irq_handler_t fn)
-{
-    unsigned int apic, pin;
-    unsigned long flags;
-    u32 lo = vector;
-
-    if ( !host_pin(gsi, &apic, &pin) || x86_cpu_to_apicid[0] > 0xff )
-        return -EINVAL;
-    /* Fixed delivery, physical destination: the BSP. */
-    if ( level )
-        lo |= IOAPIC_RTE_LEVEL;
-    if ( active_low )
-        lo |= IOAPIC_RTE_POLARITY_LOW;
-    set_irq_handler(vector, fn);
-
-    flags = spin_lock_irqsave(&pin_lock);
-    io_apic_write(apic, 0x10 + 2 * pin, lo | IOAPIC_RTE_MASKED);
-    io_apic_write(apic, 0x11 + 2 * pin, x86_cpu_to_apicid[0] << 24);
-    io_apic_write(apic, 0x10 + 2 * pin, lo);
-    spin_unlock_irqrestore(&pin_lock, flags);
-    return 0;
-}
-
-__attribute__((__weak__)) void ioapic_mask_pin(unsigned int gsi, bool mask)
-{
-    unsigned int apic, pin;
-    unsigned long flags;
-    u32 lo;
-
-    if ( !host_pin(gsi, &apic, &pin) )
-        return;
-    flags = spin_lock_irqsave(&pin_lock);
-    lo = io_apic_read(apic, 0x10 + 2 * pin);
-    if ( mask )
-        lo |= IOAPIC_RTE_MASKED;
-    else
-        lo &= ~IOAPIC_RTE_MASKED;
-    io_apic_write(apic, 0x10 + 2 * pin, lo);
-    spin_unlock_irqrestore(&pin_lock, flags);
 }

@@ -19,6 +19,7 @@
 
 #include <xen/types.h>
 #include <asm/traps.h>
+#include <asm/io_apic.h>
 
 struct domain;
 
@@ -53,19 +54,8 @@ bool hvm_gsi_eoi(struct domain *d, unsigned int gsi);
 void hvm_dom0_gsi_interrupt(struct cpu_user_regs *regs);
 
 /*
- * Belong with the platform IOAPIC code (asm/io_apic.h); until it has
- * them, weak versions in hvm/irq.c program the pins through
- * io_apic_read()/io_apic_write().
- *
- * ioapic_route_pin_to_vector(): install fn for vector (set_irq_handler)
- * and program gsi's physical RTE: fixed delivery of vector to the BSP,
- * physical destination, the given trigger and polarity, unmasked.
- * Returns 0, or -EINVAL when no IOAPIC serves gsi.
- *
- * ioapic_mask_pin(): set or clear the mask bit of gsi's physical RTE.
+ * The pins themselves are programmed through ioapic_route_pin_to_vector()
+ * and ioapic_mask_pin() (asm/io_apic.h).
  */
-int ioapic_route_pin_to_vector(unsigned int gsi, u8 vector, bool level,
-                               bool active_low, irq_handler_t fn);
-void ioapic_mask_pin(unsigned int gsi, bool mask);
 
 #endif /* ASM_HVM_IRQ_H */
