@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The xenstore-* command-line tools, one program run under several names
+ * (xenstore-read, -write, -ls, -rm, -exists, -list, -watch, -chmod) or as
+ * "xenstore <command> ...".  Options and output follow Xen's tools.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "xenstore.h"
+#include "xenstore_client.h"
+
+enum cmd
+{
+    CMD_READ, CMD_WRITE, CMD_LS, CMD_RM, CMD_EXISTS, CMD_LIST, CMD_WATCH,
+    CMD_CHMOD,
+};
+
+static const struct
+{
+    const char *name;
+    enum cmd cmd;
+    const char *args;
+} cmds[] = {
+    { "read",   CMD_READ,   "[-p] [-s] key [...]" },
+    { "write",  CMD_WRITE,  "[-s] key value [...]" },
+    { "ls",     CMD_LS,     "[-f] [-p] [-s] [path]" },
+    { "rm",     CMD_RM,     "[-r] [-t] [-s] key [...]" },
+    { "exists", CMD_EXISTS, "[-s] key [...]" },
+    { "list",   CMD_LIST,   "[-p] [-s] key [...]" },
+    { "watch",  CMD_WATCH,  "[-n NR] [-s] key [...]" },
+    { "chmod",  CMD_CHMOD,  "[-r] [-s] key mode [mode...]" },
+};
+
+static const char *prog;
+
+static void usage(const char *name, const char *args)
+{
+    fprintf(stderr, "Usage: xenstore-%s %s\n", name, args);
+}
+
+static void fail(const char *what, const char *path)
+{
+    int e = errno;
+
+    fprintf(stderr, "%s: could not %s %s: %s (%s)\n", prog, what, path,
+            strerror(e), xs_error_name(e));
+}
+
+/* Xen's xenstore-ls escapes what a terminal could not show. */
+static void print_escaped(FILE *out, const char *val, unsigned int len,
+                          int max)
+{
+    unsigned int i;
+    int width = 0;
+
+    for ( i = 0; i < len; i++ )
+    {
+        unsigned char c = val[i];
+        char buf[8];
+
+        if ( c == '\\' )
+            strcpy(buf, "\\\\");
+        else if ( c >= ' ' && c <= '~' )
+            snprintf(buf, sizeof(buf), "%c", c);
+        else
+            snprintf(buf, sizeof(buf), "\\%03o", c);
+        if ( max >= 0 && width + (int)strlen(buf) > max )
+        {
+            fputs("\\...", out);
+            return;
+        }
+        width += strlen(buf);
+        fputs(buf, out);
+    }
+}
+
+static int do_ls(struct xs_handle *h, FILE *out, const char *path,
+                 int depth, bool full, bool perms, int max_width)
+{
+    unsigned int num, i;
+    char **children = xs_directory(h, XBT_NULL, path, &num);
+    int rc = 0;
+
+    if ( !children )
+    {
+        fail("list", path);
+        return 1;
+    }
+    for ( i = 0; i < num; i++ )
+    {
+        char *child;
+        unsigned int len;
+        char *val;
+        int width = 0;
+
+        if ( asprintf(&child, "%s%s%s", path,
+                      strcmp(path, "/") ? "/" : "", children[i]) < 0 )
+        {
+            rc = 1;
+            break;
+        }
+        if ( full )
+            width = fprintf(out, "%s", child);
+        else
+            width = fprintf(out, "%*s%s", depth, "", children[i]);
+        val = xs_read(h, XBT_NULL, child, &len);
+        if ( !val )
+            fputs(":\n", out);
+        else
+        {
+            fputs(" = \"", out);
+            print_escaped(out, val, len,
+                          max_width < 0 ? -1 : max_width - width - 5);
+            fputc('"', out);
+            free(val);
+            if ( perms )
+            {
+                unsigned int np, j;
+                struct xs_permissions *p =
+                    xs_get_permissions(h, XBT_NULL, child, &np);
+
+                fputs("  (", out);
+                for ( j = 0; p && j < np; j++ )
+                {
+                    char buf[16];
+
+                    xs_perm_to_string(&p[j], buf, sizeof(buf));
+                    fprintf(out, "%s%s", j ? ", " : "", buf);
+                }
+                fputc(')', out);
+                free(p);
+            }
+            fputc('\n', out);
+        }
+        rc |= do_ls(h, out, child, depth + 1, full, perms, max_width);
+        free(child);
+    }
+    free(children);
+    return rc;
+}
+
+static int do_chmod(struct xs_handle *h, const char *path,
+                    struct xs_permissions *perms, unsigned int n,
+                    bool recurse)
+{
+    unsigned int num, i;
+    char **children;
+    int rc = 0;
+
+    if ( !xs_set_permissions(h, XBT_NULL, path, perms, n) )
+    {
+        fail("set permissions of", path);
+        return 1;
+    }
+    if ( !recurse )
+        return 0;
+    children = xs_directory(h, XBT_NULL, path, &num);
+    for ( i = 0; children && i < num; i++ )
+    {
+        char *child;
+
+        if ( asprintf(&child, "%s%s%s", path, strcmp(path, "/") ? "/" : "",
+                      children[i]) < 0 )
+            return 1;
+        rc |= do_chmod(h, child, perms, n, true);
+        free(child);
+    }
+    free(children);
+    return rc;
+}
+
+/* rm -t: also remove parents left empty (Xen's "tidy"). */
+static void tidy(struct xs_handle *h, const char *path)
+{
+    char *p = strdup(path), *slash;
+
+    while ( p && (slash = strrchr(p, '/')) && slash != p )
+    {
+        unsigned int num;
+        char **c;
+
+        *slash = '\0';
+        c = xs_directory(h, XBT_NULL, p, &num);
+        free(c);
+        if ( !c || num || !xs_rm(h, XBT_NULL, p) )
+            break;
+    }
+    free(p);
+}
+
+int xenstore_client_main(int argc, char **argv)
+{
+    const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
+                                             : argv[0];
+    bool prefix = false, socket_only = false, full = false, recurse = false;
+    bool do_tidy = false;
+    long watch_max = -1;
+    unsigned int ci;
+    int opt, i, rc = 0;
+    struct xs_handle *h;
+    FILE *out = stdout;
+
+    prog = base;
+    if ( !strncmp(base, "xenstore-", 9) )
+        base += 9;
+    else if ( argc > 1 )
+    {
+        /* "xenstore read ..." */
+        base = argv[1];
+        argv++;
+        argc--;
+    }
+    for ( ci = 0; ci < sizeof(cmds) / sizeof(cmds[0]); ci++ )
+        if ( !strcmp(cmds[ci].name, base) )
+            break;
+    if ( ci == sizeof(cmds) / sizeof(cmds[0]) )
+    {
+        fprintf(stderr, "%s: unknown command '%s'; one of: read write ls rm"
+                " exists list watch chmod\n", prog, base);
+        return 1;
+    }
+
+    optind = 1;
+    while ( (opt = getopt(argc, argv, "+hpsfrtn:")) != -1 )
+    {
+        switch ( opt )
+        {
+        case 'p': prefix = true; break;
+        case 's': socket_only = true; break;
+        case 'f': full = true; break;
+        case 'r': recurse = true; break;
+        case 't': do_tidy = true; break;
+        case 'n':
+            watch_max = strtol(optarg, NULL, 10);
+            if ( watch_max <= 0 )
+            {
+                fprintf(stderr, "%s: -n wants a positive count, got '%s'\n",
+                        prog, optarg);
+                return 1;
+            }
+            break;
+        case 'h':
+            usage(cmds[ci].name, cmds[ci].args);
+            return 0;
+        default:
+            usage(cmds[ci].name, cmds[ci].args);
+            return 1;
+        }
+    }
+    argc -= optind;
+    argv += optind;
+    if ( (cmds[ci].cmd != CMD_LS && argc < 1) ||
+         (cmds[ci].cmd == CMD_WRITE && (argc % 2)) ||
+         (cmds[ci].cmd == CMD_CHMOD && argc < 2) )
+    {
+        usage(cmds[ci].name, cmds[ci].args);
+        return 1;
+    }
+
+    h = xs_open(socket_only ? XS_OPEN_SOCKETONLY : 0);
+    if ( !h )
+    {
+        fprintf(stderr, "%s: could not connect to xenstored at %s: %s (is"
+                " xenstored running? XENSTORED_PATH names another"
+                " socket)\n", prog, xs_daemon_socket(), strerror(errno));
+        return 1;
+    }
+
+    switch ( cmds[ci].cmd )
+    {
+    case CMD_READ:
+        for ( i = 0; i < argc; i++ )
+        {
+            unsigned int len;
+            char *val = xs_read(h, XBT_NULL, argv[i], &len);
+
+            if ( !val )
+            {
+                fail("read", argv[i]);
+                rc = 1;
+                break;
+            }
+            if ( prefix )
+                fprintf(out, "%s: ", argv[i]);
+            fwrite(val, 1, len, out);
+            fputc('\n', out);
+            free(val);
+        }
+        break;
+
+    case CMD_WRITE:
+        for ( i = 0; i < argc; i += 2 )
+            if ( !xs_write(h, XBT_NULL, argv[i], argv[i + 1],
+                           strlen(argv[i + 1])) )
+            {
+                fail("write", argv[i]);
+                rc = 1;
+                break;
+            }
+        break;
+
+    case CMD_RM:
+        /* Removal is always recursive; -r is accepted for habit's sake. */
+        for ( i = 0; i < argc; i++ )
+        {
+            if ( !xs_rm(h, XBT_NULL, argv[i]) )
+            {
+                fail("remove", argv[i]);
+                rc = 1;
+                break;
+            }
+            if ( do_tidy )
+                tidy(h, argv[i]);
+        }
+        break;
+
+    case CMD_EXISTS:
+        for ( i = 0; i < argc; i++ )
+        {
+            char *val = xs_read(h, XBT_NULL, argv[i], NULL);
+
+            if ( !val )
+            {
+                rc = 1;
+                break;
+            }
+            free(val);
+        }
+        break;
+
+    case CMD_LIST:
+        for ( i = 0; i < argc; i++ )
+        {
+            unsigned int num, j;
+            char **list = xs_directory(h, XBT_NULL, argv[i], &num);
+
+            if ( !list )
+            {
+                fail("list", argv[i]);
+                rc = 1;
+                break;
+            }
+            for ( j = 0; j < num; j++ )
+                if ( prefix )
+                    fprintf(out, "%s%s%s\n", argv[i],
+                            strcmp(argv[i], "/") ? "/" : "", list[j]);
+                else
+                    fprintf(out, "%s\n", list[j]);
+            free(list);
+        }
+        break;
+
+    case CMD_LS:
+    {
+        struct winsize ws;
+        int width = -1;
+
+        /* Like Xen's: long values are cut to the terminal's width. */
+        if ( isatty(STDOUT_FILENO) &&
+             ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col )
+            width = ws.ws_col;
+        rc = do_ls(h, out, argc ? argv[0] : "/", 0, full, prefix, width);
+        break;
+    }
+
+    case CMD_WATCH:
+        for ( i = 0; i < argc; i++ )
+            if ( !xs_watch(h, argv[i], argv[i]) )
+            {
+                fail("watch", argv[i]);
+                rc = 1;
+                goto done;
+            }
+        fflush(out);
+        while ( watch_max != 0 )
+        {
+            unsigned int num;
+            char **vec = xs_read_watch(h, &num);
+
+            if ( !vec )
+            {
+                fprintf(stderr, "%s: lost the connection to xenstored:"
+                        " %s\n", prog, strerror(errno));
+                rc = 1;
+                break;
+            }
+            fprintf(out, "%s\n", vec[XS_WATCH_PATH]);
+            fflush(out);
+            free(vec);
+            if ( watch_max > 0 )
+                watch_max--;
+        }
+        break;
+
+    case CMD_CHMOD:
+    {
+        unsigned int n = argc - 1;
+        struct xs_permissions *perms = calloc(n, sizeof(*perms));
+
+        for ( i = 0; perms && i < (int)n; i++ )
+            if ( !xs_strings_to_perms(&perms[i], 1, argv[i + 1]) )
+            {
+                fprintf(stderr, "%s: bad permission '%s': want n, r, w or b"
+                        " followed by a domain id, e.g. r0\n", prog,
+                        argv[i + 1]);
+                rc = 1;
+                break;
+            }
+        if ( perms && !rc )
+            rc = do_chmod(h, argv[0], perms, n, recurse);
+        free(perms);
+        break;
+    }
+    }
+ done:
+    fflush(out);
+    xs_close(h);
+    return rc;
+}
