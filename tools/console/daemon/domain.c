@@ -100,7 +100,26 @@ static bool dom_read_u64(struct consd *c, unsigned int domid,
     return ok;
 }
 
-/* Move everything the guest has written into the log and the buffer. */
+/* As much of p as the (non-blocking) pty takes now. */
+static size_t write_pty(int fd, const char *p, size_t n)
+{
+    size_t done = 0;
+
+    while ( done < n )
+    {
+        ssize_t w = write(fd, p + done, n - done);
+
+        if ( w < 0 && errno == EINTR )
+            continue;
+        if ( w <= 0 )
+            break;              /* EAGAIN: the pty is full */
+        done += w;
+    }
+    return done;
+}
+
+/* Move everything the guest has written into the log and the pty (or
+ * the buffer, while the pty is full). */
 static void drain_ring(struct consd *c, struct cons_dom *d)
 {
     char tmp[CONS_OUT_SIZE];
@@ -109,10 +128,16 @@ static void drain_ring(struct consd *c, struct cons_dom *d)
 
     while ( (n = cons_ring_read_out(d->ring, tmp, sizeof(tmp))) > 0 )
     {
+        size_t done = 0;
+
         any = true;
         if ( d->log.fd >= 0 )
             cons_log_write(&d->log, tmp, n);
-        cons_buf_append(&d->buf, tmp, n);
+        /* Straight into the pty while it has room: the buffer's limit
+         * applies only to what the pty could not take. */
+        if ( d->buf.len == 0 && d->master >= 0 )
+            done = write_pty(d->master, tmp, n);
+        cons_buf_append(&d->buf, tmp + done, n - done);
     }
     /* The guest may be waiting for room in its ring. */
     if ( any && d->local_port >= 0 )
@@ -412,16 +437,8 @@ void consd_pty_output(struct consd *c, struct cons_dom *d)
     const char *p;
     size_t n;
 
-    while ( d->master >= 0 && (n = cons_buf_peek(&d->buf, &p)) > 0 )
-    {
-        ssize_t w = write(d->master, p, n);
-
-        if ( w < 0 && errno == EINTR )
-            continue;
-        if ( w <= 0 )
-            break;              /* EAGAIN: the pty is full, keep it */
-        cons_buf_consume(&d->buf, w);
-    }
+    if ( d->master >= 0 && (n = cons_buf_peek(&d->buf, &p)) > 0 )
+        cons_buf_consume(&d->buf, write_pty(d->master, p, n));
 }
 
 void consd_pty_input(struct consd *c, struct cons_dom *d)

@@ -110,6 +110,8 @@ void cons_buf_append(struct cons_buf *b, const char *p, size_t n)
 {
     size_t need;
 
+    if ( n == 0 )
+        return;
     if ( b->limit && n > b->limit )
     {
         /* Only the newest `limit' bytes of this chunk can survive. */
