@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ static const struct
     { "exists", CMD_EXISTS, "[-s] key [...]" },
     { "list",   CMD_LIST,   "[-p] [-s] key [...]" },
     { "watch",  CMD_WATCH,  "[-n NR] [-s] key [...]" },
-    { "chmod",  CMD_CHMOD,  "[-r] [-s] key mode [mode...]" },
+    { "chmod",  CMD_CHMOD,  "[-r] [-u] [-s] key mode [mode...]" },
 };
 
 static const char *prog;
@@ -52,36 +53,85 @@ static void fail(const char *what, const char *path)
             strerror(e), xs_error_name(e));
 }
 
-/* Xen's xenstore-ls escapes what a terminal could not show. */
-static void print_escaped(FILE *out, const char *val, unsigned int len,
-                          int max)
+/*
+ * Values are shown as Xen's tools show them: printable ASCII as is,
+ * backslash, tab, newline and return as \\ \t \n \r, other bytes as
+ * \ and three octal digits.  xenstore-write takes the same escapes.
+ */
+static char *sanitise(const char *val, unsigned int len)
 {
+    char *out = malloc(len * 4 + 1), *p = out;
     unsigned int i;
-    int width = 0;
 
+    if ( !out )
+        return NULL;
     for ( i = 0; i < len; i++ )
     {
         unsigned char c = val[i];
-        char buf[8];
 
-        if ( c == '\\' )
-            strcpy(buf, "\\\\");
-        else if ( c >= ' ' && c <= '~' )
-            snprintf(buf, sizeof(buf), "%c", c);
+        if ( c >= ' ' && c <= '~' && c != '\\' )
+            *p++ = c;
+        else if ( c == '\\' )
+            p += sprintf(p, "\\\\");
+        else if ( c == '\t' )
+            p += sprintf(p, "\\t");
+        else if ( c == '\n' )
+            p += sprintf(p, "\\n");
+        else if ( c == '\r' )
+            p += sprintf(p, "\\r");
         else
-            snprintf(buf, sizeof(buf), "\\%03o", c);
-        if ( max >= 0 && width + (int)strlen(buf) > max )
-        {
-            fputs("\\...", out);
-            return;
-        }
-        width += strlen(buf);
-        fputs(buf, out);
+            p += sprintf(p, "\\%03o", c);
     }
+    *p = '\0';
+    return out;
 }
 
+static char *unsanitise(const char *in, unsigned int *len)
+{
+    char *out = malloc(strlen(in) + 1), *p = out;
+
+    if ( !out )
+        return NULL;
+    while ( *in )
+    {
+        if ( *in != '\\' || !in[1] )
+        {
+            *p++ = *in++;
+            continue;
+        }
+        in++;
+        switch ( *in )
+        {
+        case 't': *p++ = '\t'; in++; break;
+        case 'n': *p++ = '\n'; in++; break;
+        case 'r': *p++ = '\r'; in++; break;
+        case '0' ... '7':
+        {
+            int v = 0, k;
+
+            for ( k = 0; k < 3 && *in >= '0' && *in <= '7'; k++ )
+                v = v * 8 + (*in++ - '0');
+            *p++ = v;
+            break;
+        }
+        default: *p++ = *in++; break;
+        }
+    }
+    *len = p - out;
+    return out;
+}
+
+/* Xen's layout: " = \"value\"" cut at the width with "\...". */
+#define TAG_LEN 9           /* strlen(" = \"...\"") */
+
+struct ls_opts
+{
+    bool full, perms;
+    int max_width, desired_width;
+};
+
 static int do_ls(struct xs_handle *h, FILE *out, const char *path,
-                 int depth, bool full, bool perms, int max_width)
+                 int depth, const struct ls_opts *o)
 {
     unsigned int num, i;
     char **children = xs_directory(h, XBT_NULL, path, &num);
@@ -94,51 +144,67 @@ static int do_ls(struct xs_handle *h, FILE *out, const char *path,
     }
     for ( i = 0; i < num; i++ )
     {
-        char *child;
+        char *child, *val, *clean = NULL;
         unsigned int len;
-        char *val;
         int width = 0;
 
         if ( asprintf(&child, "%s%s%s", path,
-                      strcmp(path, "/") ? "/" : "", children[i]) < 0 )
+                      path[strlen(path) - 1] == '/' ? "" : "/",
+                      children[i]) < 0 )
         {
             rc = 1;
             break;
         }
-        if ( full )
+        if ( o->full )
             width = fprintf(out, "%s", child);
         else
-            width = fprintf(out, "%*s%s", depth, "", children[i]);
+            width = fprintf(out, "%*s%.*s", depth, "",
+                            o->max_width - TAG_LEN - depth, children[i]);
         val = xs_read(h, XBT_NULL, child, &len);
-        if ( !val )
-            fputs(":\n", out);
+        if ( val )
+            clean = sanitise(val, len);
+        if ( !clean )
+            fputs(":", out);
+        else if ( o->max_width < width + (int)len + TAG_LEN )
+            fprintf(out, " = \"%.*s\\...\"",
+                    o->max_width - TAG_LEN - width, clean);
         else
         {
-            fputs(" = \"", out);
-            print_escaped(out, val, len,
-                          max_width < 0 ? -1 : max_width - width - 5);
-            fputc('"', out);
-            free(val);
-            if ( perms )
+            width += fprintf(out, " = \"%s\"", clean);
+            if ( o->perms )
             {
-                unsigned int np, j;
-                struct xs_permissions *p =
-                    xs_get_permissions(h, XBT_NULL, child, &np);
+                fputc(' ', out);
+                for ( width++; width < o->desired_width &&
+                               width < o->max_width; width++ )
+                    fputc(width & 1 ? '.' : ' ', out);
+            }
+        }
+        free(clean);
+        free(val);
+        if ( o->perms )
+        {
+            unsigned int np, j;
+            struct xs_permissions *p =
+                xs_get_permissions(h, XBT_NULL, child, &np);
 
+            if ( !p )
+                fail("read the permissions of", child);
+            else
+            {
                 fputs("  (", out);
-                for ( j = 0; p && j < np; j++ )
+                for ( j = 0; j < np; j++ )
                 {
                     char buf[16];
 
                     xs_perm_to_string(&p[j], buf, sizeof(buf));
-                    fprintf(out, "%s%s", j ? ", " : "", buf);
+                    fprintf(out, "%s%s", j ? "," : "", buf);
                 }
                 fputc(')', out);
                 free(p);
             }
-            fputc('\n', out);
         }
-        rc |= do_ls(h, out, child, depth + 1, full, perms, max_width);
+        fputc('\n', out);
+        rc |= do_ls(h, out, child, depth + 1, o);
         free(child);
     }
     free(children);
@@ -147,7 +213,7 @@ static int do_ls(struct xs_handle *h, FILE *out, const char *path,
 
 static int do_chmod(struct xs_handle *h, const char *path,
                     struct xs_permissions *perms, unsigned int n,
-                    bool recurse)
+                    bool recurse, bool upto)
 {
     unsigned int num, i;
     char **children;
@@ -157,6 +223,23 @@ static int do_chmod(struct xs_handle *h, const char *path,
     {
         fail("set permissions of", path);
         return 1;
+    }
+    if ( upto )
+    {
+        /* -u: the same permissions on every parent up to the root. */
+        char *p = strdup(path), *slash;
+
+        while ( p && (slash = strrchr(p, '/')) && slash != p )
+        {
+            *slash = '\0';
+            if ( !xs_set_permissions(h, XBT_NULL, p, perms, n) )
+            {
+                fail("set permissions of", p);
+                rc = 1;
+                break;
+            }
+        }
+        free(p);
     }
     if ( !recurse )
         return 0;
@@ -168,7 +251,7 @@ static int do_chmod(struct xs_handle *h, const char *path,
         if ( asprintf(&child, "%s%s%s", path, strcmp(path, "/") ? "/" : "",
                       children[i]) < 0 )
             return 1;
-        rc |= do_chmod(h, child, perms, n, true);
+        rc |= do_chmod(h, child, perms, n, true, false);
         free(child);
     }
     free(children);
@@ -199,7 +282,7 @@ int xenstore_client_main(int argc, char **argv)
     const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
                                              : argv[0];
     bool prefix = false, socket_only = false, full = false, recurse = false;
-    bool do_tidy = false;
+    bool do_tidy = false, upto = false;
     long watch_max = -1;
     unsigned int ci;
     int opt, i, rc = 0;
@@ -227,7 +310,20 @@ int xenstore_client_main(int argc, char **argv)
     }
 
     optind = 1;
-    while ( (opt = getopt(argc, argv, "+hpsfrtn:")) != -1 )
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "flat", no_argument, NULL, 'f' },
+        { "socket", no_argument, NULL, 's' },
+        { "prefix", no_argument, NULL, 'p' },
+        { "tidy", no_argument, NULL, 't' },
+        { "upto", no_argument, NULL, 'u' },
+        { "recurse", no_argument, NULL, 'r' },
+        { "number", required_argument, NULL, 'n' },
+        { NULL, 0, NULL, 0 },
+    };
+
+    while ( (opt = getopt_long(argc, argv, "+hpsfrtun:", longopts,
+                               NULL)) != -1 )
     {
         switch ( opt )
         {
@@ -236,6 +332,7 @@ int xenstore_client_main(int argc, char **argv)
         case 'f': full = true; break;
         case 'r': recurse = true; break;
         case 't': do_tidy = true; break;
+        case 'u': upto = true; break;
         case 'n':
             watch_max = strtol(optarg, NULL, 10);
             if ( watch_max <= 0 )
@@ -278,7 +375,7 @@ int xenstore_client_main(int argc, char **argv)
         for ( i = 0; i < argc; i++ )
         {
             unsigned int len;
-            char *val = xs_read(h, XBT_NULL, argv[i], &len);
+            char *val = xs_read(h, XBT_NULL, argv[i], &len), *clean;
 
             if ( !val )
             {
@@ -286,23 +383,30 @@ int xenstore_client_main(int argc, char **argv)
                 rc = 1;
                 break;
             }
+            clean = sanitise(val, len);
             if ( prefix )
                 fprintf(out, "%s: ", argv[i]);
-            fwrite(val, 1, len, out);
-            fputc('\n', out);
+            fprintf(out, "%s\n", clean ? clean : "");
+            free(clean);
             free(val);
         }
         break;
 
     case CMD_WRITE:
         for ( i = 0; i < argc; i += 2 )
-            if ( !xs_write(h, XBT_NULL, argv[i], argv[i + 1],
-                           strlen(argv[i + 1])) )
+        {
+            unsigned int len;
+            char *val = unsanitise(argv[i + 1], &len);
+
+            if ( !val || !xs_write(h, XBT_NULL, argv[i], val, len) )
             {
                 fail("write", argv[i]);
+                free(val);
                 rc = 1;
                 break;
             }
+            free(val);
+        }
         break;
 
     case CMD_RM:
@@ -358,14 +462,21 @@ int xenstore_client_main(int argc, char **argv)
 
     case CMD_LS:
     {
+        /* Like Xen's: 80 columns, or the terminal's; -f: no limit. */
+        struct ls_opts o = { full, prefix, 80, 60 };
         struct winsize ws;
-        int width = -1;
 
-        /* Like Xen's: long values are cut to the terminal's width. */
-        if ( isatty(STDOUT_FILENO) &&
-             ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col )
-            width = ws.ws_col;
-        rc = do_ls(h, out, argc ? argv[0] : "/", 0, full, prefix, width);
+        if ( full )
+        {
+            o.max_width = INT_MAX / 2;
+            o.desired_width = 0;
+        }
+        else if ( ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 )
+            o.max_width = ws.ws_col - 2;
+        if ( !argc )
+            rc = do_ls(h, out, "/", 0, &o);
+        for ( i = 0; i < argc; i++ )
+            rc |= do_ls(h, out, argv[i], 0, &o);
         break;
     }
 
@@ -413,7 +524,7 @@ int xenstore_client_main(int argc, char **argv)
                 break;
             }
         if ( perms && !rc )
-            rc = do_chmod(h, argv[0], perms, n, recurse);
+            rc = do_chmod(h, argv[0], perms, n, recurse, upto);
         free(perms);
         break;
     }
