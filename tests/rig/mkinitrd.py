@@ -35,6 +35,18 @@ loading the modules.
 
 --probe puts tscrtc in front as /init (the boot-time benchmark): it times
 its own start against the RTC, then executes the script, now /init.sh.
+
+--tools DIR (with --dom0) adds dom0's userland: every file under DIR
+(`make dist`'s dist/install: the tools, tools/dom0-root's init scripts and
+/etc/xen) except what a running dom0 does not need (boot/, debug symbols,
+headers, static archives, man pages), plus every shared library the ELF
+programs in it need, as ldd resolves them on this (Debian) host, with the
+dynamic loader.  After the modules load, /init runs
+`/etc/init.d/keel-toolstack start` (xenstored, xenconsoled, then xend if
+installed) before the scenarios; keel.toolstack=0 skips it.  Before
+keel.after=poweroff|reboot|halt it runs `... stop`.  --guest-kernel and
+--guest-ramdisk put the example guest's kernel and ramdisk where
+/etc/xen/example expects them (/var/lib/xen/images/example/).
 """
 
 import argparse
@@ -42,6 +54,7 @@ import gzip
 import io
 import lzma
 import os
+import re
 import stat
 import struct
 import subprocess
@@ -76,6 +89,7 @@ class Cpio:
     def __init__(self):
         self.out = io.BytesIO()
         self.ino = 1
+        self.dirs = set()
 
     def _entry(self, name, mode, data=b"", rdev=(0, 0), nlink=1):
         name_b = name.encode() + b"\0"
@@ -92,7 +106,17 @@ class Cpio:
         self.out.write(b"\0" * (-self.out.tell() % 4))
 
     def dir(self, name, perm=0o755):
+        # Once per directory: several sources may need the same parent.
+        if name in self.dirs:
+            return
+        self.dirs.add(name)
         self._entry(name, stat.S_IFDIR | perm, nlink=2)
+
+    def parents(self, path):
+        """The directories above path, outermost first."""
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            self.dir("/".join(parts[:i]))
 
     def file(self, name, data, perm=0o644):
         self._entry(name, stat.S_IFREG | perm, data)
@@ -154,6 +178,11 @@ if grep -qw xenfs /proc/filesystems; then
     fi
 fi
 
+# dom0's toolstack (mkinitrd.py --tools): xenstored, xenconsoled, xend.
+if [ "$(param toolstack 1)" != 0 ] && [ -x /etc/init.d/keel-toolstack ]; then
+    /etc/init.d/keel-toolstack start
+fi
+
 for t in $(param test "" | tr , " "); do
     echo "keel-initrd: scenario $t begin"
     if [ -f "/etc/keel/tests/$t.sh" ]; then
@@ -167,7 +196,11 @@ for t in $(param test "" | tr , " "); do
 done
 echo "keel-initrd: ready"
 
-case "$(param after shell)" in
+after=$(param after shell)
+if [ "$after" != shell ] && [ -x /etc/init.d/keel-toolstack ]; then
+    /etc/init.d/keel-toolstack stop
+fi
+case "$after" in
 poweroff) poweroff -f ;;
 reboot) reboot -f ;;
 halt) halt -f ;;
@@ -324,18 +357,130 @@ def scenario_files(scen_dir):
             for f in sorted(os.listdir(scen_dir)) if f.endswith(".sh")}
 
 
+# --- dom0's userland (--tools) ---------------------------------------------
+
+# Parts of dist/install a running dom0 has no use for.
+TOOLS_EXCLUDE = ("boot", "usr/lib/debug", "usr/include", "usr/share/man",
+                 "usr/share/doc")
+
+LDD_RE = re.compile(r"^\s*(?:(\S+)\s+=>\s+)?(\S+)\s+\(0x[0-9a-f]+\)$")
+
+
+def _excluded(rel):
+    return any(rel == e or rel.startswith(e + "/") for e in TOOLS_EXCLUDE) \
+        or rel.endswith(".a")
+
+
+def tools_tree(tools_dir):
+    """[(archive path, kind, host path)] of a dist/install tree, sorted,
+    parents first; kind is "dir", "file" or "symlink"."""
+    out = []
+    for top, dirs, files in os.walk(tools_dir):
+        dirs.sort()
+        rel_top = os.path.relpath(top, tools_dir)
+        rel_top = "" if rel_top == "." else rel_top + "/"
+        keep = []
+        for d in dirs:
+            rel = rel_top + d
+            if _excluded(rel):
+                continue
+            if os.path.islink(os.path.join(top, d)):
+                out.append((rel, "symlink", os.path.join(top, d)))
+            else:
+                keep.append(d)
+                out.append((rel, "dir", os.path.join(top, d)))
+        dirs[:] = keep
+        for f in sorted(files):
+            rel = rel_top + f
+            if _excluded(rel):
+                continue
+            path = os.path.join(top, f)
+            out.append((rel, "symlink" if os.path.islink(path) else "file",
+                        path))
+    return out
+
+
+def is_elf(path):
+    with open(path, "rb") as f:
+        return f.read(4) == b"\x7fELF"
+
+
+def shared_libs(path):
+    """{absolute path as the loader will look it up: host file} for one
+    ELF program, transitively (ldd), the dynamic loader included; {} for
+    a static one.  An unresolved library is an error."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("LD_")}
+    p = subprocess.run(["ldd", path], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=env)
+    out = p.stdout.decode(errors="replace")
+    if p.returncode != 0 or "not a dynamic executable" in out or \
+            "statically linked" in out:
+        return {}
+    libs = {}
+    for line in out.splitlines():
+        if "=> not found" in line:
+            raise SystemExit("mkinitrd: %s needs %s, which this host does "
+                             "not have (install its -dev package's "
+                             "library)" % (path, line.split()[0]))
+        m = LDD_RE.match(line)
+        if not m:
+            continue
+        target = m.group(2)
+        if not target.startswith("/"):
+            continue            # linux-vdso.so.1: the kernel's
+        libs[target] = os.path.realpath(target)
+    return libs
+
+
+def add_tools(c, tools_dir, guest_kernel=None, guest_ramdisk=None):
+    """dist/install's files and their shared libraries into the archive."""
+    if not os.path.isdir(tools_dir):
+        raise SystemExit("mkinitrd: --tools %s: no such directory (run "
+                         "`make dist` first)" % tools_dir)
+    libs = {}
+    for rel, kind, path in tools_tree(tools_dir):
+        c.parents(rel)
+        if kind == "dir":
+            c.dir(rel, stat.S_IMODE(os.stat(path).st_mode))
+        elif kind == "symlink":
+            c.symlink(rel, os.readlink(path))
+        else:
+            with open(path, "rb") as f:
+                data = f.read()
+            c.file(rel, data, stat.S_IMODE(os.stat(path).st_mode))
+            if data[:4] == b"\x7fELF":
+                libs.update(shared_libs(path))
+    for target in sorted(libs):
+        rel = target.lstrip("/")
+        c.parents(rel)
+        with open(libs[target], "rb") as f:
+            c.file(rel, f.read(), 0o755)
+    for src, name in ((guest_kernel, "vmlinuz"),
+                      (guest_ramdisk, "initrd.gz")):
+        if src:
+            rel = "var/lib/xen/images/example/" + name
+            c.parents(rel)
+            with open(src, "rb") as f:
+                c.file(rel, f.read(), 0o644)
+    return sorted(libs)
+
+
 def build(busybox, modules=(), kernel_root=None, progs=None,
-          scenarios=None, probe=False):
+          scenarios=None, probe=False, tools=None, guest_kernel=None,
+          guest_ramdisk=None):
     """The cpio archive (bytes).  modules: names to include with their
     dependencies; progs: {name: host path} for /bin; scenarios: {name:
-    host path} for /etc/keel/tests; probe: tscrtc (in progs) as /init."""
+    host path} for /etc/keel/tests; probe: tscrtc (in progs) as /init;
+    tools: a dist/install tree (dom0's userland), guest_kernel and
+    guest_ramdisk: the example guest's."""
     progs = progs or {}
     scenarios = scenarios or {}
     with open(busybox, "rb") as f:
         bb = f.read()
     if bb[:4] != b"\x7fELF":
         raise SystemExit("mkinitrd: %s is not an ELF binary" % busybox)
-    dom0 = bool(modules or progs or scenarios or probe)
+    dom0 = bool(modules or progs or scenarios or probe or tools)
     c = Cpio()
     for d in ("bin", "sbin", "dev", "proc", "sys", "tmp", "root", "etc",
               "lib", "lib/modules", "mnt", "var", "run"):
@@ -378,6 +523,8 @@ def build(busybox, modules=(), kernel_root=None, progs=None,
         for name in sorted(scenarios):
             with open(scenarios[name], "rb") as f:
                 c.file("etc/keel/tests/%s.sh" % name, f.read(), 0o755)
+    if tools:
+        add_tools(c, tools, guest_kernel, guest_ramdisk)
     if probe:
         if "tscrtc" not in progs:
             raise SystemExit("mkinitrd: --probe needs the tscrtc program")
@@ -414,6 +561,13 @@ def main():
     ap.add_argument("--probe", action="store_true",
                     help="tscrtc as /init in front of the script "
                     "(implies --progs)")
+    ap.add_argument("--tools", default=None, metavar="DIR",
+                    help="dom0's userland: DIR (make dist's dist/install) "
+                    "and the shared libraries its programs need")
+    ap.add_argument("--guest-kernel", default=None,
+                    help="with --tools: the example guest's kernel")
+    ap.add_argument("--guest-ramdisk", default=None,
+                    help="with --tools: the example guest's ramdisk")
     ap.add_argument("--list", action="store_true",
                     help="print the archive's modules in load order")
     args = ap.parse_args()
@@ -429,8 +583,11 @@ def main():
     if scen is None and args.dom0:
         scen = os.path.join(DOM0_DIR, "scenarios")
     scenarios = scenario_files(scen)
+    if (args.guest_kernel or args.guest_ramdisk) and not args.tools:
+        ap.error("--guest-kernel and --guest-ramdisk need --tools")
     data = build(args.busybox, modules, args.kernel_root, progs, scenarios,
-                 args.probe)
+                 args.probe, args.tools, args.guest_kernel,
+                 args.guest_ramdisk)
     if args.list and modules:
         tree = ModuleTree(args.kernel_root or default_kernel_root())
         print("\n".join(tree.resolve(modules)))
