@@ -958,9 +958,9 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
                    strerror(errno));
         return rc;
     }
-    if ( fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size )
+    rc = fstat(fd, &st) ? -errno : 0;
+    if ( rc || !S_ISREG(st.st_mode) || !st.st_size )
     {
-        rc = -errno;
         close(fd);
         xc_dom_err(err, "the kernel %s is %s", path,
                    rc ? strerror(-rc) : S_ISREG(st.st_mode) ?
