@@ -166,6 +166,7 @@ enum kcfg_disk_mode {
 };
 
 struct kcfg_disk {
+    const char *spec;   /* the entry as written */
     const char *uname;  /* "phy:/dev/sdb" as Xen's (uname ...) */
     enum kcfg_disk_proto proto;
     const char *tap_type;   /* "aio" for tap:aio:, else NULL */
@@ -179,6 +180,7 @@ struct kcfg_disk {
 };
 
 struct kcfg_vif {
+    const char *spec;   /* the entry as written */
     const char *type;   /* "netfront" or "ioemu", NULL if not given */
     const char *mac;    /* "00:16:3e:..." (lower case), NULL = random */
     const char *bridge, *ip, *script, *backend, *vifname, *rate, *model;
@@ -187,6 +189,7 @@ struct kcfg_vif {
 };
 
 struct kcfg_vfb {
+    const char *spec;   /* the entry as written */
     const char *type;   /* "vnc" or "sdl" */
     int vncunused;      /* -1 if not given */
     int vncdisplay;     /* -1 if not given */
@@ -196,6 +199,7 @@ struct kcfg_vfb {
 };
 
 struct kcfg_pci {
+    const char *spec;
     unsigned int domain, bus, slot, func;
     int line, column;
 };
@@ -284,7 +288,7 @@ struct sxp {
 
 /*
  * Parse every top-level expression of text into one SXP_LIST (the
- * "document"); # and ; start comments outside quotes.  Atoms may be
+ * "document"); '#' starts a comment outside quotes.  Atoms may be
  * bare, 'single' or "double" quoted with backslash escapes.
  */
 struct sxp *sxp_parse(const char *file_name, const char *text, size_t len,
