@@ -2,7 +2,8 @@
 /*
  * xenconsoled's core (tools/console/daemon) against the fake platform in
  * fake.c, with real ptys and log files; the client's escape handling;
- * mkinitrd.py --tools (check_mkinitrd.py).
+ * mkinitrd.py --tools (check_mkinitrd.py); the client against a real
+ * xenstored (check_client.py).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -690,6 +691,21 @@ static void test_mkinitrd_tools(void **state)
     assert_int_equal(WEXITSTATUS(rc), 0);
 }
 
+/* --- the client against a real xenstored ----------------------------------- */
+
+static void test_client(void **state)
+{
+    const char *dir = getenv("KEEL_TEST_DIR");
+    char cmd[1024];
+    int rc;
+
+    assert_non_null(dir);
+    snprintf(cmd, sizeof(cmd), "python3 %s/check_client.py", dir);
+    rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    assert_int_equal(WEXITSTATUS(rc), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -716,6 +732,7 @@ int main(void)
                                         world_setup, world_teardown),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_mkinitrd_tools),
+        cmocka_unit_test(test_client),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

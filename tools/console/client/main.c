@@ -25,7 +25,7 @@
 
 /* How long to wait for xenconsoled to publish the tty of a domain that
  * is being created (xm create -c execs us at once). */
-#define TTY_WAIT_MS 10000
+#define TTY_WAIT_DEFAULT 10
 
 static struct termios saved;
 static bool restore_needed;
@@ -56,6 +56,8 @@ static void usage(FILE *f)
 "                        port of an HVM guest\n"
 "  -n, --num=N           console number (default 0)\n"
 "  -e, --escape=^C       escape character (default ^])\n"
+"  -w, --wait=S          wait up to S seconds for the console to appear\n"
+"                        (default 10)\n"
 "  -h, --help            this text\n");
 }
 
@@ -68,9 +70,9 @@ static long now_ms(void)
 }
 
 /* The tty path, waiting up to TTY_WAIT_MS for it to be written. */
-static char *wait_tty(struct xs_handle *xs, const char *path)
+static char *wait_tty(struct xs_handle *xs, const char *path, long wait_ms)
 {
-    long deadline = now_ms() + TTY_WAIT_MS;
+    long deadline = now_ms() + wait_ms;
     unsigned int len;
     char *tty;
 
@@ -176,19 +178,20 @@ int main(int argc, char **argv)
         { "type", required_argument, NULL, 't' },
         { "num", required_argument, NULL, 'n' },
         { "escape", required_argument, NULL, 'e' },
+        { "wait", required_argument, NULL, 'w' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *type = "pv";
     int escape = CONS_ESCAPE_DEFAULT, o, fd, rc;
-    unsigned long domid, num = 0;
+    unsigned long domid, num = 0, wait_s = TTY_WAIT_DEFAULT;
     char path[128], *tty, *end, *name;
     struct xs_handle *xs;
     struct termios t;
     unsigned int len;
     char **dir;
 
-    while ( (o = getopt_long(argc, argv, "t:n:e:h", opts, NULL)) != -1 )
+    while ( (o = getopt_long(argc, argv, "t:n:e:w:h", opts, NULL)) != -1 )
     {
         switch ( o )
         {
@@ -216,6 +219,15 @@ int main(int argc, char **argv)
             {
                 fprintf(stderr, "xenconsole: --escape %s: expected one "
                         "character or ^X\n", optarg);
+                return 2;
+            }
+            break;
+        case 'w':
+            wait_s = strtoul(optarg, &end, 10);
+            if ( end == optarg || *end || wait_s > 3600 )
+            {
+                fprintf(stderr, "xenconsole: --wait %s: expected seconds "
+                        "(0-3600)\n", optarg);
                 return 2;
             }
             break;
@@ -266,13 +278,13 @@ int main(int argc, char **argv)
     else
         snprintf(path, sizeof(path),
                  "/local/domain/%lu/device/console/%lu/tty", domid, num);
-    tty = wait_tty(xs, path);
+    tty = wait_tty(xs, path, wait_s * 1000);
     if ( !tty || !tty[0] )
     {
         fprintf(stderr, "xenconsole: domain %lu (%s) has no %s console %lu: "
                 "%s was not written within %d s (is xenconsoled running? "
                 "does the guest's config give it a console?)\n", domid,
-                name ? name : "no name", type, num, path, TTY_WAIT_MS / 1000);
+                name ? name : "no name", type, num, path, (int)wait_s);
         return 1;
     }
     fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
