@@ -438,8 +438,28 @@ static int reservation_op(xc_interface *xch, unsigned int cmd,
     r->extent_order = extent_order;
     r->mem_flags = mem_flags;
     r->domid = (domid_t)domid;
-    ret = xc_hypercall(xch, __HYPERVISOR_memory_op, cmd, (unsigned long)r,
-                       0, 0, 0);
+    /*
+     * The hypervisor does a bounded number of extents per call and
+     * returns the index it reached; the start index rides in cmd's high
+     * bits (Xen's MEMOP_EXTENT_SHIFT).  Go on until done or stuck.
+     */
+    ret = 0;
+    while ( (unsigned long)ret < nr_extents )
+    {
+        long r2 = xc_hypercall(xch, __HYPERVISOR_memory_op,
+                               cmd | ((unsigned long)ret << 6),
+                               (unsigned long)r, 0, 0, 0);
+
+        if ( r2 < 0 )
+        {
+            if ( !ret )
+                ret = -1;
+            break;
+        }
+        if ( r2 <= ret )
+            break;
+        ret = r2;
+    }
     xc_bounce_out(xch, r, NULL, sizeof(*r));
     xc_bounce_out(xch, b, ret < 0 ? NULL : extent_start, size);
     return ret < 0 ? -1 : (int)ret;

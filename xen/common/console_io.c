@@ -72,10 +72,47 @@ static struct linebuf *linebuf_of(domid_t domid)
     return &linebufs[i];
 }
 
+/*
+ * Guests other than dom0 share a budget of lines per second on the
+ * hypervisor console (Xen's guest_loglvl rate limit): a guest printing
+ * in a loop cannot drown the log.  What is dropped is counted and
+ * reported once the next window opens.
+ */
+#define GUEST_LINES_PER_SEC 50
+
+static s_time_t guest_window;
+static unsigned int guest_lines, guest_dropped;
+
+static bool guest_line_allowed(domid_t domid)
+{
+    s_time_t now;
+
+    if ( domid == 0 )
+        return true;
+    now = NOW();
+    if ( now - guest_window >= SECONDS(1) )
+    {
+        guest_window = now;
+        guest_lines = 0;
+        if ( guest_dropped )
+            printk(XENLOG_WARNING "guest console: %u lines suppressed\n",
+                   guest_dropped);
+        guest_dropped = 0;
+    }
+    if ( guest_lines >= GUEST_LINES_PER_SEC )
+    {
+        guest_dropped++;
+        return false;
+    }
+    guest_lines++;
+    return true;
+}
+
 static void linebuf_flush(struct linebuf *lb)
 {
     lb->buf[lb->len] = '\0';
-    printk("(d%u) %s\n", lb->domid, lb->buf);
+    if ( guest_line_allowed(lb->domid) )
+        printk("(d%u) %s\n", lb->domid, lb->buf);
     lb->len = 0;
 }
 

@@ -4,8 +4,13 @@
  *
  * Every domain is an HVM container on its own p2m.  Domains sit on
  * domain_list in domid order; domain 0, when privileged, is the hardware
- * domain.  Nothing is ever freed yet: domains are not destroyed before
- * the toolstack work.
+ * domain.  Guests are created and destroyed by the toolstack (domctl);
+ * domain_kill() returns everything a guest had.
+ *
+ * There is no RCU: lookups walk domain_list without a lock.  A guest is
+ * unlinked only after it is dying and its vCPUs have stopped, and only
+ * dom0's toolstack destroys domains, so the windows are the toolstack's
+ * own concurrent calls (serialised by domctl's lock).
  */
 #include <xen/lib.h>
 #include <xen/console.h>
@@ -20,6 +25,10 @@
 #include <asm/current.h>
 #include <asm/processor.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/domain.h>
+#include <asm/hvm/irq.h>
+#include <asm/hvm/vlapic.h>
+#include <asm/e820.h>
 #include <public/xen.h>
 #include <public/sched.h>
 
@@ -232,4 +241,183 @@ void domain_shutdown(struct domain *d, unsigned int reason)
                           __ATOMIC_SEQ_CST);
         vcpu_sleep_nosync(v);
     }
+    /* The toolstack learns of it (getdomaininfo shows the reason). */
+    send_global_virq(VIRQ_DOM_EXC);
+}
+
+/* ---- destruction ---------------------------------------------------- */
+
+/* The frame after the highest RAM frame of the host. */
+static unsigned long max_ram_pfn(void)
+{
+    unsigned long max = 0, end;
+    unsigned int i;
+
+    for ( i = 0; i < e820.nr_map; i++ )
+    {
+        if ( e820.map[i].type != E820_RAM )
+            continue;
+        end = PFN_DOWN(e820.map[i].addr + e820.map[i].size);
+        if ( end > max )
+            max = end;
+    }
+    return max;
+}
+
+/*
+ * Other domains may map d's frames: dom0 through foreign mappings
+ * (privcmd) and grant mappings (back-ends).  There is no page reference
+ * counting, so before d's frames go back to the heap every such entry
+ * is removed from the mapper's p2m (its next access faults instead of
+ * reaching a frame that now belongs to someone else).
+ */
+static unsigned int revoke_mappings_of(struct domain *d)
+{
+    struct domain *m;
+    unsigned int revoked = 0;
+
+    for ( m = domain_list; m; m = m->next_in_list )
+    {
+        unsigned long gfn = 0, mfn;
+        bool changed = false;
+
+        if ( m == d || m->is_dying )
+            continue;
+        while ( gfn <= m->p2m.max_mapped_gfn )
+        {
+            unsigned int order = 0;
+            p2m_type_t t;
+
+            mfn = p2m_get_entry(&m->p2m, gfn, &t, &order);
+            if ( (t == p2m_foreign || t == p2m_grant_map_rw ||
+                  t == p2m_grant_map_ro) && mfn != INVALID_MFN &&
+                 page_get_owner(mfn) == d &&
+                 !p2m_set_entry(&m->p2m, gfn, 0, 0, p2m_invalid) )
+            {
+                changed = true;
+                revoked++;
+            }
+            gfn = (gfn | ((1UL << order) - 1)) + 1;
+            if ( !gfn )
+                break;
+        }
+        if ( changed )
+        {
+            unsigned int i;
+
+            hvm_flush_guest_tlbs(m);
+            for ( i = 0; i < m->max_vcpus; i++ )
+                if ( m->vcpu[i] )
+                    hvm_vcpu_kick(m->vcpu[i]);
+        }
+    }
+    return revoked;
+}
+
+/*
+ * Give every heap block d owns back.  The frame table knows each
+ * block's owner, so this finds frames whatever the p2m says (extents
+ * partly given back, frames moved by add_to_physmap).
+ */
+static unsigned long free_domain_pages(struct domain *d)
+{
+    unsigned long mfn, end = max_ram_pfn(), freed = 0;
+
+    for ( mfn = 0; mfn < end && d->tot_pages; )
+    {
+        struct page_info *pg = mfn_to_page(mfn);
+        unsigned int order;
+
+        if ( !pg || pg->state != PGS_INUSE )
+        {
+            mfn++;
+            continue;
+        }
+        order = pg->order;
+        if ( page_get_owner(mfn) == d )
+        {
+            free_domheap_pages(pg, order);
+            freed += 1UL << order;
+        }
+        mfn += 1UL << order;
+    }
+    return freed;
+}
+
+unsigned long domain_pages_left(const struct domain *d)
+{
+    return d->tot_pages;
+}
+
+int domain_kill(struct domain *d)
+{
+    struct domain **pd;
+    unsigned long flags, freed;
+    unsigned int i, revoked;
+
+    if ( d->is_hardware_domain || d->is_privileged || d == current->domain )
+        return -EINVAL;
+
+    flags = spin_lock_irqsave(&d->lock);
+    if ( d->is_dying )
+    {
+        spin_unlock_irqrestore(&d->lock, flags);
+        return 0;
+    }
+    d->is_dying = true;
+    spin_unlock_irqrestore(&d->lock, flags);
+
+    /* Not runnable any more (vcpu_runnable): take them off the pCPUs. */
+    for ( i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_sleep_nosync(d->vcpu[i]);
+    for ( i = 0; i < d->max_vcpus; i++ )
+    {
+        struct vcpu *v = d->vcpu[i];
+
+        while ( v && (__atomic_load_n(&v->is_running, __ATOMIC_SEQ_CST) ||
+                      __atomic_load_n(&v->on_runq, __ATOMIC_SEQ_CST)) )
+        {
+            vcpu_sleep_nosync(v);
+            cpu_relax();
+        }
+    }
+
+    flags = spin_lock_irqsave(&domlist_lock);
+    for ( pd = &domain_list; *pd && *pd != d; pd = &(*pd)->next_in_list )
+        ;
+    if ( *pd )
+        *pd = d->next_in_list;
+    spin_unlock_irqrestore(&domlist_lock, flags);
+
+    evtchn_domain_destroy(d);
+    grant_table_destroy(d);
+    for ( i = 0; i < d->max_vcpus; i++ )
+    {
+        struct vcpu *v = d->vcpu[i];
+
+        if ( !v )
+            continue;
+        d->vcpu[i] = NULL;
+        kill_timer(&v->poll_timer);
+        vcpu_op_destroy(v);
+        hvm_vcpu_destroy(v);
+        xfree(v);
+    }
+    hvm_vdev_destroy(d);
+    revoked = revoke_mappings_of(d);
+    freed = free_domain_pages(d);
+    p2m_teardown(&d->p2m);
+    hvm_domain_destroy(d);
+    free_xenheap_page(d->shared_info);
+    d->shared_info = NULL;
+
+    printk("Domain %u destroyed: %lu pages returned%s\n", d->domain_id,
+           freed, revoked ? ", foreign/grant mappings of it revoked" : "");
+    if ( d->tot_pages )
+        printk(XENLOG_ERR "d%u: %lu pages still counted after destroy\n",
+               d->domain_id, d->tot_pages);
+    xfree(d->vcpu);
+    xfree(d);
+    return 0;
 }

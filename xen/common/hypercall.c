@@ -19,10 +19,45 @@
 #include <asm/spinlock.h>
 #include <public/xen.h>
 
+#ifndef KEEL_HOST_TEST
+/*
+ * vm_assist(cmd, type): of Xen's assists an HVM/PVH guest may only turn
+ * on runstate_update_flag (Linux asks for it at boot); it is honoured
+ * by the runstate area code, which always marks updates.  Everything
+ * else is PV-only: -EINVAL, as Xen answers HVM guests.
+ */
+#define VMASST_CMD_enable                 0
+#define VMASST_CMD_disable                1
+#define VMASST_TYPE_runstate_update_flag  5
+
+static long do_vm_assist(unsigned long cmd, unsigned long type,
+                         unsigned long a3, unsigned long a4, unsigned long a5)
+{
+    if ( cmd != VMASST_CMD_enable && cmd != VMASST_CMD_disable )
+        return -EINVAL;
+    return type == VMASST_TYPE_runstate_update_flag ? 0 : -EINVAL;
+}
+
+/* Machine-check reporting to dom0: not provided; quietly -ENOSYS. */
+static long do_mca(unsigned long a1, unsigned long a2, unsigned long a3,
+                   unsigned long a4, unsigned long a5)
+{
+    return -ENOSYS;
+}
+#endif
+
+#define __HYPERVISOR_mca 48
+
 static struct hypercall_entry hypercall_table[NR_hypercalls] = {
     [__HYPERVISOR_xen_version] = { do_xen_version, HC_ANY, "xen_version" },
     [__HYPERVISOR_console_io]  = { do_console_io, HC_ANY, "console_io" },
     [__HYPERVISOR_sched_op]    = { do_sched_op, HC_ANY, "sched_op" },
+#ifndef KEEL_HOST_TEST
+    [__HYPERVISOR_vm_assist]   = { do_vm_assist, HC_ANY, "vm_assist" },
+    [__HYPERVISOR_sysctl]      = { do_sysctl, HC_PRIVILEGED, "sysctl" },
+    [__HYPERVISOR_domctl]      = { do_domctl, HC_PRIVILEGED, "domctl" },
+    [__HYPERVISOR_mca]         = { do_mca, HC_ANY, "mca" },
+#endif
 };
 
 /* Numbers already reported, so each is logged once (bit nr; 64: >= 64). */

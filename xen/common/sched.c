@@ -138,6 +138,9 @@ struct sched_pcpu {
     bool need_resched;              /* slice over / yield / state change */
     bool timer_ready;
     struct timer slice_timer;
+    /* Idle accounting for sysctl getcpuinfo (read without the lock). */
+    s_time_t idle_since;            /* 0: not idle */
+    u64 idle_total;                 /* ns, closed idle periods */
 };
 
 static struct sched_pcpu sched_pcpu[NR_CPUS];
@@ -315,6 +318,13 @@ void __noreturn schedule_and_run(void)
         current = v;
         if ( v && v != prev && sched_switch_in_hook )
             sched_switch_in_hook(v);
+        if ( !v && !sp->idle_since )
+            sp->idle_since = NOW();
+        else if ( v && sp->idle_since )
+        {
+            sp->idle_total += NOW() - sp->idle_since;
+            sp->idle_since = 0;
+        }
 
         if ( !v )
         {
@@ -339,6 +349,19 @@ void __noreturn schedule_and_run(void)
         hvm_vcpu_run(v);
         local_irq_enable();
     }
+}
+
+u64 sched_idle_time(unsigned int cpu)
+{
+    struct sched_pcpu *sp;
+    s_time_t since;
+
+    if ( cpu >= NR_CPUS )
+        return 0;
+    sp = &sched_pcpu[cpu];
+    since = __atomic_load_n(&sp->idle_since, __ATOMIC_RELAXED);
+    return __atomic_load_n(&sp->idle_total, __ATOMIC_RELAXED) +
+           (since ? NOW() - since : 0);
 }
 
 void sched_start(void)

@@ -544,3 +544,58 @@ void vcpu_op_init(void)
     hypercall_register(__HYPERVISOR_vcpu_op, do_vcpu_op, HC_ANY, "vcpu_op");
     sched_runstate_hook = vcpu_runstate_sync;
 }
+
+/* ---- For the toolstack (domctl) and domain destruction ---- */
+
+int vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *c,
+                         bool up)
+{
+    struct vcpu_extra *e = vcpu_extra(v);
+    int rc;
+
+    if ( !e )
+        return -ENOMEM;
+    /* As VCPUOP_initialise: only a vCPU that is down and not running. */
+    if ( !(v->pause_flags & (1UL << VPF_down)) || v->is_running )
+        return -EEXIST;
+    switch ( c->mode )
+    {
+    case VCPU_HVM_MODE_32B:
+        rc = initialise_32(v, &c->cpu_regs.x86_32);
+        break;
+    case VCPU_HVM_MODE_64B:
+        rc = initialise_64(v, &c->cpu_regs.x86_64);
+        break;
+    default:
+        rc = -EINVAL;
+        break;
+    }
+    if ( rc )
+        return rc;
+    e->initialised = true;
+    return up ? vcpu_up(v, e) : 0;
+}
+
+void vcpu_op_destroy(struct vcpu *v)
+{
+    struct vcpu_extra *e, **pe;
+    unsigned long flags = spin_lock_irqsave(&extra_lock);
+
+    for ( pe = &extra_list; *pe; pe = &(*pe)->next )
+        if ( (*pe)->v == v )
+            break;
+    e = *pe;
+    if ( e )
+        *pe = e->next;
+    spin_unlock_irqrestore(&extra_lock, flags);
+
+    if ( e )
+    {
+        e->period = 0;
+        if ( e->periodic_timer.status != TIMER_STATUS_invalid )
+            kill_timer(&e->periodic_timer);
+        xfree(e);
+    }
+    if ( v->singleshot_timer.status != TIMER_STATUS_invalid )
+        kill_timer(&v->singleshot_timer);
+}

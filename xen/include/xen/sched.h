@@ -71,6 +71,8 @@ struct vcpu {
     struct vcpu *sched_next;        /* run queue link */
     bool on_runq;                   /* linked on its pCPU's run queue */
     u64 runstate_time[4];           /* ns spent in each RUNSTATE_* */
+    /* Toolstack affinity (domctl): one bit per pCPU (NR_CPUS <= 64). */
+    u64 affinity_hard, affinity_soft;
 };
 
 struct domain {
@@ -97,6 +99,12 @@ struct domain {
     struct hvm_vdev *vdev;          /* emulated devices, asm/hvm/io.h */
 
     u8 handle[16];                  /* UUID from the toolstack */
+
+    /* Toolstack state (common/domctl.c). */
+    bool controller_paused;         /* holds one pause_count */
+    u32 createflags;                /* XEN_DOMCTL_CDF_* */
+    u32 ssidref;
+    u16 sched_weight, sched_cap;    /* credit parameters, stored only */
     struct domain *next_in_list;
 };
 
@@ -112,6 +120,40 @@ struct domain *rcu_lock_domain_by_id(domid_t domid);   /* NULL if none */
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
+/*
+ * Destroy a guest (not the hardware domain): stop its vCPUs, close its
+ * event channels and grants, return every page it owns to the heap and
+ * free it.  0, or -EINVAL for the hardware domain.
+ */
+int domain_kill(struct domain *d);
+/* Pages d still owns that no p2m entry of d accounts for (debugging). */
+unsigned long domain_pages_left(const struct domain *d);
+
+/*
+ * The toolstack's hypercalls (common/domctl.c, common/sysctl.c), dom0
+ * only (HC_PRIVILEGED entries of the hypercall table).
+ */
+long do_domctl(unsigned long arg, unsigned long a2, unsigned long a3,
+               unsigned long a4, unsigned long a5);
+long do_sysctl(unsigned long arg, unsigned long a2, unsigned long a3,
+               unsigned long a4, unsigned long a5);
+/* domctl's lock (serialises every domctl) and its info record. */
+struct xen_domctl_getdomaininfo;
+void domctl_lock_acquire(void);
+void domctl_lock_release(void);
+void domctl_getdomaininfo(const struct domain *d,
+                          struct xen_domctl_getdomaininfo *info);
+
+/*
+ * Set a down vCPU's initial state from a VCPUOP_initialise-style context
+ * (common/vcpuop.c) and, if up, make it online.  0, -EINVAL (bad
+ * context), -EEXIST (the vCPU is up).
+ */
+struct vcpu_hvm_context;
+int vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *c,
+                         bool up);
+/* Drop vcpu_op's per-vCPU state (timers, areas) before v is freed. */
+void vcpu_op_destroy(struct vcpu *v);
 
 /* Scheduler. */
 void vcpu_wake(struct vcpu *v);          /* make runnable if nothing else stops it */
@@ -131,6 +173,8 @@ bool vcpu_runnable(const struct vcpu *v);
 void vcpu_runstate_get(const struct vcpu *v, u64 time[4]);
 void sched_start(void);
 extern bool sched_started;
+/* ns pCPU cpu spent with nothing to run (sysctl getcpuinfo). */
+u64 sched_idle_time(unsigned int cpu);
 
 /*
  * Hooks for guest-visible state that follows scheduling (the registered
