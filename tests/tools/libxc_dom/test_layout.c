@@ -1,1 +1,317 @@
-int run_layout_tests(void); int run_layout_tests(void) { return 0; }
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Guest memory layout, start_info and the loader, on a test buffer
+ * standing in for guest RAM behind struct xc_dom_mem.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <xenguest.h>
+#include "helpers.h"
+
+int run_layout_tests(void);
+
+/* Guest RAM as one buffer covering [0, size). */
+struct buf_mem {
+    struct xc_dom_mem ops;
+    uint8_t *base;
+    uint64_t size;
+    unsigned int maps, unmaps;
+    unsigned int fail_at;           /* fail the n-th map (1-based), 0 no */
+    uint64_t max_n;
+};
+
+static void *buf_map(struct xc_dom_mem *m, xen_pfn_t gfn, size_t n,
+                     char *err)
+{
+    struct buf_mem *b = (struct buf_mem *)m;
+
+    if ( b->fail_at && b->maps + 1 == b->fail_at )
+    {
+        snprintf(err, XC_DOM_ERRLEN, "test: map of gfn %#lx refused",
+                 (unsigned long)gfn);
+        b->fail_at = 0;
+        return NULL;
+    }
+    assert_true(n > 0);
+    assert_true(((uint64_t)gfn + n) << 12 <= b->size);
+    if ( n > b->max_n )
+        b->max_n = n;
+    b->maps++;
+    return b->base + ((uint64_t)gfn << 12);
+}
+
+static void buf_unmap(struct xc_dom_mem *m, void *p, size_t n)
+{
+    struct buf_mem *b = (struct buf_mem *)m;
+
+    assert_true((uint8_t *)p >= b->base &&
+                (uint8_t *)p + (n << 12) <= b->base + b->size);
+    b->unmaps++;
+}
+
+static void buf_init(struct buf_mem *b, uint64_t size)
+{
+    memset(b, 0, sizeof(*b));
+    b->ops.map = buf_map;
+    b->ops.unmap = buf_unmap;
+    b->size = size;
+    b->base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    assert_true(b->base != MAP_FAILED);
+}
+
+static void buf_fini(struct buf_mem *b)
+{
+    munmap(b->base, b->size);
+}
+
+static void check_start_info(const struct buf_mem *b,
+                             const struct xc_dom_layout *l,
+                             const char *cmdline, uint64_t rd_size)
+{
+    const struct hvm_start_info *si =
+        (const void *)(b->base + l->start_info_paddr);
+    const struct hvm_modlist_entry *mod;
+    const struct hvm_memmap_table_entry *mm;
+
+    assert_int_equal(si->magic, XEN_HVM_START_MAGIC_VALUE);
+    assert_int_equal(si->version, 1);
+    assert_int_equal(si->flags, 0);
+    assert_int_equal(si->rsdp_paddr, 0);
+    assert_int_equal(si->nr_modules, rd_size ? 1 : 0);
+    if ( rd_size )
+    {
+        mod = (const void *)(b->base + si->modlist_paddr);
+        assert_int_equal(mod->paddr, l->ramdisk_paddr);
+        assert_int_equal(mod->size, rd_size);
+        assert_int_equal(mod->cmdline_paddr, 0);
+    }
+    assert_string_equal((const char *)b->base + si->cmdline_paddr, cmdline);
+    assert_int_equal(si->memmap_entries, l->nr_memmap);
+    mm = (const void *)(b->base + si->memmap_paddr);
+    assert_memory_equal(mm, l->memmap, l->nr_memmap * sizeof(*mm));
+    /* All of it inside the block the plan reserved. */
+    assert_true(si->cmdline_paddr + strlen(cmdline) + 1 <=
+                l->start_info_paddr + l->start_info_size);
+    assert_true(si->memmap_paddr >= l->start_info_paddr);
+}
+
+static void test_plan_128m(void **state)
+{
+    struct xc_dom_kernel k;
+    struct xc_dom_layout l;
+    char err[XC_DOM_ERRLEN];
+    size_t len;
+    uint8_t *elf = syn_elf(true, &len);
+    const struct hvm_memmap_table_entry *m = l.memmap;
+    uint64_t top = 0x100000 + ((128ull << 20) - 0xa0000);
+    uint64_t pages = 0;
+    unsigned int i;
+
+    assert_int_equal(xc_dom_kernel_parse(elf, len, &k, err), 0);
+    assert_int_equal(xc_dom_plan(&k, 128, 5000, "console=hvc0", &l, err),
+                     0);
+    /* RAM 0-640K, hole, RAM 1M-top minus two pages, the two pages. */
+    assert_int_equal(l.nr_memmap, 4);
+    assert_int_equal(m[0].addr, 0);
+    assert_int_equal(m[0].size, 0xa0000);
+    assert_int_equal(m[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
+    assert_int_equal(m[1].addr, 0xa0000);
+    assert_int_equal(m[1].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+    assert_int_equal(m[2].addr, 0x100000);
+    assert_int_equal(m[2].addr + m[2].size, top - 0x2000);
+    assert_int_equal(m[2].type, XEN_HVM_MEMMAP_TYPE_RAM);
+    assert_int_equal(m[3].addr, top - 0x2000);
+    assert_int_equal(m[3].size, 0x2000);
+    assert_int_equal(m[3].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+    assert_int_equal(l.console_pfn, (top >> 12) - 2);
+    assert_int_equal(l.store_pfn, (top >> 12) - 1);
+    /* Every page of mem_mb is populated, none more. */
+    for ( i = 0; i < l.nr_ram; i++ )
+        pages += (l.ram[i].end - l.ram[i].start) >> 12;
+    assert_int_equal(pages, 128 * 256);
+    assert_int_equal(l.ram_pages, 128 * 256);
+    /* Kernel at its paddr, ramdisk after it, start_info after that. */
+    assert_int_equal(l.kernel_lo, SYN_PADDR);
+    assert_int_equal(l.ramdisk_paddr, 0x1202000);
+    assert_int_equal(l.ramdisk_size, 5000);
+    assert_int_equal(l.start_info_paddr, 0x1204000);
+    xc_dom_kernel_release(&k);
+    free(elf);
+}
+
+static void test_plan_big_and_small(void **state)
+{
+    struct xc_dom_kernel k;
+    struct xc_dom_layout l;
+    char err[XC_DOM_ERRLEN];
+    size_t len;
+    uint8_t *elf = syn_elf(true, &len);
+    uint64_t pages = 0;
+    unsigned int i, need;
+    const char *p;
+
+    assert_int_equal(xc_dom_kernel_parse(elf, len, &k, err), 0);
+
+    /* 5 GiB: low RAM up to the MMIO hole, the rest above 4 GiB. */
+    assert_int_equal(xc_dom_plan(&k, 5120, 0, NULL, &l, err), 0);
+    assert_int_equal(l.nr_ram, 3);
+    assert_int_equal(l.ram[1].end, 0xf0000000);
+    assert_int_equal(l.ram[2].start, 0x100000000ull);
+    for ( i = 0; i < l.nr_ram; i++ )
+        pages += (l.ram[i].end - l.ram[i].start) >> 12;
+    assert_int_equal(pages, 5120ull * 256);
+    assert_int_equal(l.memmap[l.nr_memmap - 1].addr, 0x100000000ull);
+    assert_int_equal(l.memmap[l.nr_memmap - 1].type,
+                     XEN_HVM_MEMMAP_TYPE_RAM);
+    assert_int_equal(l.store_pfn, (0xf0000000 >> 12) - 1);
+
+    /* Too small for the kernel and a 30 MiB ramdisk: says how much. */
+    assert_int_equal(xc_dom_plan(&k, 32, 30 << 20, "x", &l, err), -ENOSPC);
+    p = strstr(err, "give the guest at least ");
+    assert_non_null(p);
+    need = strtoul(p + strlen("give the guest at least "), NULL, 10);
+    assert_true(need > 32);
+    /* ... and that is exactly enough. */
+    assert_int_equal(xc_dom_plan(&k, need, 30 << 20, "x", &l, err), 0);
+    assert_int_equal(xc_dom_plan(&k, need - 1, 30 << 20, "x", &l, err),
+                     -ENOSPC);
+    assert_int_equal(xc_dom_plan(&k, 0, 0, "x", &l, err), -EINVAL);
+    xc_dom_kernel_release(&k);
+    free(elf);
+}
+
+static void test_load_synthetic(void **state)
+{
+    struct xc_dom_kernel k;
+    struct xc_dom_layout l;
+    struct buf_mem b;
+    char err[XC_DOM_ERRLEN];
+    size_t len, i;
+    uint8_t *elf = syn_elf(true, &len), rd[9000];
+    const char *cmd = "console=hvc0 earlyprintk=xen root=/dev/ram0";
+    const uint8_t *g;
+
+    for ( i = 0; i < sizeof(rd); i++ )
+        rd[i] = i * 13;
+    assert_int_equal(xc_dom_kernel_parse(elf, len, &k, err), 0);
+    assert_int_equal(xc_dom_plan(&k, 64, sizeof(rd), cmd, &l, err), 0);
+    buf_init(&b, l.ram[1].end);
+    /* Stale contents everywhere: the loader must zero what it owns. */
+    memset(b.base, 0xaa, b.size);
+    assert_int_equal(xc_dom_load(&b.ops, &k, &l, rd, cmd, err), 0);
+    assert_int_equal(b.maps, b.unmaps);
+
+    g = b.base + SYN_PADDR;
+    assert_memory_equal(g, elf + k.seg[0].offset, SYN_SEG0);
+    for ( i = SYN_SEG0; i < SYN_SEG1_PADDR - SYN_PADDR; i++ )
+        if ( g[i] )
+            fail_msg("kernel bss/gap byte at %#zx is %#x, not 0",
+                     (size_t)SYN_PADDR + i, g[i]);
+    assert_memory_equal(b.base + SYN_SEG1_PADDR, elf + k.seg[1].offset,
+                        SYN_SEG1);
+    assert_int_equal(b.base[SYN_PADDR - 1], 0xaa);  /* not ours: kept */
+    assert_memory_equal(b.base + l.ramdisk_paddr, rd, sizeof(rd));
+    check_start_info(&b, &l, cmd, sizeof(rd));
+    for ( i = 0; i < 0x2000; i++ )
+        assert_int_equal(b.base[(l.console_pfn << 12) + i], 0);
+    buf_fini(&b);
+    xc_dom_kernel_release(&k);
+    free(elf);
+}
+
+static void test_load_map_failure(void **state)
+{
+    struct xc_dom_kernel k;
+    struct xc_dom_layout l;
+    struct buf_mem b;
+    char err[XC_DOM_ERRLEN];
+    size_t len;
+    uint8_t *elf = syn_elf(true, &len), rd[100] = { 1 };
+    unsigned int n;
+
+    assert_int_equal(xc_dom_kernel_parse(elf, len, &k, err), 0);
+    assert_int_equal(xc_dom_plan(&k, 64, sizeof(rd), "", &l, err), 0);
+    buf_init(&b, l.ram[1].end);
+    assert_int_equal(xc_dom_load(&b.ops, &k, &l, rd, "", err), 0);
+    n = b.maps;
+    assert_true(n >= 4);
+    /* Fail each map in turn: an error naming what and where, no leak. */
+    for ( b.fail_at = 1; b.fail_at <= n; )
+    {
+        unsigned int at = b.fail_at;
+
+        b.maps = b.unmaps = 0;
+        assert_int_equal(xc_dom_load(&b.ops, &k, &l, rd, "", err), -EFAULT);
+        assert_non_null(strstr(err, "cannot write the "));
+        assert_non_null(strstr(err, "test: map of gfn"));
+        assert_int_equal(b.maps, b.unmaps);
+        b.fail_at = at + 1;
+    }
+    buf_fini(&b);
+    xc_dom_kernel_release(&k);
+    free(elf);
+}
+
+/* Debian's kernel laid out in a 256 MiB guest, as the builder does. */
+static void test_load_debian(void **state)
+{
+    struct xc_dom_kernel k;
+    struct xc_dom_layout l;
+    struct buf_mem b;
+    char err[XC_DOM_ERRLEN], path[512];
+    size_t len, i;
+    uint8_t *img = debian_vmlinuz(&len, path, sizeof(path)), rd[4096];
+    const char *cmd = "console=hvc0 earlyprintk=xen";
+    if ( !img )
+        skip();
+    memset(rd, 0x5a, sizeof(rd));
+    assert_int_equal(xc_dom_kernel_parse(img, len, &k, err), 0);
+    assert_int_equal(xc_dom_plan(&k, 256, sizeof(rd), cmd, &l, err), 0);
+    assert_true(l.ramdisk_paddr >= k.paddr_hi);
+    assert_true(l.start_info_paddr + l.start_info_size <=
+                (uint64_t)l.console_pfn << 12);
+    buf_init(&b, l.ram[1].end);
+    memset(b.base + k.paddr_lo, 0xaa, k.paddr_hi - k.paddr_lo);
+    assert_int_equal(xc_dom_load(&b.ops, &k, &l, rd, cmd, err), 0);
+    assert_int_equal(b.maps, b.unmaps);
+    assert_true(b.max_n <= 8192);
+    for ( i = 0; i < k.nr_segs; i++ )
+    {
+        const struct xc_dom_seg *s = &k.seg[i];
+        const uint8_t *g = b.base + s->paddr;
+        uint64_t j;
+
+        assert_memory_equal(g, k.elf + s->offset, s->filesz);
+        for ( j = s->filesz; j < s->memsz; j++ )
+            assert_int_equal(g[j], 0);
+    }
+    check_start_info(&b, &l, cmd, sizeof(rd));
+    /* vCPU 0 will start in the text segment. */
+    assert_true(k.pvh_entry >= k.seg[0].paddr &&
+                k.pvh_entry < k.seg[0].paddr + k.seg[0].memsz);
+    buf_fini(&b);
+    xc_dom_kernel_release(&k);
+    free(img);
+}
+
+int run_layout_tests(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plan_128m),
+        cmocka_unit_test(test_plan_big_and_small),
+        cmocka_unit_test(test_load_synthetic),
+        cmocka_unit_test(test_load_map_failure),
+        cmocka_unit_test(test_load_debian),
+    };
+
+    return cmocka_run_group_tests_name("libxc_dom_layout", tests, NULL,
+                                       NULL);
+}
