@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* One binary, three groups: images, the cache, the layout and loader. */
+/* One binary, four groups: images, cache, layout and loader, builder. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +8,7 @@
 int run_image_tests(void);
 int run_cache_tests(void);
 int run_layout_tests(void);
+int run_build_tests(void);
 
 int main(void)
 {
@@ -16,5 +17,6 @@ int main(void)
     rc |= run_image_tests();
     rc |= run_cache_tests();
     rc |= run_layout_tests();
+    rc |= run_build_tests();
     return rc ? 1 : 0;
 }
