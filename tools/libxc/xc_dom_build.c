@@ -20,10 +20,10 @@
 #include <xenguest.h>
 #include <public/grant_table.h>
 
-static void errf(char *err, const char *fmt, ...)
+static void berrf(char *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void errf(char *err, const char *fmt, ...)
+static void berrf(char *err, const char *fmt, ...)
 {
     va_list ap;
 
@@ -34,7 +34,7 @@ static void errf(char *err, const char *fmt, ...)
     va_end(ap);
 }
 
-static uint64_t now_ns(void)
+static uint64_t build_now_ns(void)
 {
     struct timespec ts;
 
@@ -65,7 +65,7 @@ static void *foreign_map(struct xc_dom_mem *m, xen_pfn_t gfn, size_t n,
 
         if ( !g )
         {
-            errf(err, "out of memory");
+            berrf(err, "out of memory");
             return NULL;
         }
         f->gfns = g;
@@ -76,7 +76,7 @@ static void *foreign_map(struct xc_dom_mem *m, xen_pfn_t gfn, size_t n,
     p = xenforeignmemory_map(f->fh, f->domid, PROT_READ | PROT_WRITE, n,
                              f->gfns, NULL);
     if ( !p )
-        errf(err, "%s", xenforeignmemory_last_error(f->fh));
+        berrf(err, "%s", xenforeignmemory_last_error(f->fh));
     return p;
 }
 
@@ -96,7 +96,7 @@ static int foreign_open(struct foreign_mem *f, uint32_t domid, char *err)
     f->fh = xenforeignmemory_open(0);
     if ( !f->fh )
     {
-        errf(err, "%s", xenforeignmemory_last_error(NULL));
+        berrf(err, "%s", xenforeignmemory_last_error(NULL));
         return -1;
     }
     return 0;
@@ -131,11 +131,11 @@ static int populate_list(xc_interface *xch, uint32_t domid,
         {
             int e = errno;
 
-            errf(err, "domain %u: cannot populate its RAM at gfn %#lx "
-                 "(%lu extents of order %u): %s%s", domid,
-                 (unsigned long)list[i], n, order, strerror(e),
-                 e == ENOMEM ? "; the hypervisor is out of free memory or "
-                 "the domain's max_mem is below its memory" : "");
+            berrf(err, "domain %u: cannot populate its RAM at gfn %#lx "
+                  "(%lu extents of order %u): %s%s", domid,
+                  (unsigned long)list[i], n, order, strerror(e),
+                  e == ENOMEM ? "; the hypervisor is out of free memory or "
+                  "the domain's max_mem is below its memory" : "");
             (void)mem_mb;
             errno = e;
             return -1;
@@ -160,8 +160,8 @@ static int populate(xc_interface *xch, uint32_t domid,
     {
         free(big);
         free(small);
-        errf(err, "out of memory for the list of %llu guest pages",
-             (unsigned long long)l->ram_pages);
+        berrf(err, "out of memory for the list of %llu guest pages",
+              (unsigned long long)l->ram_pages);
         errno = ENOMEM;
         return -1;
     }
@@ -236,17 +236,17 @@ static int seed_grants(xc_interface *xch, struct xc_dom_mem *m,
 
     if ( memory_op(xch, XENMEM_add_to_physmap, &xatp, sizeof(xatp)) < 0 )
     {
-        errf(note, "grant entries not seeded: the hypervisor does not map "
-             "domain %u's grant table for dom0 (add_to_physmap: %s); the "
-             "back-ends must map the rings by gfn", a->domid,
-             strerror(errno));
+        berrf(note, "grant entries not seeded: the hypervisor does not map "
+              "domain %u's grant table for dom0 (add_to_physmap: %s); the "
+              "back-ends must map the rings by gfn", a->domid,
+              strerror(errno));
         return -1;
     }
     gt = m->map(m, scratch, 1, why);
     if ( !gt )
     {
-        errf(note, "grant entries not seeded: cannot map domain %u's "
-             "grant frame 0: %s", a->domid, why);
+        berrf(note, "grant entries not seeded: cannot map domain %u's "
+              "grant frame 0: %s", a->domid, why);
         rc = -1;
     }
     else
@@ -263,9 +263,9 @@ static int seed_grants(xc_interface *xch, struct xc_dom_mem *m,
     if ( memory_op(xch, XENMEM_remove_from_physmap, &xrfp,
                    sizeof(xrfp)) < 0 && !rc )
     {
-        errf(note, "grant entries seeded, but domain %u's grant frame "
-             "stays at gfn %#lx (remove_from_physmap: %s)", a->domid,
-             (unsigned long)scratch, strerror(errno));
+        berrf(note, "grant entries seeded, but domain %u's grant frame "
+              "stays at gfn %#lx (remove_from_physmap: %s)", a->domid,
+              (unsigned long)scratch, strerror(errno));
         rc = -1;
     }
     return rc;
@@ -280,7 +280,7 @@ static int read_ramdisk(const char *path, void **map, size_t *len,
     if ( fd < 0 )
     {
         e = errno;
-        errf(err, "cannot open the ramdisk %s: %s", path, strerror(e));
+        berrf(err, "cannot open the ramdisk %s: %s", path, strerror(e));
         errno = e;
         return -1;
     }
@@ -288,9 +288,9 @@ static int read_ramdisk(const char *path, void **map, size_t *len,
     {
         e = errno;
         close(fd);
-        errf(err, "the ramdisk %s is %s", path,
-             !S_ISREG(st.st_mode) ? "not a regular file" :
-             !st.st_size ? "empty" : strerror(e));
+        berrf(err, "the ramdisk %s is %s", path,
+              !S_ISREG(st.st_mode) ? "not a regular file" :
+              !st.st_size ? "empty" : strerror(e));
         errno = EINVAL;
         return -1;
     }
@@ -300,7 +300,7 @@ static int read_ramdisk(const char *path, void **map, size_t *len,
     if ( *map == MAP_FAILED )
     {
         *map = NULL;
-        errf(err, "cannot read the ramdisk %s: %s", path, strerror(e));
+        berrf(err, "cannot read the ramdisk %s: %s", path, strerror(e));
         errno = e;
         return -1;
     }
@@ -329,8 +329,8 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     err[0] = '\0';
     if ( !a || !a->kernel || !a->mem_mb || !a->vcpus )
     {
-        errf(err, "domain %u: builder called without kernel, memory or "
-             "vCPUs", a ? a->domid : 0);
+        berrf(err, "domain %u: builder called without kernel, memory or "
+              "vCPUs", a ? a->domid : 0);
         errno = EINVAL;
         return -1;
     }
@@ -339,7 +339,7 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     rc = xc_dom_kernel_load(a->kernel, a->cache_dir, &k, why);
     if ( rc )
     {
-        errf(err, "domain %u: %s", a->domid, why);
+        berrf(err, "domain %u: %s", a->domid, why);
         errno = -rc;
         return -1;
     }
@@ -353,39 +353,39 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     res->timing.load_ns = k.load_ns;
     res->timing.unpack_ns = k.unpack_ns;
 
-    t = now_ns();
+    t = build_now_ns();
     if ( a->ramdisk && read_ramdisk(a->ramdisk, &rd, &rd_len, why) )
     {
         e = errno;
-        errf(err, "domain %u: %s", a->domid, why);
+        berrf(err, "domain %u: %s", a->domid, why);
         goto out;
     }
     if ( (rc = xc_dom_plan(&k, a->mem_mb, rd_len, a->cmdline, &l, why)) )
     {
         e = -rc;
-        errf(err, "domain %u: %s", a->domid, why);
+        berrf(err, "domain %u: %s", a->domid, why);
         goto out;
     }
-    res->timing.load_ns += now_ns() - t;
+    res->timing.load_ns += build_now_ns() - t;
 
     /* populate */
-    t = now_ns();
+    t = build_now_ns();
     if ( populate(xch, a->domid, &l, a->mem_mb, err) )
     {
         e = errno;
         goto out;
     }
-    res->timing.populate_ns = now_ns() - t;
+    res->timing.populate_ns = build_now_ns() - t;
 
     /* copy */
-    t = now_ns();
+    t = build_now_ns();
     if ( !mem )
     {
         if ( foreign_open(&fm, a->domid, why) )
         {
             e = errno;
-            errf(err, "domain %u: cannot write its memory: %s", a->domid,
-                 why);
+            berrf(err, "domain %u: cannot write its memory: %s", a->domid,
+                  why);
             goto out;
         }
         mem = &fm.ops;
@@ -393,20 +393,20 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     if ( (rc = xc_dom_load(mem, &k, &l, rd, a->cmdline, why)) )
     {
         e = -rc;
-        errf(err, "domain %u: %s", a->domid, why);
+        berrf(err, "domain %u: %s", a->domid, why);
         goto out;
     }
-    res->timing.copy_ns = now_ns() - t;
+    res->timing.copy_ns = build_now_ns() - t;
 
     /* ports, params, grants, vCPU 0 */
-    t = now_ns();
+    t = build_now_ns();
     port = xc_evtchn_alloc_unbound(xch, a->domid, a->console_domid);
     if ( port < 0 )
     {
         e = errno;
-        errf(err, "domain %u: cannot allocate its console event channel "
-             "(for domain %u): %s", a->domid, a->console_domid,
-             strerror(e));
+        berrf(err, "domain %u: cannot allocate its console event channel "
+              "(for domain %u): %s", a->domid, a->console_domid,
+              strerror(e));
         goto out;
     }
     res->console_evtchn = port;
@@ -414,9 +414,9 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     if ( port < 0 )
     {
         e = errno;
-        errf(err, "domain %u: cannot allocate its xenstore event channel "
-             "(for domain %u): %s", a->domid, a->xenstore_domid,
-             strerror(e));
+        berrf(err, "domain %u: cannot allocate its xenstore event channel "
+              "(for domain %u): %s", a->domid, a->xenstore_domid,
+              strerror(e));
         goto out;
     }
     res->store_evtchn = port;
@@ -437,9 +437,9 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
             if ( xc_hvm_param_set(xch, a->domid, p[i].idx, v[i]) )
             {
                 e = errno;
-                errf(err, "domain %u: cannot set HVM param %s to %#llx: %s",
-                     a->domid, p[i].name, (unsigned long long)v[i],
-                     strerror(e));
+                berrf(err, "domain %u: cannot set HVM param %s to %#llx: %s",
+                      a->domid, p[i].name, (unsigned long long)v[i],
+                      strerror(e));
                 goto out;
             }
     }
@@ -454,11 +454,11 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     if ( xc_vcpu_setcontext(xch, a->domid, 0, &ctx) )
     {
         e = errno;
-        errf(err, "domain %u: cannot set vCPU 0 at the PVH entry %#x: %s",
-             a->domid, k.pvh_entry, strerror(e));
+        berrf(err, "domain %u: cannot set vCPU 0 at the PVH entry %#x: %s",
+              a->domid, k.pvh_entry, strerror(e));
         goto out;
     }
-    res->timing.setup_ns = now_ns() - t;
+    res->timing.setup_ns = build_now_ns() - t;
     res->entry = k.pvh_entry;
     res->start_info = l.start_info_paddr;
     rc = 0;

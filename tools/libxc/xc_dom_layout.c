@@ -26,10 +26,10 @@
 #include <string.h>
 #include <xenguest.h>
 
-static void errf(char *err, const char *fmt, ...)
+static void lerrf(char *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void errf(char *err, const char *fmt, ...)
+static void lerrf(char *err, const char *fmt, ...)
 {
     va_list ap;
 
@@ -87,13 +87,13 @@ int xc_dom_plan(const struct xc_dom_kernel *k, unsigned int mem_mb,
     memset(l, 0, sizeof(*l));
     if ( !k || !k->nr_segs )
     {
-        errf(err, "no kernel to lay out");
+        lerrf(err, "no kernel to lay out");
         return -EINVAL;
     }
     /* The ISA RAM, then low RAM above 1 MiB, then RAM above 4 GiB. */
     if ( pages <= isa + XC_DOM_NR_SPECIAL )
     {
-        errf(err, "memory = %u MiB is too small for any guest", mem_mb);
+        lerrf(err, "memory = %u MiB is too small for any guest", mem_mb);
         return -EINVAL;
     }
     low = pages - isa;
@@ -124,7 +124,7 @@ int xc_dom_plan(const struct xc_dom_kernel *k, unsigned int mem_mb,
                          XEN_HVM_MEMMAP_TYPE_RAM);
     if ( rc )
     {
-        errf(err, "memory map has more than %u entries", XC_DOM_MAX_MEMMAP);
+        lerrf(err, "memory map has more than %u entries", XC_DOM_MAX_MEMMAP);
         return -ENOSPC;
     }
 
@@ -133,8 +133,8 @@ int xc_dom_plan(const struct xc_dom_kernel *k, unsigned int mem_mb,
     l->kernel_hi = k->paddr_hi;
     if ( k->paddr_lo < XC_DOM_ISA_HOLE_END )
     {
-        errf(err, "the kernel wants to load at %#llx, below 1 MiB: not a "
-             "PVH kernel layout", (unsigned long long)k->paddr_lo);
+        lerrf(err, "the kernel wants to load at %#llx, below 1 MiB: not a "
+              "PVH kernel layout", (unsigned long long)k->paddr_lo);
         return -EINVAL;
     }
 
@@ -155,12 +155,12 @@ int xc_dom_plan(const struct xc_dom_kernel *k, unsigned int mem_mb,
         /* Enough RAM for all of it plus the hole and the special pages. */
         need = (end - XC_DOM_ISA_HOLE_END + XC_DOM_ISA_HOLE_START +
                 XC_DOM_NR_SPECIAL * XC_DOM_PAGE_SIZE + MB(1) - 1) >> 20;
-        errf(err, "memory = %u MiB is too small: the kernel (%#llx-%#llx)"
-             "%s and start_info need RAM up to %#llx; give the guest at "
-             "least %llu MiB", mem_mb, (unsigned long long)l->kernel_lo,
-             (unsigned long long)l->kernel_hi,
-             ramdisk_size ? ", the ramdisk" : "", (unsigned long long)end,
-             (unsigned long long)need);
+        lerrf(err, "memory = %u MiB is too small: the kernel (%#llx-%#llx)"
+              "%s and start_info need RAM up to %#llx; give the guest at "
+              "least %llu MiB", mem_mb, (unsigned long long)l->kernel_lo,
+              (unsigned long long)l->kernel_hi,
+              ramdisk_size ? ", the ramdisk" : "", (unsigned long long)end,
+              (unsigned long long)need);
         return -ENOSPC;
     }
     return 0;
@@ -239,8 +239,8 @@ static int guest_write(struct xc_dom_mem *m, uint64_t paddr, const void *src,
             char why[XC_DOM_ERRLEN];
 
             snprintf(why, sizeof(why), "%s", err);
-            errf(err, "cannot write the %s at %#llx: %s", what,
-                 (unsigned long long)paddr, why);
+            lerrf(err, "cannot write the %s at %#llx: %s", what,
+                  (unsigned long long)paddr, why);
             return -EFAULT;
         }
         if ( s )
@@ -283,8 +283,8 @@ static int load_kernel(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
 
         if ( s->paddr < pos )
         {
-            errf(err, "kernel segments overlap at %#llx",
-                 (unsigned long long)s->paddr);
+            lerrf(err, "kernel segments overlap at %#llx",
+                  (unsigned long long)s->paddr);
             return -EINVAL;
         }
         if ( (rc = guest_write(m, pos, NULL, s->paddr - pos, "kernel",
@@ -320,13 +320,13 @@ int xc_dom_load(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
     si = calloc(1, l->start_info_size);
     if ( !si )
     {
-        errf(err, "out of memory for start_info");
+        lerrf(err, "out of memory for start_info");
         return -ENOMEM;
     }
     rc = xc_dom_start_info(l, cmdline, si, l->start_info_size);
     if ( rc )
-        errf(err, "start_info does not match the plan (command line "
-             "changed?)");
+        lerrf(err, "start_info does not match the plan (command line "
+              "changed?)");
     else
         rc = guest_write(m, l->start_info_paddr, si, l->start_info_size,
                          "start_info", err);

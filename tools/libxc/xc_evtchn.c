@@ -38,18 +38,18 @@ struct xenevtchn_handle {
     char err[256];
 };
 
-static __thread char open_err[256];
+static __thread char ev_open_err[256];
 
-static void set_err(xenevtchn_handle *xce, const char *fmt, ...)
+static void ev_set_err(xenevtchn_handle *xce, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void set_err(xenevtchn_handle *xce, const char *fmt, ...)
+static void ev_set_err(xenevtchn_handle *xce, const char *fmt, ...)
 {
     va_list ap;
     int saved = errno;
 
     va_start(ap, fmt);
-    vsnprintf(xce ? xce->err : open_err, sizeof(open_err), fmt, ap);
+    vsnprintf(xce ? xce->err : ev_open_err, sizeof(ev_open_err), fmt, ap);
     va_end(ap);
     errno = saved;
 }
@@ -62,14 +62,14 @@ xenevtchn_handle *xenevtchn_open(unsigned int flags)
     if ( flags )
     {
         errno = EINVAL;
-        set_err(NULL, "xenevtchn_open: unknown flags %#x", flags);
+        ev_set_err(NULL, "xenevtchn_open: unknown flags %#x", flags);
         return NULL;
     }
     fd = open(EVTCHN_PATH, O_RDWR | O_CLOEXEC);
     if ( fd < 0 )
     {
-        set_err(NULL, "cannot open %s: %s (is this dom0 with the "
-                "xen-evtchn module loaded?)", EVTCHN_PATH, strerror(errno));
+        ev_set_err(NULL, "cannot open %s: %s (is this dom0 with the "
+                   "xen-evtchn module loaded?)", EVTCHN_PATH, strerror(errno));
         return NULL;
     }
     xce = calloc(1, sizeof(*xce));
@@ -77,7 +77,7 @@ xenevtchn_handle *xenevtchn_open(unsigned int flags)
     {
         close(fd);
         errno = ENOMEM;
-        set_err(NULL, "xenevtchn_open: out of memory");
+        ev_set_err(NULL, "xenevtchn_open: out of memory");
         return NULL;
     }
     xce->fd = fd;
@@ -117,8 +117,8 @@ int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port)
 
     if ( do_ioctl(xce, EVTCHN_NOTIFY, &a) < 0 )
     {
-        set_err(xce, "cannot notify event channel port %u: %s", port,
-                strerror(errno));
+        ev_set_err(xce, "cannot notify event channel port %u: %s", port,
+                   strerror(errno));
         return -1;
     }
     return 0;
@@ -131,8 +131,8 @@ xenevtchn_bind_unbound_port(xenevtchn_handle *xce, uint32_t domid)
     int rc = do_ioctl(xce, EVTCHN_BIND_UNBOUND_PORT, &a);
 
     if ( rc < 0 )
-        set_err(xce, "cannot allocate an event channel port for domain "
-                "%u: %s", domid, strerror(errno));
+        ev_set_err(xce, "cannot allocate an event channel port for domain "
+                   "%u: %s", domid, strerror(errno));
     return rc;
 }
 
@@ -146,10 +146,10 @@ xenevtchn_bind_interdomain(xenevtchn_handle *xce, uint32_t domid,
     int rc = do_ioctl(xce, EVTCHN_BIND_INTERDOMAIN, &a);
 
     if ( rc < 0 )
-        set_err(xce, "cannot bind to port %u of domain %u: %s%s",
-                remote_port, domid, strerror(errno),
-                errno == EINVAL ? " (is that port unbound and offered to "
-                "dom0?)" : "");
+        ev_set_err(xce, "cannot bind to port %u of domain %u: %s%s",
+                   remote_port, domid, strerror(errno),
+                   errno == EINVAL ? " (is that port unbound and offered to "
+                   "dom0?)" : "");
     return rc;
 }
 
@@ -160,7 +160,7 @@ xenevtchn_bind_virq(xenevtchn_handle *xce, unsigned int virq)
     int rc = do_ioctl(xce, EVTCHN_BIND_VIRQ, &a);
 
     if ( rc < 0 )
-        set_err(xce, "cannot bind VIRQ %u: %s", virq, strerror(errno));
+        ev_set_err(xce, "cannot bind VIRQ %u: %s", virq, strerror(errno));
     return rc;
 }
 
@@ -170,8 +170,8 @@ int xenevtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port)
 
     if ( do_ioctl(xce, EVTCHN_UNBIND, &a) < 0 )
     {
-        set_err(xce, "cannot unbind event channel port %u: %s", port,
-                strerror(errno));
+        ev_set_err(xce, "cannot unbind event channel port %u: %s", port,
+                   strerror(errno));
         return -1;
     }
     return 0;
@@ -190,8 +190,8 @@ xenevtchn_port_or_error_t xenevtchn_pending(xenevtchn_handle *xce)
         if ( n >= 0 )
             errno = EIO;
         if ( errno != EAGAIN )
-            set_err(xce, "cannot read pending event channel ports: %s",
-                    strerror(errno));
+            ev_set_err(xce, "cannot read pending event channel ports: %s",
+                       strerror(errno));
         return -1;
     }
     return port;
@@ -209,8 +209,8 @@ int xenevtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port)
     {
         if ( n >= 0 )
             errno = EIO;
-        set_err(xce, "cannot unmask event channel port %u: %s", port,
-                strerror(errno));
+        ev_set_err(xce, "cannot unmask event channel port %u: %s", port,
+                   strerror(errno));
         return -1;
     }
     return 0;
@@ -218,5 +218,5 @@ int xenevtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port)
 
 const char *xenevtchn_last_error(xenevtchn_handle *xce)
 {
-    return xce ? xce->err : open_err;
+    return xce ? xce->err : ev_open_err;
 }

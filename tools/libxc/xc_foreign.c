@@ -37,22 +37,22 @@ struct xenforeignmemory_handle {
     char err[256];
 };
 
-static __thread char open_err[256];
+static __thread char fm_open_err[256];
 
 static const char *const privcmd_paths[] = {
     "/dev/xen/privcmd", "/proc/xen/privcmd",
 };
 
-static void set_err(xenforeignmemory_handle *h, const char *fmt, ...)
+static void fm_set_err(xenforeignmemory_handle *h, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void set_err(xenforeignmemory_handle *h, const char *fmt, ...)
+static void fm_set_err(xenforeignmemory_handle *h, const char *fmt, ...)
 {
     va_list ap;
     int saved = errno;
 
     va_start(ap, fmt);
-    vsnprintf(h ? h->err : open_err, sizeof(open_err), fmt, ap);
+    vsnprintf(h ? h->err : fm_open_err, sizeof(fm_open_err), fmt, ap);
     va_end(ap);
     errno = saved;
 }
@@ -66,7 +66,7 @@ xenforeignmemory_handle *xenforeignmemory_open(unsigned int flags)
     if ( flags )
     {
         errno = EINVAL;
-        set_err(NULL, "xenforeignmemory_open: unknown flags %#x", flags);
+        fm_set_err(NULL, "xenforeignmemory_open: unknown flags %#x", flags);
         return NULL;
     }
     for ( i = 0; i < sizeof(privcmd_paths) / sizeof(privcmd_paths[0]);
@@ -81,7 +81,7 @@ xenforeignmemory_handle *xenforeignmemory_open(unsigned int flags)
     if ( fd < 0 )
     {
         errno = first_errno;
-        set_err(NULL, "cannot open %s: %s (is this dom0 with the "
+        fm_set_err(NULL, "cannot open %s: %s (is this dom0 with the "
                 "xen-privcmd module loaded?)", privcmd_paths[0],
                 strerror(first_errno));
         return NULL;
@@ -91,7 +91,7 @@ xenforeignmemory_handle *xenforeignmemory_open(unsigned int flags)
     {
         close(fd);
         errno = ENOMEM;
-        set_err(NULL, "xenforeignmemory_open: out of memory");
+        fm_set_err(NULL, "xenforeignmemory_open: out of memory");
         return NULL;
     }
     h->fd = fd;
@@ -121,14 +121,14 @@ void *xenforeignmemory_map(xenforeignmemory_handle *h, uint32_t dom,
     if ( !num || num > (1u << 30) || dom >= DOMID_FIRST_RESERVED )
     {
         errno = EINVAL;
-        set_err(h, "cannot map %zu frames of domain %u: bad arguments",
+        fm_set_err(h, "cannot map %zu frames of domain %u: bad arguments",
                 num, dom);
         return NULL;
     }
     if ( !errs && !(errs = calloc(num, sizeof(*errs))) )
     {
         errno = ENOMEM;
-        set_err(h, "cannot map %zu frames of domain %u: out of memory",
+        fm_set_err(h, "cannot map %zu frames of domain %u: out of memory",
                 num, dom);
         return NULL;
     }
@@ -136,7 +136,7 @@ void *xenforeignmemory_map(xenforeignmemory_handle *h, uint32_t dom,
     addr = mmap(NULL, len, prot, MAP_SHARED, h->fd, 0);
     if ( addr == MAP_FAILED )
     {
-        set_err(h, "cannot map %zu frames of domain %u (gfn %#lx...): "
+        fm_set_err(h, "cannot map %zu frames of domain %u (gfn %#lx...): "
                 "mmap of privcmd: %s", num, dom, (unsigned long)arr[0],
                 strerror(errno));
         addr = NULL;
@@ -156,7 +156,7 @@ void *xenforeignmemory_map(xenforeignmemory_handle *h, uint32_t dom,
     if ( rc < 0 && errno != ENOENT )
     {
         e = errno;
-        set_err(h, "cannot map %zu frames of domain %u (gfn %#lx...): "
+        fm_set_err(h, "cannot map %zu frames of domain %u (gfn %#lx...): "
                 "%s", num, dom, (unsigned long)arr[0], strerror(e));
         munmap(addr, len);
         addr = NULL;
@@ -170,7 +170,7 @@ void *xenforeignmemory_map(xenforeignmemory_handle *h, uint32_t dom,
             if ( !errs[i] )
                 continue;
             e = errs[i] < 0 ? -errs[i] : errs[i];
-            set_err(h, "cannot map gfn %#lx of domain %u: %s",
+            fm_set_err(h, "cannot map gfn %#lx of domain %u: %s",
                     (unsigned long)arr[i], dom, strerror(e));
             munmap(addr, len);
             addr = NULL;
@@ -195,7 +195,7 @@ int xenforeignmemory_unmap(xenforeignmemory_handle *h, void *addr,
         return 0;
     if ( munmap(addr, num << XC_PAGE_SHIFT) )
     {
-        set_err(h, "cannot unmap %zu foreign frames at %p: %s", num, addr,
+        fm_set_err(h, "cannot unmap %zu foreign frames at %p: %s", num, addr,
                 strerror(errno));
         return -1;
     }
@@ -204,5 +204,5 @@ int xenforeignmemory_unmap(xenforeignmemory_handle *h, void *addr,
 
 const char *xenforeignmemory_last_error(xenforeignmemory_handle *h)
 {
-    return h ? h->err : open_err;
+    return h ? h->err : fm_open_err;
 }

@@ -60,18 +60,18 @@ struct xengnttab_handle {
     char err[256];
 };
 
-static __thread char open_err[256];
+static __thread char gnt_open_err[256];
 
-static void set_err(xengnttab_handle *xgt, const char *fmt, ...)
+static void gnt_set_err(xengnttab_handle *xgt, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void set_err(xengnttab_handle *xgt, const char *fmt, ...)
+static void gnt_set_err(xengnttab_handle *xgt, const char *fmt, ...)
 {
     va_list ap;
     int saved = errno;
 
     va_start(ap, fmt);
-    vsnprintf(xgt ? xgt->err : open_err, sizeof(open_err), fmt, ap);
+    vsnprintf(xgt ? xgt->err : gnt_open_err, sizeof(gnt_open_err), fmt, ap);
     va_end(ap);
     errno = saved;
 }
@@ -84,13 +84,13 @@ xengnttab_handle *xengnttab_open(unsigned int flags)
     if ( flags )
     {
         errno = EINVAL;
-        set_err(NULL, "xengnttab_open: unknown flags %#x", flags);
+        gnt_set_err(NULL, "xengnttab_open: unknown flags %#x", flags);
         return NULL;
     }
     fd = open(GNTDEV_PATH, O_RDWR | O_CLOEXEC);
     if ( fd < 0 )
     {
-        set_err(NULL, "cannot open %s: %s (is this dom0 with the "
+        gnt_set_err(NULL, "cannot open %s: %s (is this dom0 with the "
                 "xen-gntdev module loaded?)", GNTDEV_PATH, strerror(errno));
         return NULL;
     }
@@ -99,7 +99,7 @@ xengnttab_handle *xengnttab_open(unsigned int flags)
     {
         close(fd);
         errno = ENOMEM;
-        set_err(NULL, "xengnttab_open: out of memory");
+        gnt_set_err(NULL, "xengnttab_open: out of memory");
         return NULL;
     }
     xgt->fd = fd;
@@ -125,7 +125,7 @@ int xengnttab_set_max_grants(xengnttab_handle *xgt, uint32_t nr_grants)
     if ( ioctl(xgt->fd, GNTDEV_SET_MAX_GRANTS, &m) < 0 && errno != ENOTTY &&
          errno != EINVAL )
     {
-        set_err(xgt, "cannot set the grant mapping limit to %u: %s",
+        gnt_set_err(xgt, "cannot set the grant mapping limit to %u: %s",
                 nr_grants, strerror(errno));
         return -1;
     }
@@ -146,7 +146,7 @@ void *xengnttab_map_grant_refs(xengnttab_handle *xgt, uint32_t count,
     if ( !count || count > (1u << 20) )
     {
         errno = EINVAL;
-        set_err(xgt, "cannot map %u grants: bad count", count);
+        gnt_set_err(xgt, "cannot map %u grants: bad count", count);
         return NULL;
     }
     sz = sizeof(*map) + (count - 1) * sizeof(map->refs[0]);
@@ -154,7 +154,7 @@ void *xengnttab_map_grant_refs(xengnttab_handle *xgt, uint32_t count,
     if ( !map )
     {
         errno = ENOMEM;
-        set_err(xgt, "cannot map %u grants: out of memory", count);
+        gnt_set_err(xgt, "cannot map %u grants: out of memory", count);
         return NULL;
     }
     map->count = count;
@@ -165,7 +165,7 @@ void *xengnttab_map_grant_refs(xengnttab_handle *xgt, uint32_t count,
     }
     if ( ioctl(xgt->fd, GNTDEV_MAP_GRANT_REF, map) < 0 )
     {
-        set_err(xgt, "cannot map grant %u of domain %u%s: %s", refs[0],
+        gnt_set_err(xgt, "cannot map grant %u of domain %u%s: %s", refs[0],
                 domids[0], count > 1 ? " (and more)" : "", strerror(errno));
         e = errno;
         free(map);
@@ -179,7 +179,7 @@ void *xengnttab_map_grant_refs(xengnttab_handle *xgt, uint32_t count,
     {
         e = errno;
         /* The hypervisor refused (a bad ref, a domain gone): say which. */
-        set_err(xgt, "cannot map grant %u of domain %u%s: %s", refs[0],
+        gnt_set_err(xgt, "cannot map grant %u of domain %u%s: %s", refs[0],
                 domids[0], count > 1 ? " (and more)" : "", strerror(e));
         un.index = map->index;
         un.count = count;
@@ -213,7 +213,7 @@ void *xengnttab_map_domain_grant_refs(xengnttab_handle *xgt, uint32_t count,
     if ( !domids )
     {
         errno = ENOMEM;
-        set_err(xgt, "cannot map %u grants of domain %u: out of memory",
+        gnt_set_err(xgt, "cannot map %u grants of domain %u: out of memory",
                 count, domid);
         return NULL;
     }
@@ -236,20 +236,20 @@ int xengnttab_unmap(xengnttab_handle *xgt, void *start_address,
         return 0;
     if ( ioctl(xgt->fd, GNTDEV_GET_OFFSET_FOR_VADDR, &off) < 0 )
     {
-        set_err(xgt, "cannot unmap grants at %p: not a grant mapping of "
+        gnt_set_err(xgt, "cannot unmap grants at %p: not a grant mapping of "
                 "this handle (%s)", start_address, strerror(errno));
         return -1;
     }
     if ( off.count != count )
     {
         errno = EINVAL;
-        set_err(xgt, "cannot unmap %u grants at %p: %u were mapped there",
+        gnt_set_err(xgt, "cannot unmap %u grants at %p: %u were mapped there",
                 count, start_address, off.count);
         return -1;
     }
     if ( munmap(start_address, (size_t)count << XC_PAGE_SHIFT) )
     {
-        set_err(xgt, "cannot unmap grants at %p: %s", start_address,
+        gnt_set_err(xgt, "cannot unmap grants at %p: %s", start_address,
                 strerror(errno));
         return -1;
     }
@@ -258,7 +258,7 @@ int xengnttab_unmap(xengnttab_handle *xgt, void *start_address,
     un.pad = 0;
     if ( ioctl(xgt->fd, GNTDEV_UNMAP_GRANT_REF, &un) < 0 )
     {
-        set_err(xgt, "cannot release %u grants at offset %#llx: %s", count,
+        gnt_set_err(xgt, "cannot release %u grants at offset %#llx: %s", count,
                 (unsigned long long)off.offset, strerror(errno));
         return -1;
     }
@@ -267,5 +267,5 @@ int xengnttab_unmap(xengnttab_handle *xgt, void *start_address,
 
 const char *xengnttab_last_error(xengnttab_handle *xgt)
 {
-    return xgt ? xgt->err : open_err;
+    return xgt ? xgt->err : gnt_open_err;
 }
