@@ -510,6 +510,59 @@ static void test_xz_bcj_dense(void **st)
     free(b);
 }
 
+/*
+ * Matches at distances 1..9 (the word-copy paths of the match copier: a
+ * short period is widened to one of at least eight bytes first), of many
+ * lengths, and one that ends exactly at the end of an output buffer with
+ * no byte to spare, which ASan watches.
+ */
+static void test_xz_short_distances(void **st)
+{
+    size_t n = 0, cap = 1 << 20, clen, got, i;
+    uint8_t *b = malloc(cap), *c, *out;
+    const char *err = NULL;
+    unsigned int period, k;
+    int rc;
+
+    rng_state = 4242;
+    for ( k = 0; n < cap - 4096; k++ )
+    {
+        size_t run;
+
+        period = 1 + k % 9;
+        /* A fresh random pattern, then a run repeating it. */
+        for ( i = 0; i < period; i++ )
+            b[n++] = rng();
+        run = 2 + rng() % (k & 1 ? 40 : 600);
+        for ( i = 0; i < run; i++, n++ )
+            b[n] = b[n - period];
+    }
+    /* End on a long run of period 3. */
+    for ( i = 0; i < 3; i++ )
+        b[n++] = rng();
+    for ( i = 0; i < 1000; i++, n++ )
+        b[n] = b[n - 3];
+
+    for ( k = 0; k < 3; k++ )
+    {
+        c = xz_encode(b, n, k == 1, LZMA_CHECK_CRC32, k * 3, &clen);
+        expect_roundtrip(c, clen, b, n);
+        /* Exactly n bytes of room. */
+        out = malloc(n);
+        rc = decompress(c, clen, out, n, &got, &err);
+        if ( rc )
+            fail_msg("tight buffer: %d %s", rc, err ? err : "");
+        assert_int_equal(got, n);
+        assert_memory_equal(out, b, n);
+        /* One byte short: an error, and nothing written past the end. */
+        rc = decompress(c, clen, out, n - 1, &got, &err);
+        assert_int_not_equal(rc, 0);
+        free(out);
+        free(c);
+    }
+    free(b);
+}
+
 /* ---- Debian's kernel ---- */
 
 static void test_debian_vmlinuz(void **st)
@@ -579,6 +632,7 @@ int main(void)
         cmocka_unit_test(test_xz_corrupt),
         cmocka_unit_test(test_xz_messages),
         cmocka_unit_test(test_xz_bcj_dense),
+        cmocka_unit_test(test_xz_short_distances),
         cmocka_unit_test(test_debian_vmlinuz),
     };
 

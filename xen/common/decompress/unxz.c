@@ -90,12 +90,21 @@ static void lzma_reset_state(struct lzma_dec *l)
  * The range decoder lives in local variables of lzma_chunk(); these
  * macros work on them (range, code, ip, iend) and jump to "truncated"
  * when the chunk's compressed bytes run out.
+ *
+ * Cost model: under QEMU's -icount (the boot-time benchmark, and any
+ * deterministic run) every guest instruction is a fixed slice of virtual
+ * time, so the bit decoder is written for the fewest instructions per
+ * decoded bit: an ordinary branch on the bit (about 12 instructions on
+ * either path) rather than a branch-free mask form (about 35).
+ * Normalization needs at most one byte per bit (range >= 2^24 before a
+ * bit and the probabilities stay within [31, 2017], so range >= 2^18
+ * after it) and happens about once in 30 bits.
  */
 #define RC_NORMALIZE()                                          \
     do {                                                        \
-        if ( range < RC_TOP )                                   \
+        if ( unlikely(range < RC_TOP) )                         \
         {                                                       \
-            if ( ip >= iend )                                   \
+            if ( unlikely(ip >= iend) )                         \
                 goto truncated;                                 \
             range <<= 8;                                        \
             code = (code << 8) | *ip++;                         \
@@ -103,46 +112,56 @@ static void lzma_reset_state(struct lzma_dec *l)
     } while ( 0 )
 
 /*
- * Decode one bit with probability *(pp) into bit (0 or 1).  Branch-free
- * apart from normalization: under QEMU's TCG every conditional branch
- * ends a translation block, and this runs once per coded bit.
+ * Decode one bit with probability *(pp); run the statement on0 or on1
+ * for a 0 or a 1 (after the probability update and normalization).
  */
-#define RC_BIT(pp, bit)                                         \
+#define RC_STEP(pp, on0, on1)                                   \
     do {                                                        \
         u16 *p_ = (pp);                                         \
         u32 pr_ = *p_;                                          \
         u32 bound_ = (range >> PROB_BITS) * pr_;                \
-        u32 k_ = 0U - (u32)(code >= bound_);                    \
-        range = (bound_ & ~k_) | ((range - bound_) & k_);       \
-        code -= bound_ & k_;                                    \
-        *p_ = pr_ + ((((1U << PROB_BITS) - pr_) >> MOVE_BITS) &  \
-                     ~k_) - ((pr_ >> MOVE_BITS) & k_);          \
-        (bit) = k_ & 1;                                         \
-        RC_NORMALIZE();                                         \
+        if ( code < bound_ )                                    \
+        {                                                       \
+            range = bound_;                                     \
+            *p_ = pr_ + (((1U << PROB_BITS) - pr_) >> MOVE_BITS); \
+            RC_NORMALIZE();                                     \
+            on0;                                                \
+        }                                                       \
+        else                                                    \
+        {                                                       \
+            range -= bound_;                                    \
+            code -= bound_;                                     \
+            *p_ = pr_ - (pr_ >> MOVE_BITS);                     \
+            RC_NORMALIZE();                                     \
+            on1;                                                \
+        }                                                       \
     } while ( 0 )
+
+#define RC_BIT(pp, bit)        RC_STEP(pp, (bit) = 0, (bit) = 1)
+
+/* One step down an MSB-first bit tree: m collects the bits after a 1. */
+#define RC_TREE_STEP(probs, m)                                  \
+    RC_STEP(&(probs)[m], (m) <<= 1, (m) = ((m) << 1) + 1)
 
 /* MSB-first bit tree of nbits: sym ends in [0, 2^nbits). */
 #define RC_TREE(probs, nbits, sym)                              \
     do {                                                        \
-        unsigned int m_ = 1, i_, b_;                            \
-        for ( i_ = 0; i_ < (nbits); i_++ )                      \
-        {                                                       \
-            RC_BIT(&(probs)[m_], b_);                           \
-            m_ = (m_ << 1) | b_;                                \
-        }                                                       \
+        unsigned int m_ = 1;                                    \
+        _Pragma("GCC unroll 8")                                 \
+        do {                                                    \
+            RC_TREE_STEP(probs, m_);                            \
+        } while ( m_ < (1U << (nbits)) );                       \
         (sym) = m_ - (1U << (nbits));                           \
     } while ( 0 )
 
 /* LSB-first bit tree of nbits, OR-ed into sym. */
 #define RC_TREE_REV(probs, nbits, sym)                          \
     do {                                                        \
-        unsigned int m_ = 1, i_, b_;                            \
+        unsigned int m_ = 1, i_;                                \
+        _Pragma("GCC unroll 8")                                 \
         for ( i_ = 0; i_ < (nbits); i_++ )                      \
-        {                                                       \
-            RC_BIT(&(probs)[m_], b_);                           \
-            m_ = (m_ << 1) | b_;                                \
-            (sym) |= b_ << i_;                                  \
-        }                                                       \
+            RC_STEP(&(probs)[m_], m_ <<= 1,                     \
+                    (m_ = (m_ << 1) + 1, (sym) |= 1U << i_));   \
     } while ( 0 )
 
 /* Length (0-based, add MATCH_LEN_MIN) from a length coder. */
@@ -172,21 +191,37 @@ typedef u64 __attribute__((__may_alias__, __aligned__(1))) unaligned_u64;
 
 /*
  * Copy a match of len bytes from dist bytes back (the regions overlap when
- * dist < len).  Eight bytes at a time where the source is at least eight
- * bytes behind: under QEMU's TCG every guest memory access is a software
- * TLB lookup, so fewer and wider accesses matter more than on hardware.
+ * dist < len), with room bytes writable at d.  Eight bytes per access
+ * wherever possible: fewer instructions (virtual time under -icount) and,
+ * under QEMU's TCG, fewer software TLB lookups.
  */
 static inline void lz_copy(u8 *d, u32 dist, unsigned int len, size_t room)
 {
     const u8 *s = d - dist;
 
-    if ( dist >= 8 )
+    if ( dist < 8 && len >= 8 )
+    {
+        /*
+         * The bytes from s on repeat with period dist, so also with any
+         * multiple of it: copy the first few bytes one at a time until a
+         * period of at least 8 lies behind, then whole words from there.
+         */
+        u32 period = dist * ((8 + dist - 1) / dist);
+        unsigned int head = period - dist;
+
+        len -= head;
+        room -= head;
+        while ( head-- )
+            *d++ = *s++;
+        s = d - period;
+    }
+    if ( d - s >= 8 )
     {
         /*
          * Whole words, even past len when the buffer has room: bytes
          * beyond the match are not output yet and get overwritten.
          */
-        if ( room >= ((len + 7) & ~7U) )
+        if ( likely(room >= ((len + 7) & ~7U)) )
         {
             unsigned int i;
 
@@ -197,17 +232,14 @@ static inline void lz_copy(u8 *d, u32 dist, unsigned int len, size_t room)
         for ( ; len >= 8; len -= 8, d += 8, s += 8 )
             *(unaligned_u64 *)d = *(const unaligned_u64 *)s;
     }
-    else if ( dist == 1 && len >= 8 )
-    {
-        u64 v = *s * 0x0101010101010101ULL;
-
-        for ( ; len >= 8; len -= 8, d += 8 )
-            *(unaligned_u64 *)d = v;
-        s = d - 1;
-    }
     while ( len-- )
         *d++ = *s++;
 }
+
+/* State after a literal (LZMA specification, UpdateState_Literal). */
+static const u8 lit_next_state[NR_STATES] = {
+    0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 4, 5
+};
 
 /*
  * One LZMA chunk: decode exactly unc bytes from in[0..clen).  Returns 0,
@@ -255,29 +287,30 @@ static int lzma_chunk(struct xz_dec *x, const u8 *in, size_t clen,
 
             if ( state >= 7 )
             {
-                /* After a match: the byte at rep0 guides the tree. */
+                /*
+                 * After a match: the byte at rep0 guides the tree until
+                 * the first bit that differs from it.
+                 */
                 unsigned int match_byte;
 
                 if ( rep0 >= pos - dict_start )
                     goto corrupt;
                 match_byte = out[pos - rep0 - 1];
                 do {
-                    unsigned int match_bit = (match_byte >> 7) & 1;
+                    unsigned int mbit = (match_byte >> 7) & 1;
 
                     match_byte <<= 1;
-                    RC_BIT(&probs[((1 + match_bit) << 8) + sym], bit);
+                    RC_BIT(&probs[((1 + mbit) << 8) + sym], bit);
                     sym = (sym << 1) | bit;
-                    if ( match_bit != bit )
+                    if ( mbit != bit )
                         break;
                 } while ( sym < 0x100 );
             }
+            _Pragma("GCC unroll 8")
             while ( sym < 0x100 )
-            {
-                RC_BIT(&probs[sym], bit);
-                sym = (sym << 1) | bit;
-            }
+                RC_TREE_STEP(probs, sym);
             out[pos++] = sym;
-            state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
+            state = lit_next_state[state];
             continue;
         }
 
