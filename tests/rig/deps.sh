@@ -173,4 +173,33 @@ if [ ! -e "$cache/initrd-dom0.gz" ] || [ "$here/mkinitrd.py" -nt "$cache/initrd-
     mv "$cache/initrd-dom0.gz.tmp" "$cache/initrd-dom0.gz"
 fi
 
+# --- dom0's userland (the toolstack initramfs) ------------------------------
+# The dom0 test initramfs plus dom0's userland: the tools as `make dist'
+# installs them (into $cache/dom0-tools, never into the tree's dist/),
+# tools/dom0-root's init scripts and /etc/xen, the shared libraries they
+# link, and the example guest's kernel and ramdisk (mkinitrd.py --tools).
+# Rebuilt when anything under tools/ or the generator changes.  The tools
+# belong to the tree, not to Debian: if they do not build yet, say so and
+# go on (only `make run` and the toolstack tests need this image).
+root=$(cd "$here/../.." && pwd)
+tools_img=$cache/initrd-dom0-tools.gz
+if [ ! -e "$tools_img" ] || [ "$here/mkinitrd.py" -nt "$tools_img" ] ||
+   [ -n "$(find "$root/tools" "$dom0_src" -newer "$tools_img" -type f \
+           ! -path '*/build/*' | head -n1)" ]; then
+    note "building initrd-dom0-tools.gz"
+    rm -rf "$cache/dom0-tools"
+    if make -s -C "$root/tools" install DESTDIR="$cache/dom0-tools" \
+            >"$cache/dom0-tools.log" 2>&1; then
+        python3 "$here/mkinitrd.py" --busybox /bin/busybox --dom0 \
+            --kernel-root "$cache/kernel" --progs-dir "$cache/dom0-progs" \
+            --tools "$cache/dom0-tools" --guest-kernel "$cache/vmlinuz" \
+            --guest-ramdisk "$cache/initrd.gz" \
+            -o "$tools_img.tmp" || die "building the toolstack initramfs failed"
+        mv "$tools_img.tmp" "$tools_img"
+    else
+        note "the tools do not build yet (make -C tools install: see" \
+             "$cache/dom0-tools.log); initrd-dom0-tools.gz not made"
+    fi
+fi
+
 exit 0

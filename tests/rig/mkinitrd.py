@@ -136,7 +136,7 @@ DOM0_INIT = r"""#!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Keel's dom0 test initramfs (tests/rig/mkinitrd.py --dom0).
 /bin/busybox --install -s /bin
-export PATH=/bin:/sbin
+export PATH=/usr/sbin:/usr/bin:/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev

@@ -106,8 +106,8 @@ int main(int argc, char **argv)
     struct sigaction sa;
     unsigned long v;
     struct consd c;
+    int o, ready_fd = -1;
     void *h;
-    int o;
 
     while ( (o = getopt_long(argc, argv, "ivh", opts, NULL)) != -1 )
     {
@@ -171,39 +171,40 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    ops = sys_linux_open(&h);
-    if ( !ops )
-        return 1;
-
     if ( !interactive )
     {
-        int fd;
+        int ready[2];
+        pid_t pid;
 
-        /* Fail before forking where the caller can still see it. */
-        fd = open(daemon_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                  0644);
-        if ( fd < 0 )
-        {
-            consd_msg("cannot open %s: %s", daemon_log, strerror(errno));
-            return 1;
-        }
-        if ( daemon(0, 1) )
+        /*
+         * Fork before connecting to xenstore (libxenstore's reader
+         * thread would not survive a fork), but let the parent exit
+         * only once the child is running, with its status: the init
+         * script then sees failures, and their messages on its stderr.
+         */
+        if ( pipe(ready) || (pid = fork()) < 0 )
         {
             consd_msg("cannot go into the background: %s",
                       strerror(errno));
             return 1;
         }
-        o = open("/dev/null", O_RDWR);
-        if ( o >= 0 )
+        if ( pid > 0 )
         {
-            dup2(o, 0);
-            dup2(o, 1);
-            if ( o > 2 )
-                close(o);
+            char ok = 0;
+
+            close(ready[1]);
+            if ( read(ready[0], &ok, 1) != 1 || ok != '0' )
+                return 1;
+            return 0;
         }
-        dup2(fd, 2);
-        close(fd);
+        close(ready[0]);
+        ready_fd = ready[1];
+        setsid();
     }
+
+    ops = sys_linux_open(&h);
+    if ( !ops )
+        return 1;
     if ( pid_file && write_pid(pid_file) )
         return 1;
 
@@ -219,6 +220,30 @@ int main(int argc, char **argv)
     consd_init(&c, ops, h, &cfg);
     if ( consd_watch(&c) )
         return 1;
+    if ( ready_fd >= 0 )
+    {
+        int fd = open(daemon_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                      0644);
+
+        if ( fd < 0 )
+        {
+            consd_msg("cannot open %s: %s", daemon_log, strerror(errno));
+            return 1;
+        }
+        o = open("/dev/null", O_RDWR);
+        if ( o >= 0 )
+        {
+            dup2(o, 0);
+            dup2(o, 1);
+            if ( o > 2 )
+                close(o);
+        }
+        dup2(fd, 2);
+        close(fd);
+        if ( write(ready_fd, "0", 1) != 1 )
+            return 1;
+        close(ready_fd);
+    }
     if ( cfg.verbose )
         consd_msg("running (logs in %s)", cfg.log_dir ? cfg.log_dir :
                   "nowhere: --log=none");
