@@ -356,12 +356,9 @@ static void test_start_info_layout(void **state)
     assert_int_equal(buf[sz], 0xaa);
 }
 
-static void test_start_info_minimal_and_rsdp_copy(void **state)
+static void test_start_info_minimal(void **state)
 {
-    static const char rsdp[20] = "RSD PTR \x01";
     struct dom0_start_params p = {
-        .rsdp_copy = rsdp,
-        .rsdp_copy_len = sizeof(rsdp),
         .rsdp_paddr = 0x1234,
         .initrd_cmdline = "ignored without an initrd",
     };
@@ -370,21 +367,18 @@ static void test_start_info_minimal_and_rsdp_copy(void **state)
     const struct hvm_start_info *si = (const void *)buf;
     size_t sz = dom0_start_info_size(&p);
 
-    assert_int_equal(sz, 56 + 24);
+    assert_int_equal(sz, 56);
     assert_int_equal(dom0_start_info_build(buf, sizeof(buf), base, &p), sz);
     assert_int_equal(si->nr_modules, 0);
     assert_int_equal(si->modlist_paddr, 0);
     assert_int_equal(si->memmap_paddr, 0);
     assert_int_equal(si->memmap_entries, 0);
     assert_int_equal(si->cmdline_paddr, 0);
-    /* The copy sits in the block and rsdp_paddr points at it. */
-    assert_int_equal(si->rsdp_paddr, base + 56);
-    assert_memory_equal(buf + 56, rsdp, sizeof(rsdp));
+    assert_int_equal(si->rsdp_paddr, 0x1234);
 
     /* An initrd with its own command line. */
     p.initrd_paddr = MB(32);
     p.initrd_size = MB(4);
-    p.rsdp_copy = NULL;
     sz = dom0_start_info_size(&p);
     assert_int_equal(dom0_start_info_build(buf, sizeof(buf), base, &p), sz);
     {
@@ -415,7 +409,7 @@ int main(void)
         cmocka_unit_test_setup(test_memmap_merge_and_types, reset),
         cmocka_unit_test_setup(test_memmap_no_ram_and_overflow, reset),
         cmocka_unit_test_setup(test_start_info_layout, reset),
-        cmocka_unit_test_setup(test_start_info_minimal_and_rsdp_copy, reset),
+        cmocka_unit_test_setup(test_start_info_minimal, reset),
         cmocka_unit_test_setup(test_hc_args_and_result, reset_hc),
         cmocka_unit_test_setup(test_hc_enosys_logged_once, reset_hc),
         cmocka_unit_test_setup(test_hc_privileged, reset_hc),

@@ -85,6 +85,46 @@ int dom0_build_memmap(const struct e820entry *host, unsigned int nr_host,
     return nr;
 }
 
+int dom0_memmap_mark(struct hvm_memmap_table_entry *m, unsigned int nr,
+                     unsigned int max, u64 start, u64 end, u32 type)
+{
+    unsigned int i, add;
+    u64 s, e;
+
+    for ( i = 0; i < nr; i++ )
+        if ( m[i].addr <= start && end <= m[i].addr + m[i].size )
+            break;
+    if ( i == nr || start >= end || m[i].type != E820_RAM )
+        return -EINVAL;
+    s = m[i].addr;
+    e = m[i].addr + m[i].size;
+    /* RAM before, the new range, RAM after: up to two more entries. */
+    add = (s < start) + (end < e);
+    if ( nr + add > max )
+        return -ENOSPC;
+    memmove(&m[i + 1 + add], &m[i + 1], (nr - i - 1) * sizeof(*m));
+    if ( s < start )
+    {
+        m[i].addr = s;
+        m[i].size = start - s;
+        m[i].type = E820_RAM;
+        m[i].reserved = 0;
+        i++;
+    }
+    m[i].addr = start;
+    m[i].size = end - start;
+    m[i].type = type;
+    m[i].reserved = 0;
+    if ( end < e )
+    {
+        m[i + 1].addr = end;
+        m[i + 1].size = e - end;
+        m[i + 1].type = E820_RAM;
+        m[i + 1].reserved = 0;
+    }
+    return nr + add;
+}
+
 /* ---- the start_info block --------------------------------------------- */
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
@@ -101,8 +141,6 @@ size_t dom0_start_info_size(const struct dom0_start_params *p)
     if ( p->initrd_size )
         sz += ALIGN8(sizeof(struct hvm_modlist_entry));
     sz += ALIGN8(p->nr_memmap * sizeof(struct hvm_memmap_table_entry));
-    if ( p->rsdp_copy )
-        sz += ALIGN8(p->rsdp_copy_len);
     sz += ALIGN8(strsize(p->cmdline));
     if ( p->initrd_size )
         sz += ALIGN8(strsize(p->initrd_cmdline));
@@ -146,12 +184,6 @@ size_t dom0_start_info_build(void *buf, size_t bufsz, u64 base,
     off += ALIGN8(n);
 
     si->rsdp_paddr = p->rsdp_paddr;
-    if ( p->rsdp_copy )
-    {
-        memcpy(b + off, p->rsdp_copy, p->rsdp_copy_len);
-        si->rsdp_paddr = base + off;
-        off += ALIGN8(p->rsdp_copy_len);
-    }
 
     if ( p->cmdline )
     {
@@ -471,6 +503,60 @@ static u64 dom0_load_kernel(struct domain *d, u64 *kend)
     return entry;
 }
 
+/* ---- ACPI ---------------------------------------------------------------- */
+
+#define DOM0_MAX_ACPI_TABLES 64
+
+/*
+ * Build dom0's RSDP/XSDT/MADT/FADT block in dom0 RAM at or above from and
+ * mark it "ACPI data" in dom0's memory map.  Returns the RSDP's address
+ * (0: the host has no ACPI) and sets *end past the block.
+ */
+static u64 dom0_setup_acpi(struct domain *d, u64 from, unsigned int nr_vcpus,
+                           struct hvm_memmap_table_entry *memmap,
+                           int *nr_memmap, u64 *end)
+{
+    paddr_t pa[DOM0_MAX_ACPI_TABLES];
+    u64 pa64[DOM0_MAX_ACPI_TABLES];
+    const struct acpi_table_header *tab[DOM0_MAX_ACPI_TABLES];
+    struct dom0_acpi_params ap = { .tables = tab, .table_pa = pa64,
+                                   .nr_vcpus = nr_vcpus };
+    unsigned int i;
+    size_t size;
+    u64 base;
+    void *buf;
+    int rc;
+
+    *end = from;
+    if ( !acpi_info.rsdp )
+        return 0;
+    ap.nr_tables = acpi_root_tables(pa, DOM0_MAX_ACPI_TABLES);
+    for ( i = 0; i < ap.nr_tables; i++ )
+    {
+        pa64[i] = pa[i];
+        tab[i] = acpi_table_at(pa[i]);
+    }
+    size = dom0_acpi_size(&ap);
+    base = dom0_find_ram(d, from, size);
+    buf = xmalloc_bytes(size);
+    if ( !base || !buf || dom0_acpi_build(buf, size, base, &ap) != size )
+        panic("Dom0: cannot build its ACPI tables (%lu bytes)",
+              (unsigned long)size);
+    dom0_copy_to(base, buf, size);
+    xfree(buf);
+    rc = dom0_memmap_mark(memmap, *nr_memmap, DOM0_MAX_MEMMAP, base,
+                          base + ((u64)PFN_UP(size) << PAGE_SHIFT), E820_ACPI);
+    if ( rc < 0 )
+        panic("Dom0: cannot reserve its ACPI tables in its memory map (%d)",
+              rc);
+    *nr_memmap = rc;
+    *end = base + ((u64)PFN_UP(size) << PAGE_SHIFT);
+    printk("Dom0 ACPI: RSDP %#lx, %u host tables, MADT for %u vCPUs "
+           "(%lu bytes)\n", base, ap.nr_tables, nr_vcpus,
+           (unsigned long)size);
+    return base;
+}
+
 /* ---- the builder ------------------------------------------------------ */
 
 static void dom0_print_memmap(const struct hvm_memmap_table_entry *m,
@@ -494,12 +580,12 @@ void dom0_construct_pvh(void)
     unsigned int nr_ranges;
     int nr_memmap, rc;
     u64 entry, kend, initrd = 0, initrd_size = 0, si_base, si_size, rsdp;
+    u64 acpi_end;
     struct dom0_range *ranges;
     struct hvm_memmap_table_entry *memmap;
     struct dom0_start_params sp = { 0 };
     const char *cmdline;
     unsigned int cpus[NR_CPUS];
-    p2m_type_t t;
     void *si_buf;
 
     printk("*** Building a PVH Dom0 ***\n");
@@ -565,23 +651,13 @@ void dom0_construct_pvh(void)
     sp.initrd_size = initrd_size;
     sp.memmap = memmap;
     sp.nr_memmap = nr_memmap;
-    sp.rsdp_paddr = acpi_info.rsdp;
-    /*
-     * An RSDP the loader copied into hypervisor memory is invisible to
-     * dom0: give it a copy in the start_info block (its table pointers
-     * are host addresses, which dom0 sees 1:1).
-     */
-    if ( acpi_info.rsdp &&
-         p2m_get_entry(&d->p2m, PFN_DOWN(acpi_info.rsdp), &t, NULL) ==
-         INVALID_MFN )
-    {
-        sp.rsdp_copy = maddr_to_virt(acpi_info.rsdp);
-        sp.rsdp_copy_len = sizeof(struct acpi_rsdp);
-    }
+    sp.rsdp_paddr = dom0_setup_acpi(d, initrd ? initrd + initrd_size : kend,
+                                    nr_vcpus, memmap, &nr_memmap, &acpi_end);
+    sp.memmap = memmap;
+    sp.nr_memmap = nr_memmap;
 
     si_size = dom0_start_info_size(&sp);
-    si_base = dom0_find_ram(d, initrd ? initrd + initrd_size : kend,
-                            si_size);
+    si_base = dom0_find_ram(d, acpi_end, si_size);
     if ( !si_base )
         panic("Dom0: no room below 4GB for start_info");
     si_buf = xmalloc_bytes(si_size);

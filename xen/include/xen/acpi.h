@@ -222,6 +222,13 @@ const struct acpi_table_header *acpi_find_table_inst(const char *sig,
                                                      unsigned int instance);
 #define acpi_find_table(sig) acpi_find_table_inst(sig, 0)
 
+/*
+ * The tables the RSDT/XSDT lists (valid ones, in order), at most max;
+ * returns how many.  acpi_table_at() maps one of them.
+ */
+unsigned int acpi_root_tables(paddr_t *pa, unsigned int max);
+const struct acpi_table_header *acpi_table_at(paddr_t pa);
+
 /* Start of the BIOS extended data area (from the BDA word at 0x40e). */
 paddr_t bios_ebda_addr(void);
 

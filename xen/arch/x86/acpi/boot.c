@@ -29,6 +29,9 @@ struct acpi_info acpi_info;
 
 static paddr_t acpi_tables[ACPI_MAX_TABLES];
 static unsigned int acpi_nr_tables;
+/* The RSDT/XSDT's own entries, in order (dom0 gets a copy of the list). */
+static paddr_t acpi_root[ACPI_MAX_TABLES];
+static unsigned int acpi_nr_root;
 
 BUILD_BUG_ON(sizeof(struct acpi_rsdp) != 36);
 BUILD_BUG_ON(sizeof(struct acpi_table_header) != 36);
@@ -125,6 +128,20 @@ const struct acpi_table_header *acpi_find_table_inst(const char *sig,
             return h;
     }
     return NULL;
+}
+
+unsigned int acpi_root_tables(paddr_t *pa, unsigned int max)
+{
+    unsigned int i;
+
+    for ( i = 0; i < acpi_nr_root && i < max; i++ )
+        pa[i] = acpi_root[i];
+    return i;
+}
+
+const struct acpi_table_header *acpi_table_at(paddr_t pa)
+{
+    return acpi_map(pa, sizeof(struct acpi_table_header));
 }
 
 /* --- RSDP ---------------------------------------------------------------- */
@@ -478,6 +495,8 @@ static void acpi_walk_root(const struct acpi_rsdp *rsdp)
             continue;
         acpi_print_header(pa, h);
         acpi_add_table(pa);
+        if ( acpi_nr_root < ACPI_MAX_TABLES )
+            acpi_root[acpi_nr_root++] = pa;
 
         if ( !memcmp(h->signature, "FACP", 4) )
         {

@@ -49,6 +49,12 @@
 #define MSR_MTRR_DEF_TYPE       0x000002ff
 #define MSR_K7_HWCR             0xc0010015
 #define MSR_AMD64_SYSCFG        0xc0010010
+/*
+ * Interrupt Pending Message (AMD BKDG family 0Fh/10h): Linux reads it on
+ * CPUs with erratum 400 to see whether C1E is on.  Reads 0 (no C1E: the
+ * vCPU's HLT is the hypervisor's business), writes are ignored.
+ */
+#define MSR_K8_INT_PENDING_MSG  0xc0010055
 #define MSR_AMD64_VM_CR         0xc0010114
 #define MSR_AMD_OSVW_ID_LENGTH  0xc0010140
 #define MSR_AMD_OSVW_STATUS     0xc0010141
@@ -192,6 +198,7 @@ static int msr_read(struct vcpu *v, u32 msr, u64 *val)
     case MSR_K7_HWCR:
     case MSR_AMD_OSVW_ID_LENGTH:
     case MSR_AMD_OSVW_STATUS:
+    case MSR_K8_INT_PENDING_MSG:
         return 0;
     case MSR_AMD64_VM_CR:
         *val = (1u << 3) | (1u << 4);   /* SVM locked off */
@@ -287,6 +294,7 @@ static int msr_write(struct vcpu *v, u32 msr, u64 val)
     case MSR_IA32_MISC_ENABLE:
     case MSR_AMD_OSVW_ID_LENGTH:
     case MSR_AMD_OSVW_STATUS:
+    case MSR_K8_INT_PENDING_MSG:
         return 0;                       /* ignored */
     case MSR_IA32_DEBUGCTL:
         return val ? -1 : 0;

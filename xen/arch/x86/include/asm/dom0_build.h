@@ -52,8 +52,6 @@ struct dom0_start_params {
     u64 initrd_paddr, initrd_size;  /* size 0: no module */
     const char *initrd_cmdline;     /* NULL: none */
     u64 rsdp_paddr;                 /* 0: none */
-    const void *rsdp_copy;          /* non-NULL: copy it into the block */
-    size_t rsdp_copy_len;           /* and point rsdp_paddr at the copy */
     const struct hvm_memmap_table_entry *memmap;
     unsigned int nr_memmap;
 };
@@ -65,6 +63,33 @@ struct dom0_start_params {
  * field pointing into the block.  Returns the bytes used, or 0 if bufsz
  * is too small.
  */
+/*
+ * Mark [start, end) of a memory map as type (it must lie inside one RAM
+ * entry, which is split).  Returns the new number of entries, or -EINVAL
+ * (not inside one RAM entry) / -ENOSPC.
+ */
+int dom0_memmap_mark(struct hvm_memmap_table_entry *m, unsigned int nr,
+                     unsigned int max, u64 start, u64 end, u32 type);
+
+/* dom0's ACPI tables (dom0_acpi.c): RSDP, XSDT, MADT, FADT copy. */
+struct acpi_table_header;
+struct dom0_acpi_params {
+    const struct acpi_table_header *const *tables;  /* the host's root */
+    const u64 *table_pa;                            /* list, mapped */
+    unsigned int nr_tables;
+    unsigned int nr_vcpus;
+};
+
+/* Bytes the block needs (RSDP first, 16-byte aligned tables). */
+size_t dom0_acpi_size(const struct dom0_acpi_params *p);
+
+/*
+ * Build the block in buf for dom0 physical address base (the RSDP is at
+ * base).  Returns dom0_acpi_size(), or 0 if buf is too small.
+ */
+size_t dom0_acpi_build(void *buf, size_t bufsz, u64 base,
+                       const struct dom0_acpi_params *p);
+
 size_t dom0_start_info_build(void *buf, size_t bufsz, u64 base,
                              const struct dom0_start_params *p);
 
