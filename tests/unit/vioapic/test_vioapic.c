@@ -418,6 +418,122 @@ static void test_dom0_route_failure(void **state)
     assert_int_equal(route_gsi, 6);
 }
 
+static void test_dom0_gsi_announced_once(void **state)
+{
+    /* One line when dom0 first unmasks the pin... */
+    set_rte(11, IOAPIC_RTE_LEVEL | IOAPIC_RTE_POLARITY_LOW | 0x59);
+    assert_log_contains("d0: GSI 11 -> vector 0x6b (level, low)");
+    /* ...not on every mask, unmask or vector change... */
+    set_rte(11, IOAPIC_RTE_MASKED | IOAPIC_RTE_LEVEL |
+                IOAPIC_RTE_POLARITY_LOW | 0x59);
+    set_rte(11, IOAPIC_RTE_LEVEL | IOAPIC_RTE_POLARITY_LOW | 0x61);
+    assert_int_equal(test_log_count("d0: GSI 11 ->"), 1);
+    assert_int_equal(route_count, 1);
+    /* ...but again when the trigger changes: the pin is reprogrammed. */
+    set_rte(11, IOAPIC_RTE_POLARITY_LOW | 0x61);
+    assert_int_equal(route_count, 2);
+    assert_false(route_level);
+    assert_log_contains("d0: GSI 11 -> vector 0x6b (edge, low)");
+    assert_int_equal(test_log_count("d0: GSI 11 ->"), 2);
+    /* Masked entries announce nothing. */
+    set_rte(12, IOAPIC_RTE_MASKED | 0x62);
+    assert_int_equal(test_log_count("GSI 12"), 0);
+}
+
+static void test_dom0_shared_level_line(void **state)
+{
+    struct cpu_user_regs regs = { .entry_vector = HVM_GSI_VECTOR(16) };
+    unsigned int i;
+
+    /*
+     * Two devices on one INTx pin: each interrupt is one delivery of
+     * dom0's vector, and while the other device still asserts the line
+     * the unmask at dom0's EOI makes the pin fire again.  At no point
+     * does the pin fire while unmasked and in service (a storm).
+     */
+    set_rte(16, IOAPIC_RTE_LEVEL | 0x41);
+    for ( i = 0; i < 3; i++ )
+    {
+        route_fn(&regs);
+        assert_true(pin_masked[16]);
+        assert_int_equal(take(1) == -1 ? take(0) : -2, 0x41);
+        assert_true(get_rte(16) & IOAPIC_RTE_REMOTE_IRR);
+        /* No second delivery before the EOI. */
+        hvm_gsi_assert(&td.d, 16);
+        assert_int_equal(take(0), -1);
+        eoi(0);
+        assert_false(pin_masked[16]);
+        assert_false(get_rte(16) & IOAPIC_RTE_REMOTE_IRR);
+    }
+    assert_int_equal(apic_eoi_count, 3);
+    assert_int_equal(mask_count, 3);
+    assert_int_equal(unmask_count, 3);
+}
+
+static void test_dom0_level_vector_move(void **state)
+{
+    struct cpu_user_regs regs = { .entry_vector = HVM_GSI_VECTOR(16) };
+
+    /*
+     * Linux moves a level IRQ from its ack: mask the pin, EOI the old
+     * vector, write the new vector, unmask.  The EOI lets the physical
+     * pin fire while dom0's pin is masked; the interrupt must wait for
+     * the unmask and then arrive on the new vector, the pin staying
+     * masked until that one is EOIed.
+     */
+    set_rte(16, IOAPIC_RTE_LEVEL | 0x41);
+    route_fn(&regs);
+    assert_int_equal(take(0), 0x41);
+    set_rte(16, IOAPIC_RTE_MASKED | IOAPIC_RTE_LEVEL | 0x41);
+    eoi(0);
+    assert_false(get_rte(16) & IOAPIC_RTE_REMOTE_IRR);
+    route_fn(&regs);                    /* the device still asserts */
+    assert_true(pin_masked[16]);
+    assert_int_equal(take(0), -1);
+    set_rte(16, IOAPIC_RTE_MASKED | IOAPIC_RTE_LEVEL | 0x51);
+    assert_int_equal(take(0), -1);
+    set_rte(16, IOAPIC_RTE_LEVEL | 0x51);
+    assert_true(pin_masked[16]);
+    assert_int_equal(take(0), 0x51);
+    assert_true(get_rte(16) & IOAPIC_RTE_REMOTE_IRR);
+    eoi(0);
+    assert_false(pin_masked[16]);
+    assert_int_equal(take(0), -1);
+    assert_int_equal(route_count, 1);
+}
+
+static void test_dom0_edge_and_level_pins_apart(void **state)
+{
+    struct cpu_user_regs r14 = { .entry_vector = HVM_GSI_VECTOR(14) };
+    struct cpu_user_regs r11 = { .entry_vector = HVM_GSI_VECTOR(11) };
+
+    /* An IDE edge pin keeps firing while a level pin waits for EOI. */
+    set_rte(14, 0x3e);
+    set_rte(11, IOAPIC_RTE_LEVEL | 0x59);
+    route_fn(&r11);
+    assert_true(pin_masked[11]);
+    route_fn(&r14);
+    assert_false(pin_masked[14]);
+    assert_int_equal(take(0), 0x59);
+    assert_int_equal(take(0), -1);      /* 0x3e: lower class than 0x59 */
+    eoi(0);
+    assert_false(pin_masked[11]);
+    assert_int_equal(take(0), 0x3e);
+    eoi(0);
+    /* An edge EOI while the level pin is in service leaves it masked. */
+    set_rte(14, 0x7e);
+    route_fn(&r11);
+    assert_int_equal(take(0), 0x59);
+    route_fn(&r14);
+    assert_int_equal(take(0), 0x7e);    /* nests above 0x59 */
+    eoi(0);                             /* 0x7e */
+    assert_true(pin_masked[11]);
+    eoi(0);                             /* 0x59 */
+    assert_false(pin_masked[11]);
+    assert_int_equal(take(0), -1);
+    assert_int_equal(apic_eoi_count, 4);
+}
+
 static void test_domu_does_not_route(void **state)
 {
     set_rte(11, IOAPIC_RTE_LEVEL | 0x59);
@@ -616,6 +732,10 @@ int main(void)
         T0(test_dom0_level_pin_routing),
         T0(test_dom0_edge_pin_routing),
         T0(test_dom0_route_failure),
+        T0(test_dom0_gsi_announced_once),
+        T0(test_dom0_shared_level_line),
+        T0(test_dom0_level_vector_move),
+        T0(test_dom0_edge_and_level_pins_apart),
         T(test_domu_does_not_route),
         T(test_portio),
         T(test_mmio),
