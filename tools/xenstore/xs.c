@@ -171,8 +171,13 @@ void xs_close(struct xs_handle *h)
         return;
     if ( h->reader_running )
     {
-        /* The reader only blocks in read(), a cancellation point. */
-        pthread_cancel(h->reader);
+        /*
+         * A shut-down socket ends the reader's read() cleanly; the
+         * xenbus device cannot be shut down, but the reader only blocks
+         * in read(), a cancellation point.
+         */
+        if ( !h->is_socket || shutdown(h->fd, SHUT_RDWR) < 0 )
+            pthread_cancel(h->reader);
         pthread_join(h->reader, NULL);
     }
     close(h->fd);
@@ -402,7 +407,12 @@ static char *xs_talkv(struct xs_handle *h, xs_transaction_t t,
         m = NULL;
     }
     else if ( write_all(h, buf, sizeof(hdr) + total) )
+    {
+        /* Report a vanished daemon the same way on write as on read. */
+        if ( errno == EPIPE )
+            errno = ECONNRESET;
         m = NULL;
+    }
     else
         m = get_reply(h);
     pthread_mutex_unlock(&h->request_mutex);
@@ -621,6 +631,7 @@ static char **pop_watch(struct xs_handle *h, unsigned int *num)
     h->watch_head = m->next;
     if ( !h->watch_head )
         h->watch_tail = &h->watch_head;
+    m->next = NULL;
     if ( read(h->watch_pipe[0], &c, 1) < 0 )
     {
         /* Empty pipe after an overflow: nothing to undo. */
