@@ -911,7 +911,9 @@ static bool repeat(struct parser *p, const value_t *seq, long long times,
     size_t unit = seq->type == KCFG_STR ? seq->len : seq->n;
     size_t limit = seq->type == KCFG_STR ? KCFG_MAX_STRING : KCFG_MAX_ITEMS;
     size_t k, total;
+    value_t src = *seq;     /* v may be seq */
 
+    seq = &src;
     if ( times < 0 )
         times = 0;
     if ( unit && (unsigned long long)times > limit / unit )
@@ -1038,7 +1040,7 @@ static bool binop(struct parser *p, const struct token *op, value_t *a,
     if ( o == '%' && a->type == KCFG_STR )
         return format(p, a, b, a, op);
     if ( o == '+' && (a->type == KCFG_STR || b->type == KCFG_STR) )
-        return perr_at(p, op->line, op->col, "cannot add a %s and a %s "
+        return perr_at(p, op->line, op->col, "cannot add %s and %s "
                        "(convert with str(), or quote the number)",
                        type_name(a), type_name(b));
     return perr_at(p, op->line, op->col, "unsupported operand types for "
@@ -1280,29 +1282,6 @@ static bool expr(struct parser *p, value_t *v)
     if ( !enter(p) )
         return false;
     ok = or_test(p, v);
-    if ( ok && is_kw(p, "if") )
-    {
-        /* a if cond else b */
-        value_t cond, other;
-        bool saved = p->exec;
-
-        p->pos++;
-        memset(&cond, 0, sizeof(cond));
-        memset(&other, 0, sizeof(other));
-        ok = or_test(p, &cond);
-        if ( ok && !is_kw(p, "else") )
-            ok = perr(p, "expected 'else' in 'a if condition else b'");
-        if ( ok )
-        {
-            p->pos++;
-            if ( saved && truth(&cond) )
-                p->exec = false;
-            ok = expr(p, &other);
-            p->exec = saved;
-            if ( ok && saved && !truth(&cond) )
-                *v = other;
-        }
-    }
     p->depth--;
     return ok;
 }

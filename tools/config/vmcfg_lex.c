@@ -138,9 +138,16 @@ static bool lex_number(struct lexer *lx)
             if ( d < 0 || d >= base )
                 break;
             if ( v > (0x7fffffffffffffffULL - (unsigned)d) / (unsigned)base )
+            {
+                size_t e = p;
+
+                while ( e < lx->len && hexval(s[e]) >= 0 )
+                    e++;
                 return lex_error(lx, lx->line, col_of(lx, start),
-                                 "integer '%.*s' is too large", 
-                                 (int)(p - start + 1), s + start);
+                                 "integer '%.*s' is too large",
+                                 (int)(e - start > 40 ? 40 : e - start),
+                                 s + start);
+            }
             v = v * (unsigned)base + (unsigned)d;
         }
         if ( p == digits && base != 10 && !(base == 8 && p == start + 1) )
