@@ -47,13 +47,7 @@ static int setup(void **state)
 
 static int setup_quota(void **state)
 {
-    struct world *w;
-
-    setup_with(state, "--entry-nb", "4", "--entry-size", "16");
-    w = *state;
-    /* Two more limits, given after the first four options. */
-    (void)w;
-    return 0;
+    return setup_with(state, "--entry-nb", "4", "--entry-size", "16");
 }
 
 static int teardown(void **state)
@@ -598,7 +592,6 @@ static void test_quotas(void **state)
     struct xs_handle *h = w->h;
     struct xs_permissions home = { 6, XS_PERM_NONE };
     struct guest g;
-    char buf[64];
 
     assert_true(xs_mkdir(h, XBT_NULL, "/local/domain/6"));
     assert_true(xs_set_permissions(h, XBT_NULL, "/local/domain/6", &home, 1));
@@ -618,23 +611,25 @@ static void test_quotas(void **state)
     assert_int_equal(guest_write(&g, "c", ""), 0);
     assert_true(xs_write(h, XBT_NULL, "/local/domain/6/dom0/1", "", 0));
     assert_true(xs_write(h, XBT_NULL, "/big", "0123456789abcdefXYZ", 19));
-    /* The refusals were explained in the log. */
+    /* The refusals were explained in the log, naming the option. */
     {
-        char path[128];
+        char path[128], line[512];
         FILE *f;
         bool size = false, count = false;
 
         snprintf(path, sizeof(path), "%s/xenstored.log", w->x.dir);
         f = fopen(path, "r");
         assert_non_null(f);
-        while ( fgets(buf, sizeof(buf), f) )
+        while ( fgets(line, sizeof(line), f) )
         {
-            size |= strstr(buf, "--entry-size") != NULL;
-            count |= strstr(buf, "--entry-nb") != NULL;
+            size |= strstr(line, "dom6: write of 17 bytes") &&
+                    strstr(line, "--entry-size");
+            count |= strstr(line, "dom6: creating") &&
+                     strstr(line, "--entry-nb");
         }
         fclose(f);
-        (void)size;
-        (void)count;
+        assert_true(size);
+        assert_true(count);
     }
     guest_destroy(&g);
 }

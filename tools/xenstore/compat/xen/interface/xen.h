@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Linux's uapi <xen/privcmd.h>, <xen/evtchn.h> and <xen/gntdev.h> use
- * types from the kernel-internal <xen/interface/xen.h>, which userspace does not get.
+ * types from the kernel-internal <xen/interface/xen.h>, which userspace
+ * does not get.
  * This stand-in gives just those (sizes from Xen's public headers).
  */
 #ifndef KEEL_COMPAT_XEN_INTERFACE_XEN_H
