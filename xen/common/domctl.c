@@ -62,10 +62,10 @@ static int domctl_check_credit(const struct xen_domctl_sched_credit *c,
     return 0;
 }
 
-/* max_memkb -> pages, saturating. */
+/* max_memkb -> pages; 2^62 pages or more means no limit (~0). */
 static unsigned long domctl_memkb_to_pages(u64 kb)
 {
-    if ( kb >> 2 > (u64)(~0UL >> 1) )
+    if ( kb >> 2 >= (u64)(~0UL >> 2) )
         return ~0UL;
     return (unsigned long)(kb >> 2);        /* 4 KiB pages */
 }
