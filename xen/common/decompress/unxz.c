@@ -146,11 +146,10 @@ static void lzma_reset_state(struct lzma_dec *l)
 /* MSB-first bit tree of nbits: sym ends in [0, 2^nbits). */
 #define RC_TREE(probs, nbits, sym)                              \
     do {                                                        \
-        unsigned int m_ = 1;                                    \
+        unsigned int m_ = 1, i_;                                \
         _Pragma("GCC unroll 8")                                 \
-        do {                                                    \
+        for ( i_ = 0; i_ < (nbits); i_++ )                      \
             RC_TREE_STEP(probs, m_);                            \
-        } while ( m_ < (1U << (nbits)) );                       \
         (sym) = m_ - (1U << (nbits));                           \
     } while ( 0 )
 
@@ -285,7 +284,14 @@ static int lzma_chunk(struct xz_dec *x, const u8 *in, size_t clen,
             u16 *probs = pr->literal[(((pos - dict_start) & lp_mask) << lc) +
                                      (prev >> (8 - lc))];
 
-            if ( state >= 7 )
+            if ( state < 7 )
+            {
+                /* A plain literal: eight bits down the tree, unrolled. */
+                _Pragma("GCC unroll 8")
+                for ( i = 0; i < 8; i++ )
+                    RC_TREE_STEP(probs, sym);
+            }
+            else
             {
                 /*
                  * After a match: the byte at rep0 guides the tree until
