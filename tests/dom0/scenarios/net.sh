@@ -37,3 +37,5 @@ else
     echo "net: ping 10.0.2.2 failed"
 fi
 grep -E 'eth0|e1000' /proc/interrupts | sed 's/^/net: irq /'
+# All of dom0's interrupt lines, for whoever reads the log.
+sed 's/^/interrupts: /' /proc/interrupts
