@@ -534,6 +534,53 @@ static void test_dom0_edge_and_level_pins_apart(void **state)
     assert_int_equal(apic_eoi_count, 4);
 }
 
+static int setup_dom0_two_ioapics(void **state)
+{
+    stubs_reset();
+    nr_ioapics = 2;
+    io_apics[0].apic_id = 2;
+    io_apics[0].addr = IOAPIC;
+    io_apics[0].gsi_base = 0;
+    io_apics[0].nr_pins = 120;
+    io_apics[0].version = 0x20;
+    io_apics[1].apic_id = 3;
+    io_apics[1].addr = IOAPIC + 0x1000;
+    io_apics[1].gsi_base = 120;
+    io_apics[1].nr_pins = 48;
+    io_apics[1].version = 0x20;
+    test_dom_init(&td, 2, true);
+    enable_all();
+    return 0;
+}
+
+static void test_dom0_gsi_beyond_host_vectors(void **state)
+{
+    u64 v;
+
+    /* GSI 143 (pin 23 of the second IOAPIC) has the last host vector. */
+    v = 0x10 + 2 * 23;
+    hvm_mmio_dispatch(&td.v[0], IOAPIC + 0x1000, 4, true, &v);
+    v = IOAPIC_RTE_LEVEL | 0x45;
+    hvm_mmio_dispatch(&td.v[0], IOAPIC + 0x1010, 4, true, &v);
+    assert_int_equal(route_count, 1);
+    assert_int_equal(route_gsi, 143);
+    assert_int_equal(route_vector, 0xef);
+
+    /* GSI 144 and 145: not routed, said once. */
+    v = 0x10 + 2 * 24;
+    hvm_mmio_dispatch(&td.v[0], IOAPIC + 0x1000, 4, true, &v);
+    v = IOAPIC_RTE_LEVEL | 0x46;
+    hvm_mmio_dispatch(&td.v[0], IOAPIC + 0x1010, 4, true, &v);
+    v = 0x10 + 2 * 25;
+    hvm_mmio_dispatch(&td.v[0], IOAPIC + 0x1000, 4, true, &v);
+    v = IOAPIC_RTE_LEVEL | 0x47;
+    hvm_mmio_dispatch(&td.v[0], IOAPIC + 0x1010, 4, true, &v);
+    assert_int_equal(route_count, 1);
+    assert_log_contains("d0: GSI 144 cannot be routed (host vectors serve "
+                        "GSIs 0-143 only)");
+    assert_int_equal(test_log_count("cannot be routed"), 1);
+}
+
 static void test_domu_does_not_route(void **state)
 {
     set_rte(11, IOAPIC_RTE_LEVEL | 0x59);
@@ -736,6 +783,8 @@ int main(void)
         T0(test_dom0_shared_level_line),
         T0(test_dom0_level_vector_move),
         T0(test_dom0_edge_and_level_pins_apart),
+        cmocka_unit_test_setup_teardown(test_dom0_gsi_beyond_host_vectors,
+                                        setup_dom0_two_ioapics, teardown),
         T(test_domu_does_not_route),
         T(test_portio),
         T(test_mmio),

@@ -112,8 +112,22 @@ void hvm_gsi_rte_changed(struct domain *d, unsigned int gsi, u64 rte)
     bool routed = false, warn = false;
     int rc = 0;
 
-    if ( !d->is_hardware_domain || gsi >= HVM_MAX_HOST_GSIS )
+    if ( !d->is_hardware_domain )
         return;
+    if ( gsi >= HVM_MAX_HOST_GSIS )
+    {
+        static bool warned_range;
+
+        /* One host vector per GSI: the range 0x60-0xef holds 144. */
+        if ( !(rte & IOAPIC_RTE_MASKED) && !warned_range )
+        {
+            warned_range = true;
+            printk(XENLOG_WARNING "d%u: GSI %u cannot be routed (host "
+                   "vectors serve GSIs 0-%u only)\n",
+                   d->domain_id, gsi, HVM_MAX_HOST_GSIS - 1);
+        }
+        return;
+    }
     g = &host_gsis[gsi];
     flags = spin_lock_irqsave(&gsi_lock);
     gsi_owner = d;
