@@ -34,7 +34,8 @@ MARKER = b"keel-disk-ok written by dom0\n"
 # hypervisor's (stray vectors, pins it could not route) and dom0's
 # (Linux's unhandled-IRQ detector, libata's and e1000's timeouts).
 ASTRAY = (r"^\(XEN\) (?!\(d0\)).*(No irq handler for vector|[Ss]purious|"
-          r"[Uu]nexpected|cannot route GSI)|"
+          r"[Uu]nexpected|cannot route GSI|cannot be routed|"
+          r"reached no vCPU)|"
           r"nobody cared|Disabling IRQ|spurious 8259A|"
           r"ata\d+(\.\d+)?: (exception|lost interrupt|.*timeout)|"
           r"Tx Unit Hang")

@@ -241,6 +241,11 @@ static void test_level_refused_no_remote_irr(void **state)
     set_rte(13, IOAPIC_RTE_LEVEL | 0x57);
     hvm_gsi_assert(&td.d, 13);
     assert_false(get_rte(13) & IOAPIC_RTE_REMOTE_IRR);
+    assert_log_contains("d1: vIOAPIC GSI 13: vector 0x57 to physical "
+                        "destination 0 reached no vCPU");
+    hvm_gsi_deassert(&td.d, 13);
+    hvm_gsi_assert(&td.d, 13);
+    assert_int_equal(test_log_count("reached no vCPU"), 1);
     lapic_wr(0, APIC_SPIV, 0x1ff);
     assert_int_equal(take(0), -1);
     /* The guest reprograms the pin once its APIC is up: delivered. */

@@ -90,8 +90,27 @@ static void deliver(struct hvm_vioapic *vio, unsigned int pin)
     if ( vlapic_deliver(vio->domain, NULL, APIC_SHORT_NONE,
                         rte >> IOAPIC_RTE_DEST_SHIFT,
                         rte & IOAPIC_RTE_DEST_LOGICAL, dm << 8,
-                        rte & IOAPIC_RTE_VECTOR, level) && level )
-        vio->rte[pin] |= IOAPIC_RTE_REMOTE_IRR;
+                        rte & IOAPIC_RTE_VECTOR, level) )
+    {
+        if ( level )
+            vio->rte[pin] |= IOAPIC_RTE_REMOTE_IRR;
+        return;
+    }
+    /*
+     * Lost: for dom0's level pins that also leaves the physical pin
+     * masked until dom0 writes the entry again.  Say so (once): it is
+     * what a device that stops interrupting looks like from inside.
+     */
+    if ( !vio->warned_lost )
+    {
+        vio->warned_lost = true;
+        printk(XENLOG_WARNING "d%u: vIOAPIC GSI %u: vector %#x to %s "
+               "destination %#x reached no vCPU\n",
+               vio->domain->domain_id, vio->gsi_base + pin,
+               (unsigned int)(rte & IOAPIC_RTE_VECTOR),
+               (rte & IOAPIC_RTE_DEST_LOGICAL) ? "logical" : "physical",
+               (unsigned int)(rte >> IOAPIC_RTE_DEST_SHIFT));
+    }
 }
 
 void vioapic_set_line(struct domain *d, unsigned int gsi, bool level)

@@ -57,6 +57,7 @@ struct hvm_vioapic {
     u32 ioregsel;
     u64 rte[VIOAPIC_MAX_PINS];
     u8 line[VIOAPIC_MAX_PINS];  /* 1: the line is asserted */
+    bool warned_lost;           /* a message reached no vLAPIC: said */
 };
 
 /* A vIOAPIC to create: NULL config list in vioapic_init() = defaults. */
