@@ -85,6 +85,8 @@ void conn_feed(struct conn *c, const char *data, size_t len);
 /* Flush queued output towards the peer. */
 void conn_flush(struct conn *c);
 bool conn_has_output(const struct conn *c);
+/* False while its unread output is over the limit (back-pressure). */
+bool conn_wants_input(const struct conn *c);
 bool conn_is_dead(const struct conn *c);
 
 /* How a ring connection moves bytes (the domain code provides it). */

@@ -158,6 +158,12 @@ bool conn_has_output(const struct conn *c)
     return c->out_head != NULL;
 }
 
+bool conn_wants_input(const struct conn *c)
+{
+    /* A client that does not read its replies is not read either. */
+    return !c->dead && c->out_bytes <= OUTPUT_LIMIT;
+}
+
 bool conn_is_dead(const struct conn *c)
 {
     return c->dead;
@@ -932,6 +938,22 @@ static int mkdir_p(const char *dir)
     return rc;
 }
 
+static void write_pid_file(const char *path, pid_t pid)
+{
+    FILE *f;
+
+    if ( !path )
+        return;
+    f = fopen(path, "w");
+    if ( f )
+    {
+        fprintf(f, "%d\n", (int)pid);
+        fclose(f);
+    }
+    else
+        xsd_log("cannot write pid file %s: %s", path, strerror(errno));
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -1109,22 +1131,16 @@ int xenstored_main(int argc, char **argv)
         if ( pid < 0 )
             goto out_domain;
         if ( pid > 0 )
-            _exit(0);   /* the sockets exist: clients may connect now */
+        {
+            /* The sockets exist and the pid file is written before the
+             * parent returns: scripts may go on at once. */
+            write_pid_file(pid_file, pid);
+            _exit(0);
+        }
         setsid();
     }
-    if ( pid_file )
-    {
-        FILE *f = fopen(pid_file, "w");
-
-        if ( f )
-        {
-            fprintf(f, "%d\n", (int)getpid());
-            fclose(f);
-        }
-        else
-            xsd_log("cannot write pid file %s: %s", pid_file,
-                    strerror(errno));
-    }
+    else
+        write_pid_file(pid_file, getpid());
     xsd_log("started, pid %d, sockets %s and %s, %s backend", (int)getpid(),
             sock_rw, sock_ro, be->name);
 
@@ -1150,7 +1166,8 @@ int xenstored_main(int argc, char **argv)
         for ( c = conns; c; c = c->next )
             if ( !c->is_ring )
                 pfd[np++] = (struct pollfd){ c->fd,
-                    POLLIN | (c->out_head ? POLLOUT : 0), 0 };
+                    (conn_wants_input(c) ? POLLIN : 0) |
+                    (c->out_head ? POLLOUT : 0), 0 };
 
         if ( poll(pfd, np, -1) < 0 )
         {

@@ -91,7 +91,9 @@ static void handle_ring(struct domain *d)
     struct xenstore_domain_interface *intf = d->intf;
     char buf[XENSTORE_RING_SIZE];
 
-    while ( d->conn && !conn_is_dead(d->conn) )
+    if ( d->conn )
+        conn_flush(d->conn);
+    while ( d->conn && conn_wants_input(d->conn) )
     {
         XENSTORE_RING_IDX cons = intf->req_cons;
         XENSTORE_RING_IDX prod = __atomic_load_n(&intf->req_prod,

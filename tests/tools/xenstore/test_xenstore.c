@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -758,6 +759,46 @@ static void test_malformed_socket(void **state)
     assert_true(xsd_alive(&w->x));
 }
 
+/* A client that sends but does not read is throttled, not fatal. */
+static void test_slow_reader(void **state)
+{
+    struct world *w = *state;
+    static char val[4000], body[8192];
+    struct xsd_sockmsg m;
+    int fd, i, n = 600;
+
+    memset(val, 'v', sizeof(val));
+    assert_true(xs_write(w->h, XBT_NULL, "/v", val, sizeof(val)));
+    fd = raw_connect(&w->x);
+    {
+        /* One write: the requests sit in the socket even while the
+         * daemon stops reading this client. */
+        size_t one = sizeof(struct xsd_sockmsg) + 3;
+        char *req = malloc(n * one);
+
+        assert_non_null(req);
+        for ( i = 0; i < n; i++ )
+        {
+            struct xsd_sockmsg h = { XS_READ, i, 0, 3 };
+
+            memcpy(req + i * one, &h, sizeof(h));
+            memcpy(req + i * one + sizeof(h), "/v", 3);
+        }
+        assert_int_equal(send(fd, req, n * one, 0), n * one);
+        free(req);
+    }
+    /* 2.4 MB of replies are due; the daemon still serves others. */
+    expect_read(w->h, XBT_NULL, "/tool", "");
+    for ( i = 0; i < n; i++ )
+    {
+        raw_recv(fd, &m, body, sizeof(body));
+        assert_int_equal(m.req_id, i);
+        assert_int_equal(m.len, sizeof(val));
+    }
+    close(fd);
+    assert_true(xsd_alive(&w->x));
+}
+
 static void test_readonly_socket(void **state)
 {
     struct world *w = *state;
@@ -969,6 +1010,7 @@ int main(int argc, char **argv)
                                         setup_quota2, teardown),
         cmocka_unit_test_setup_teardown(test_malformed_socket, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_slow_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_socket, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_malformed_ring, setup,
