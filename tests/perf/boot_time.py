@@ -179,7 +179,7 @@ def configs(which, initrd, keel_build):
         elif name == "keel":
             out.append(Config(
                 "keel", "pc", keel_image(keel_build),
-                "dom0_mem=%s console=com1" % DOM0_MEM,
+                "dom0=pvh dom0_mem=%s console=com1" % DOM0_MEM,
                 [(vmlinuz, dom0_args), initrd], [],
                 "Keel dom0, -M pc"))
         else:

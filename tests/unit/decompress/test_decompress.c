@@ -563,6 +563,32 @@ static void test_xz_short_distances(void **st)
     free(b);
 }
 
+/*
+ * CRC-32 against zlib's: every length up to 300 at several alignments,
+ * chained calls, and a large buffer (the carry-less-multiply path takes
+ * lengths of 64 and more, where the CPU has it; the tables the rest).
+ */
+static void test_crc32(void **st)
+{
+    size_t cap = 1 << 20, n, off;
+    uint8_t *b = malloc(cap + 8);
+    uint32_t c;
+
+    fill(b, cap + 8, SH_RANDOM, 31);
+    for ( n = 0; n <= 300; n++ )
+        for ( off = 0; off < 4; off++ )
+        {
+            c = crc32(n * 7, b + off, n);
+            assert_int_equal(decomp_crc32(n * 7, b + off, n), c);
+        }
+    c = decomp_crc32(0, b, 1000);
+    c = decomp_crc32(c, b + 1000, 77);
+    c = decomp_crc32(c, b + 1077, cap - 1077);
+    assert_int_equal(c, crc32(0, b, cap));
+    assert_int_equal(decomp_crc32(0, b + 3, cap), crc32(0, b + 3, cap));
+    free(b);
+}
+
 /* ---- Debian's kernel ---- */
 
 static void test_debian_vmlinuz(void **st)
@@ -633,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_xz_messages),
         cmocka_unit_test(test_xz_bcj_dense),
         cmocka_unit_test(test_xz_short_distances),
+        cmocka_unit_test(test_crc32),
         cmocka_unit_test(test_debian_vmlinuz),
     };
 

@@ -123,6 +123,96 @@ static void crc_init_tables(void)
     crc_tabs_ready = true;
 }
 
+/*
+ * CRC-32 by carry-less multiplication (PCLMULQDQ), 16 bytes per step:
+ * about 0.4 instructions per byte against 4 for the tables, which is a
+ * quarter of a second of virtual time (-icount) on Debian's 64 MB vmlinux.
+ *
+ * The running 128-bit value x stays congruent, modulo the CRC polynomial,
+ * to the message so far: each step multiplies its low and high quadwords
+ * by x^(128+32) and x^(128-32) mod P (bit-reflected, the constants below)
+ * and adds the next 16 bytes.  The final x is 16 bytes whose CRC (register
+ * started at 0) is the CRC of everything before, so the table code
+ * finishes it off.  See Intel's white paper "Fast CRC Computation for
+ * Generic Polynomials Using PCLMULQDQ Instruction" (2009).
+ *
+ * The hypervisor is built without SSE: the XMM registers used here are
+ * saved and restored around the loop with FXSAVE/FXRSTOR, and the
+ * hypervisor itself checks that SSE is enabled (CR4.OSFXSR) and not
+ * trapping (CR0.TS/EM) before using them.
+ */
+#define CLMUL_K_LO  0x1751997d0ULL      /* x^(128+32) mod P, reflected */
+#define CLMUL_K_HI  0x0ccaa009eULL      /* x^(128-32) mod P, reflected */
+#define CLMUL_MIN   64
+
+static int clmul_cpu;                   /* 0 unknown, 1 yes, -1 no */
+
+static bool clmul_usable(void)
+{
+    if ( !clmul_cpu )
+    {
+        u32 a = 1, b, c = 0, d;
+
+        asm volatile ( "cpuid" : "+a" (a), "=b" (b), "+c" (c), "=d" (d) );
+        /* PCLMULQDQ, SSE2, FXSR. */
+        clmul_cpu = (c & (1U << 1)) && (d & (1U << 26)) && (d & (1U << 24))
+                    ? 1 : -1;
+    }
+    if ( clmul_cpu < 0 )
+        return false;
+#if !defined(KEEL_HOST_TEST) && !defined(DECOMP_USER_SPACE)
+    {
+        unsigned long cr0, cr4;
+
+        asm volatile ( "mov %%cr0, %0" : "=r" (cr0) );
+        asm volatile ( "mov %%cr4, %0" : "=r" (cr4) );
+        /* CR0.EM (bit 2), CR0.TS (bit 3); CR4.OSFXSR (bit 9). */
+        if ( (cr0 & 0xc) || !(cr4 & (1UL << 9)) )
+            return false;
+    }
+#endif
+    return true;
+}
+
+/* Folds len (a multiple of 16, at least 32) bytes; returns the raw CRC. */
+static u32 crc32_clmul(u32 reg, const u8 *p, size_t len)
+{
+    static const u64 k[2] = { CLMUL_K_LO, CLMUL_K_HI };
+    u8 fx_raw[512 + 15], *fx;
+    u32 first[4] = { reg, 0, 0, 0 };
+    u8 last[16];
+    size_t steps = len / 16 - 1;
+    u32 r = 0;
+    unsigned int i;
+
+    fx = (u8 *)(((unsigned long)fx_raw + 15) & ~15UL);
+    asm volatile ( "fxsave (%[fx])\n\t"
+                   "movdqu (%[p]), %%xmm0\n\t"
+                   "movdqu (%[first]), %%xmm1\n\t"
+                   "pxor %%xmm1, %%xmm0\n\t"
+                   "movdqu (%[k]), %%xmm2\n\t"
+                   "add $16, %[p]\n"
+                   "1:\n\t"
+                   "movdqa %%xmm0, %%xmm1\n\t"
+                   "pclmulqdq $0x00, %%xmm2, %%xmm0\n\t"
+                   "pclmulqdq $0x11, %%xmm2, %%xmm1\n\t"
+                   "pxor %%xmm1, %%xmm0\n\t"
+                   "movdqu (%[p]), %%xmm1\n\t"
+                   "pxor %%xmm1, %%xmm0\n\t"
+                   "add $16, %[p]\n\t"
+                   "dec %[n]\n\t"
+                   "jnz 1b\n\t"
+                   "movdqu %%xmm0, (%[last])\n\t"
+                   "fxrstor (%[fx])"
+                   : [p] "+r" (p), [n] "+r" (steps)
+                   : [fx] "r" (fx), [first] "r" (first), [k] "r" (k),
+                     [last] "r" (last)
+                   : "memory", "cc" );
+    for ( i = 0; i < 16; i++ )
+        r = (r >> 8) ^ crc32_tab[0][(r ^ last[i]) & 0xff];
+    return r;
+}
+
 u32 decomp_crc32(u32 crc, const void *buf, size_t len)
 {
     const u8 *p = buf;
@@ -130,6 +220,14 @@ u32 decomp_crc32(u32 crc, const void *buf, size_t len)
     if ( !crc_tabs_ready )
         crc_init_tables();
     crc = ~crc;
+    if ( len >= CLMUL_MIN && clmul_usable() )
+    {
+        size_t n = len & ~(size_t)15;
+
+        crc = crc32_clmul(crc, p, n);
+        p += n;
+        len -= n;
+    }
     while ( len >= 8 )
     {
         u32 hi = p[4] | (p[5] << 8) | (p[6] << 16) | ((u32)p[7] << 24);
