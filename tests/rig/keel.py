@@ -29,8 +29,11 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
-# What the hypervisor prints once it has finished booting.
-BOOT_DONE = r"\(XEN\) Boot complete: no dom0 builder yet, idling"
+# What the hypervisor prints once it has finished booting, before it starts
+# dom0 ("Boot complete: starting dom0") or idles without one.
+BOOT_DONE = r"\(XEN\) Boot complete: "
+# dom0's kernel has taken over the console (its first lines).
+DOM0_STARTED = r"\(XEN\) \*\*\* Serial input to DOM0 "
 # Lines that mean it will not get there.
 BOOT_FAILED = r"\(XEN\) (Panic on CPU|\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*)"
 

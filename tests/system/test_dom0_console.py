@@ -7,7 +7,7 @@ import bootcheck as bc
 from bootcheck import keel
 
 KERNEL_ARGS = "console=hvc0 keel-test=1"
-APPEND = "dom0_mem=512M console=com1 dom0=pvh"
+APPEND = "dom0_mem=512M console=com1"
 DOM0_INIT = r"^\(XEN\) \(d0\) keel-initrd: /init running on "
 TO_XEN = (r"^\(XEN\) \*\*\* Serial input to Xen \(type 'CTRL-a' three "
           r"times to switch input\)$")

@@ -31,10 +31,18 @@ static bool in_heap(const struct heap *h, unsigned long pfn)
     return pfn >= h->base_pfn && pfn - h->base_pfn < h->nr_pfns;
 }
 
+/* The free list a block at pfn belongs on. */
+static u32 *list_head(struct heap *h, unsigned long pfn, unsigned int order)
+{
+    return pfn < HEAP_LOW_PFNS ? &h->free_head[order]
+                               : &h->free_head_high[order];
+}
+
 static void list_push(struct heap *h, unsigned long pfn, unsigned int order)
 {
     struct page_info *p = pg(h, pfn);
-    u32 idx = pfn - h->base_pfn, old = h->free_head[order];
+    u32 *head = list_head(h, pfn, order);
+    u32 idx = pfn - h->base_pfn, old = *head;
 
     p->state = PGS_FREE;
     p->order = order;
@@ -42,7 +50,7 @@ static void list_push(struct heap *h, unsigned long pfn, unsigned int order)
     p->next = old;
     if ( old != PAGE_NIL )
         h->frames[old].prev = idx;
-    h->free_head[order] = idx;
+    *head = idx;
 }
 
 static void list_del(struct heap *h, unsigned long pfn)
@@ -52,7 +60,7 @@ static void list_del(struct heap *h, unsigned long pfn)
     if ( p->prev != PAGE_NIL )
         h->frames[p->prev].next = p->next;
     else
-        h->free_head[p->order] = p->next;
+        *list_head(h, pfn, p->order) = p->next;
     if ( p->next != PAGE_NIL )
         h->frames[p->next].prev = p->prev;
     p->next = p->prev = PAGE_NIL;
@@ -68,7 +76,7 @@ void heap_init(struct heap *h, struct page_info *frames,
     h->nr_pfns = nr_pfns;
     h->free_pages = h->total_pages = 0;
     for ( i = 0; i <= MAX_ORDER; i++ )
-        h->free_head[i] = PAGE_NIL;
+        h->free_head[i] = h->free_head_high[i] = PAGE_NIL;
 }
 
 /* Free a block known to be valid, merging with free buddies. */
@@ -145,13 +153,21 @@ unsigned long heap_alloc(struct heap *h, unsigned int order)
     if ( order > MAX_ORDER )
         return INVALID_PFN;
 
+    /* Above HEAP_LOW_PFNS first, the smallest fitting block in each. */
     for ( j = order; j <= MAX_ORDER; j++ )
-        if ( h->free_head[j] != PAGE_NIL )
+        if ( h->free_head_high[j] != PAGE_NIL )
             break;
-    if ( j > MAX_ORDER )
-        return INVALID_PFN;
-
-    pfn = h->base_pfn + h->free_head[j];
+    if ( j <= MAX_ORDER )
+        pfn = h->base_pfn + h->free_head_high[j];
+    else
+    {
+        for ( j = order; j <= MAX_ORDER; j++ )
+            if ( h->free_head[j] != PAGE_NIL )
+                break;
+        if ( j > MAX_ORDER )
+            return INVALID_PFN;
+        pfn = h->base_pfn + h->free_head[j];
+    }
     list_del(h, pfn);
 
     /*
@@ -594,6 +610,17 @@ void end_boot_allocator(void)
     printk("Heap: %lu MB free of %lu MB\n",
            xenheap.free_pages >> (20 - PAGE_SHIFT),
            total_pages >> (20 - PAGE_SHIFT));
+}
+
+void release_boot_range(paddr_t ps, paddr_t pe)
+{
+    unsigned long flags;
+
+    if ( !heap_up || PFN_UP(ps) >= PFN_DOWN(pe) )
+        return;
+    flags = spin_lock_irqsave(&heap_lock);
+    heap_add_range(&xenheap, PFN_UP(ps), PFN_DOWN(pe));
+    spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)

@@ -47,27 +47,32 @@ static void check_heap(void)
     unsigned int o;
 
     assert_non_null(seen);
-    for ( o = 0; o <= MAX_ORDER; o++ )
+    for ( o = 0; o <= 2 * MAX_ORDER + 1; o++ )
     {
+        bool high = o > MAX_ORDER;
         u32 i, prev = PAGE_NIL;
 
-        for ( i = h.free_head[o]; i != PAGE_NIL; i = frames[i].next )
+        for ( i = high ? h.free_head_high[o - MAX_ORDER - 1] : h.free_head[o];
+              i != PAGE_NIL; i = frames[i].next )
         {
             unsigned long pfn = h.base_pfn + i, k;
 
+            /* Each block on its zone's list. */
+            assert_int_equal(pfn >= HEAP_LOW_PFNS, high);
+
             assert_true(i < h.nr_pfns);
             assert_int_equal(frames[i].state, PGS_FREE);
-            assert_int_equal(frames[i].order, o);
+            assert_int_equal(frames[i].order, high ? o - MAX_ORDER - 1 : o);
             assert_int_equal(frames[i].prev, prev);
-            assert_int_equal(pfn & ((1UL << o) - 1), 0);
-            assert_true(i + (1UL << o) <= h.nr_pfns);
-            for ( k = 0; k < (1UL << o); k++ )
+            assert_int_equal(pfn & ((1UL << frames[i].order) - 1), 0);
+            assert_true(i + (1UL << frames[i].order) <= h.nr_pfns);
+            for ( k = 0; k < (1UL << frames[i].order); k++ )
             {
                 assert_false(seen[i + k]);
                 assert_false(owned[i + k]);
                 seen[i + k] = 1;
             }
-            total += 1UL << o;
+            total += 1UL << frames[i].order;
             prev = i;
         }
     }
@@ -411,9 +416,49 @@ static void test_boot_alloc(void **state)
     }
 }
 
+/*
+ * Low memory (below 1 GiB) is used last: a one-frame fragment there is
+ * not taken while there is memory above, even in bigger blocks; then it
+ * is, and frees go back to their own zone's lists.
+ */
+static void test_low_memory_used_last(void **state)
+{
+    unsigned long nr = HEAP_LOW_PFNS + 4096, pfn, lowfrag;
+    unsigned long got[4096];
+    unsigned int i;
+
+    new_heap(0, nr);
+    heap_add_range(&h, 16, 17);             /* a one-frame fragment */
+    heap_add_range(&h, 0x1000, 0x2000);
+    heap_add_range(&h, HEAP_LOW_PFNS, nr);
+    check_heap();
+    lowfrag = 16;
+
+    for ( i = 0; i < 4096; i++ )
+    {
+        got[i] = alloc_ok(0);
+        assert_true(got[i] >= HEAP_LOW_PFNS);
+    }
+    check_heap();
+    /* Now only low memory is left: the fragment, then the rest. */
+    pfn = alloc_ok(0);
+    assert_int_equal(pfn, lowfrag);
+    pfn = alloc_ok(4);
+    assert_true(pfn >= 0x1000 && pfn < 0x2000);
+    free_ok(lowfrag, 0);
+    free_ok(pfn, 4);
+    for ( i = 0; i < 4096; i++ )
+        free_ok(got[i], 0);
+    check_heap();
+    /* Everything merged back: one 4096-frame block above the line. */
+    assert_int_equal(frames[HEAP_LOW_PFNS].order, 12);
+    assert_int_equal(h.free_head_high[12], HEAP_LOW_PFNS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_low_memory_used_last, teardown),
         cmocka_unit_test_teardown(test_init_makes_largest_blocks, teardown),
         cmocka_unit_test_teardown(test_alloc_free_coalesces, teardown),
         cmocka_unit_test_teardown(test_alignment_all_orders, teardown),

@@ -218,12 +218,11 @@ size_t dom0_start_info_build(void *buf, size_t bufsz, u64 base,
 #include <asm/p2m.h>
 #include <asm/processor.h>
 
-bool opt_dom0_pvh;
-
 /*
- * dom0=<list>: "pvh" builds a PVH dom0 (Xen's option; Keel has no PV
- * dom0, so "pv" is refused).  Xen's sub-options (shadow=, verbose=, ...)
- * are not known yet and make the value invalid.
+ * dom0=<list>: "pvh" (Xen's option) is accepted; it is also what dom0
+ * always is here: Keel has no PV dom0, so "pv" is refused.  Xen's
+ * sub-options (shadow=, verbose=, ...) are not known yet and make the
+ * value invalid.
  */
 static int parse_dom0(const char *s)
 {
@@ -242,10 +241,7 @@ static int parse_dom0(const char *s)
         if ( *s == ',' )
             s++;
     }
-    if ( !pvh )
-        return -EINVAL;
-    opt_dom0_pvh = true;
-    return 0;
+    return pvh ? 0 : -EINVAL;
 }
 custom_param("dom0", parse_dom0);
 
@@ -303,7 +299,10 @@ static int dom0_claim_exact(struct domain *d, u64 start, u64 end)
             if ( alloc_domheap_exact(d, pfn, order) )
                 break;
             if ( !order )
+            {
+                printk(XENLOG_ERR "Dom0: frame %#lx is not free\n", pfn);
                 return -EBUSY;
+            }
             order--;
         }
     }
@@ -394,6 +393,138 @@ static void dom0_copy_to(u64 paddr, const void *src, size_t len)
     memcpy(maddr_to_virt(paddr), src, len);
 }
 
+/* ---- boot modules -------------------------------------------------------- */
+
+#include <asm/kernel_image.h>
+
+/* Modules moved out of the kernel's way, and their xenheap order. */
+static bool dom0_mod_moved[MAX_BOOT_MODULES];
+static unsigned int dom0_mod_order[MAX_BOOT_MODULES];
+
+static unsigned int order_for(u64 size)
+{
+    unsigned int order = 0;
+
+    while ( ((u64)PAGE_SIZE << order) < size )
+        order++;
+    return order;
+}
+
+/*
+ * Give a module's frames back to the heap.  Modules start on a page (the
+ * loaders align them), but the last page may be partly used: it goes too,
+ * unless another module shares it.
+ */
+static void dom0_release_module(unsigned int i, u64 s, u64 e)
+{
+    u64 ps = s & PAGE_MASK, pe = (e + PAGE_SIZE - 1) & PAGE_MASK;
+    unsigned int j;
+
+    for ( j = 0; j < boot_info.nr_modules; j++ )
+    {
+        const struct boot_module *o = &boot_info.mods[j];
+
+        if ( j == i || !o->size || dom0_mod_moved[j] )
+            continue;
+        if ( o->start < ps + PAGE_SIZE && o->start + o->size > ps )
+            ps += PAGE_SIZE;
+        if ( pe > ps && o->start < pe && o->start + o->size > pe - PAGE_SIZE )
+            pe -= PAGE_SIZE;
+    }
+    if ( ps < pe )
+        release_boot_range(ps, pe);
+}
+
+/*
+ * 2^order xenheap pages wholly outside [lo, hi): blocks that fall inside
+ * are held while looking further, then given back.
+ */
+static void *dom0_alloc_outside(unsigned int order, u64 lo, u64 hi)
+{
+    void *held[16], *p = NULL;
+    unsigned int n = 0;
+
+    while ( n < ARRAY_SIZE(held) )
+    {
+        u64 s;
+
+        p = alloc_xenheap_pages(order, 0);
+        if ( !p )
+            break;
+        s = virt_to_maddr(p);
+        if ( s + ((u64)PAGE_SIZE << order) <= lo || s >= hi )
+            break;
+        held[n++] = p;
+        p = NULL;
+    }
+    while ( n )
+        free_xenheap_pages(held[--n], order);
+    return p;
+}
+
+/*
+ * The loader put modules where it liked, often right after the hypervisor
+ * image; a big initrd then covers the physical addresses the kernel is
+ * linked at (16 MiB on) and dom0 could not be built.  Move every module
+ * overlapping [lo, hi) to the heap and give its old frames back, so that
+ * the kernel's range can be claimed.
+ */
+static void dom0_move_modules(struct kernel_image *ki, u64 lo, u64 hi)
+{
+    unsigned int i;
+
+    for ( i = 0; i < boot_info.nr_modules && i < MAX_BOOT_MODULES; i++ )
+    {
+        struct boot_module *m = &boot_info.mods[i];
+        u64 s = m->start, e = m->start + m->size;
+        unsigned int order;
+        u8 *copy;
+
+        if ( !m->size || e <= lo || s >= hi || dom0_mod_moved[i] )
+            continue;
+        order = order_for(m->size);
+        copy = dom0_alloc_outside(order, lo, hi);
+        if ( !copy )
+            panic("Dom0: boot module %u (%lukB at %#lx) is in the kernel's "
+                  "way (%#lx-%#lx) and there is no memory to move it", i,
+                  (unsigned long)(m->size >> 10), s, lo, hi);
+        memcpy(copy, maddr_to_virt(s), m->size);
+        /* An ELF vmlinux is used in place: follow it. */
+        if ( i == 0 && ki->elf >= (const u8 *)maddr_to_virt(s) &&
+             ki->elf < (const u8 *)maddr_to_virt(e) )
+            ki->elf = copy + (ki->elf - (const u8 *)maddr_to_virt(s));
+        m->start = virt_to_maddr(copy);
+        dom0_mod_moved[i] = true;
+        dom0_mod_order[i] = order;
+        dom0_release_module(i, s, e);
+        printk("Dom0: moved boot module %u (%lukB) from %#lx to %#lx, out "
+               "of the kernel's range\n", i, (unsigned long)(m->size >> 10),
+               s, (unsigned long)m->start);
+    }
+}
+
+/* dom0 has its copies: the modules' memory goes back to the heap. */
+static void dom0_free_modules(void)
+{
+    unsigned int i;
+    u64 freed = 0;
+
+    for ( i = 0; i < boot_info.nr_modules && i < MAX_BOOT_MODULES; i++ )
+    {
+        struct boot_module *m = &boot_info.mods[i];
+
+        if ( !m->size )
+            continue;
+        if ( dom0_mod_moved[i] )
+            free_xenheap_pages(maddr_to_virt(m->start), dom0_mod_order[i]);
+        else
+            dom0_release_module(i, m->start, m->start + m->size);
+        freed += m->size;
+        m->size = 0;
+    }
+    printk("Freed %lukB of boot modules\n", (unsigned long)(freed >> 10));
+}
+
 /* ---- the kernel -------------------------------------------------------- */
 
 #include <asm/kernel_image.h>
@@ -482,6 +613,8 @@ static u64 dom0_load_kernel(struct domain *d, u64 *kend)
         panic("Dom0 kernel: no PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY): "
               "this kernel cannot boot as a PVH dom0");
 
+    /* The segments' frames must be free: move modules out of the way. */
+    dom0_move_modules(ki, ki->paddr_min, ki->paddr_max);
     for ( i = 0; i < ki->nr_segments; i++ )
     {
         if ( ki->seg[i].offset > ki->elf_len ||
@@ -681,6 +814,7 @@ void dom0_construct_pvh(void)
     v0->regs.rip = entry;
     v0->regs.rbx = si_base;
     v0->pause_flags &= ~(1UL << VPF_down);
+    dom0_free_modules();
     printk("Dom0 has maximum %u VCPUs\n", nr_vcpus);
     vcpu_wake(v0);
 }

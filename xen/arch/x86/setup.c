@@ -108,9 +108,24 @@ void __noreturn __start_xen(u32 magic, u32 info)
 
     debug_crash();      /* [traps] debug builds: debug_crash= */
 
-    /* [dom] dom0=pvh: build dom0 and run it instead of idling. */
-    if ( opt_dom0_pvh )
+    /*
+     * [dom] dom0 (always PVH) from the first module; without one, or
+     * without nested paging (shadow paging is not there yet), the
+     * hypervisor says why and idles: its debug keys still work.
+     */
+    if ( !boot_info.nr_modules )
+        printk("Boot complete: no dom0 kernel given (the first 'module' "
+               "line in menu.lst), idling\n");
+    else if ( !hvm_hap_enabled() )
     {
+        printk(XENLOG_ERR "Dom0: needs AMD-V with NPT or VT-x with EPT%s; "
+               "shadow paging is not available yet\n",
+               hvm_enabled ? " (nested paging is off or missing)" : "");
+        printk("Boot complete: no dom0, idling\n");
+    }
+    else
+    {
+        printk("Boot complete: starting dom0\n");
         scheduler_init();
         event_channel_init();
         grant_table_op_init();
@@ -121,7 +136,6 @@ void __noreturn __start_xen(u32 magic, u32 info)
         schedule_and_run();
     }
 
-    printk("Boot complete: no dom0 builder yet, idling\n");
     /* [cpu] idle loop (softirqs, timers, hlt) instead of halt_forever. */
     startup_cpu_idle_loop();
 }

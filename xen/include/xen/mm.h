@@ -135,10 +135,21 @@ struct page_info {
 };
 #define PAGE_NIL 0xffffffffU
 
+/*
+ * Frames below HEAP_LOW_PFNS (1 GiB, a MAX_ORDER block, so no block spans
+ * the line) are handed out only when there are none above: dom0 is
+ * identity-mapped and its kernel needs its link-time physical range (16
+ * MiB on) free when dom0 is built, after the hypervisor's own
+ * allocations; small fragments next to boot modules must not be taken
+ * first just because they are the smallest fitting blocks.
+ */
+#define HEAP_LOW_PFNS   (1UL << MAX_ORDER)
+
 struct heap {
     struct page_info *frames;   /* frames[i] describes base_pfn + i */
     unsigned long base_pfn, nr_pfns;
-    u32 free_head[MAX_ORDER + 1];
+    u32 free_head[MAX_ORDER + 1];       /* blocks below HEAP_LOW_PFNS */
+    u32 free_head_high[MAX_ORDER + 1];  /* and above */
     unsigned long free_pages, total_pages;
 };
 
@@ -184,6 +195,12 @@ struct boot_region {
 void init_boot_pages(paddr_t ps, paddr_t pe);
 /* Never hand out [ps, pe) (bytes; rounded outwards to whole pages). */
 void reserve_boot_pages(paddr_t ps, paddr_t pe);
+/*
+ * Give memory reserved at boot (a boot module dom0 no longer needs) to the
+ * heap: [ps, pe) rounded inwards to whole pages; frames the heap already
+ * owns are skipped.
+ */
+void release_boot_range(paddr_t ps, paddr_t pe);
 /* nr frames aligned to align frames, wholly below limit_pfn; INVALID_PFN. */
 unsigned long boot_alloc_pfns(unsigned long nr, unsigned long align,
                               unsigned long limit_pfn);

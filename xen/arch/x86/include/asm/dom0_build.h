@@ -21,8 +21,6 @@
 #include <public/hvm/start_info.h>
 
 /* dom0=pvh given: build dom0 and schedule instead of idling. */
-extern bool opt_dom0_pvh;
-
 /* Build dom0 as above; returns only on success. */
 void dom0_construct_pvh(void);
 
