@@ -15,6 +15,8 @@
 
 /* ---- logging (xenstored_core.c) ---- */
 void xsd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where xsd_log() writes when the daemon's main did not open a log. */
+void xsd_log_to(FILE *f);
 extern FILE *xsd_trace_file;
 
 /* ---- the store (xenstored_store.c) ---- */

@@ -31,6 +31,11 @@ static FILE *log_file;
 FILE *xsd_trace_file;
 static bool verbose;
 
+void xsd_log_to(FILE *f)
+{
+    log_file = f;
+}
+
 void xsd_log(const char *fmt, ...)
 {
     FILE *f = log_file ? log_file : stderr;

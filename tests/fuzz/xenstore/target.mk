@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# xenstored's protocol handling: message framing, every operation,
+# transactions and watches, as dom0 on a socket and as a guest on a ring.
+SRCS     := tools/xenstore/xs_lib.c tools/xenstore/xenstored_core.c \
+            tools/xenstore/xenstored_store.c \
+            tools/xenstore/xenstored_domain.c tools/xenstore/xenstored_xen.c
+CFLAGS_T := -I$(ROOT)/tools/xenstore/include -I$(ROOT)/tools/xenstore \
+            -I$(ROOT)/tools/xenstore/compat
