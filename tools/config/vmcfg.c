@@ -1609,6 +1609,7 @@ int kcfg_parse_string(const char *file_name, const char *text, size_t len,
     struct token *toks = NULL;
     size_t ntok = 0, i;
     bool ok = true;
+    char *copy = NULL;
 
     *out = NULL;
     if ( !file_name )
@@ -1628,9 +1629,19 @@ int kcfg_parse_string(const char *file_name, const char *text, size_t len,
     cfg->file = arena_strdup(&cfg->arena, file_name);
     for ( i = 0; ok && i < n_overrides; i++ )
         ok = apply_override(cfg, overrides[i], err);
+    /* The tokenizer looks one byte ahead: give it a terminated copy. */
+    if ( ok && !(copy = malloc(len + 1)) )
+    {
+        err_set(err, file_name, 0, 0, "out of memory");
+        ok = false;
+    }
     if ( ok )
-        ok = vmcfg_tokenize(file_name, text, len, &cfg->arena, &toks, &ntok,
+    {
+        memcpy(copy, text, len);
+        copy[len] = '\0';
+        ok = vmcfg_tokenize(file_name, copy, len, &cfg->arena, &toks, &ntok,
                             err);
+    }
     if ( ok )
     {
         memset(&p, 0, sizeof(p));
@@ -1652,6 +1663,7 @@ int kcfg_parse_string(const char *file_name, const char *text, size_t len,
         }
     }
     free(toks);
+    free(copy);
     if ( !ok || !cfg->file )
     {
         if ( ok )
