@@ -1020,6 +1020,7 @@ int xenstored_main(int argc, char **argv)
     const struct backend *be;
     int lfd_rw = -1, lfd_ro = -1, opt, rc = 1;
     struct sigaction sa;
+    sigset_t stop_sigs, wait_mask;
     struct pollfd *pfd = NULL;
     size_t npfd_max = 0;
 
@@ -1097,6 +1098,14 @@ int xenstored_main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    /* Delivered only inside ppoll(), so a stop request is never missed
+     * between the loop's check and the wait. */
+    sigemptyset(&stop_sigs);
+    sigaddset(&stop_sigs, SIGTERM);
+    sigaddset(&stop_sigs, SIGINT);
+    sigprocmask(SIG_BLOCK, &stop_sigs, &wait_mask);
+    sigdelset(&wait_mask, SIGTERM);
+    sigdelset(&wait_mask, SIGINT);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
 
@@ -1174,7 +1183,7 @@ int xenstored_main(int argc, char **argv)
                     (conn_wants_input(c) ? POLLIN : 0) |
                     (c->out_head ? POLLOUT : 0), 0 };
 
-        if ( poll(pfd, np, -1) < 0 )
+        if ( ppoll(pfd, np, NULL, &wait_mask) < 0 )
         {
             if ( errno == EINTR )
                 continue;
