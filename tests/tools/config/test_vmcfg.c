@@ -487,6 +487,34 @@ static void test_limits(void **state)
     }
 }
 
+/* Inputs need not be NUL-terminated (a fuzz-found overread). */
+static void test_unterminated_buffers(void **state)
+{
+    static const char *const texts[] = {
+        "memory = 1\ndisk = [h =", "x = 0", "x = 'a", "x = 0x", "x = r",
+        "x = 1 =", "#", "x = \\",
+    };
+    size_t i;
+
+    for ( i = 0; i < sizeof(texts) / sizeof(texts[0]); i++ )
+    {
+        size_t n = strlen(texts[i]);
+        char *exact = malloc(n);
+        struct kcfg *cfg = NULL;
+        struct kcfg_error err;
+        struct sxp *s;
+
+        memcpy(exact, texts[i], n);
+        if ( !kcfg_parse_string("vm.cfg", exact, n, NULL, 0, &cfg, &err) )
+            kcfg_free(cfg);
+        s = sxp_parse("t.sxp", exact, n, &err);
+        sxp_free(s);
+        free(exact);
+    }
+    expect_error("memory = 1\ndisk = [h =", "vm.cfg:2:8: '[' is never closed "
+                 "(expected ']' before the end of the file)");
+}
+
 static void test_find_config(void **state)
 {
     char dir[] = "/tmp/keelcfg-XXXXXX", path[KCFG_PATH_MAX], sp[256];
@@ -569,6 +597,7 @@ int run_vmcfg_tests(void)
         cmocka_unit_test(test_manual_mistakes),
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_unterminated_buffers),
         cmocka_unit_test(test_find_config),
         cmocka_unit_test(test_options_table),
     };
