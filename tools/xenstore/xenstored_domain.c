@@ -28,6 +28,7 @@ struct domain
     int local_port;
     struct xenstore_domain_interface *intf;
     bool from_kernel;           /* dom0's page from its own kernel */
+    bool bad_ring;              /* corrupt indexes seen: ignored since */
     struct conn *conn;
     struct domain *next;
 };
@@ -53,12 +54,17 @@ static size_t ring_write(void *data, const char *buf, size_t len)
     XENSTORE_RING_IDX cons, prod;
     size_t space, n, done = 0;
 
+    if ( d->bad_ring )
+        return 0;
     cons = __atomic_load_n(&intf->rsp_cons, __ATOMIC_ACQUIRE);
     prod = intf->rsp_prod;
     if ( prod - cons > XENSTORE_RING_SIZE )
     {
-        xsd_log("dom%u: response ring indexes are corrupt (cons %u prod"
-                " %u): not writing", d->domid, cons, prod);
+        if ( !d->bad_ring )
+            xsd_log("dom%u: response ring indexes are corrupt (cons %u"
+                    " prod %u): ignoring its ring from now on", d->domid,
+                    cons, prod);
+        d->bad_ring = true;
         intf->error = XENSTORE_ERROR_RINGIDX;
         return 0;
     }
@@ -91,6 +97,8 @@ static void handle_ring(struct domain *d)
     struct xenstore_domain_interface *intf = d->intf;
     char buf[XENSTORE_RING_SIZE];
 
+    if ( d->bad_ring )
+        return;
     if ( d->conn )
         conn_flush(d->conn);
     while ( d->conn && conn_wants_input(d->conn) )
@@ -104,9 +112,11 @@ static void handle_ring(struct domain *d)
             break;
         if ( avail > XENSTORE_RING_SIZE )
         {
+            /* Once: a guest must not be able to flood the log. */
             xsd_log("dom%u: request ring indexes are corrupt (cons %u prod"
-                    " %u): ignoring the ring until it is reset", d->domid,
-                    cons, prod);
+                    " %u): ignoring its ring from now on", d->domid, cons,
+                    prod);
+            d->bad_ring = true;
             intf->error = XENSTORE_ERROR_RINGIDX;
             break;
         }

@@ -840,6 +840,25 @@ static void test_malformed_ring(void **state)
     assert_int_equal(guest_str_op(&g2, XS_GET_DOMAIN_PATH, "12", buf,
                                   sizeof(buf)), 0);
     assert_int_equal(g.intf->error, XENSTORE_ERROR_RINGIDX);
+    /* More kicks on the broken ring: said once in the log, not each. */
+    guest_send(&g, XS_READ, 0, "/", 2);
+    guest_send(&g, XS_READ, 0, "/", 2);
+    assert_int_equal(guest_str_op(&g2, XS_GET_DOMAIN_PATH, "12", buf,
+                                  sizeof(buf)), 0);
+    {
+        char path[128], line[512];
+        FILE *f;
+        int n = 0;
+
+        snprintf(path, sizeof(path), "%s/xenstored.log", w->x.dir);
+        f = fopen(path, "r");
+        assert_non_null(f);
+        while ( fgets(line, sizeof(line), f) )
+            n += strstr(line, "dom11: request ring indexes are corrupt")
+                 != NULL;
+        fclose(f);
+        assert_int_equal(n, 1);
+    }
     expect_read(w->h, XBT_NULL, "/tool", "");
     assert_true(xsd_alive(&w->x));
     guest_destroy(&g);
