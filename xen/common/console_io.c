@@ -22,6 +22,7 @@
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
+#include <xen/param.h>
 #include <xen/sched.h>
 #include <xen/event.h>
 #include <xen/serial.h>
@@ -73,38 +74,68 @@ static struct linebuf *linebuf_of(domid_t domid)
 }
 
 /*
- * Guests other than dom0 share a budget of lines per second on the
- * hypervisor console (Xen's guest_loglvl rate limit): a guest printing
- * in a loop cannot drown the log.  What is dropped is counted and
- * reported once the next window opens.
+ * Guests other than dom0 share a budget of lines on the hypervisor
+ * console (Xen's guest_loglvl rate limit), so a guest printing in a loop
+ * cannot drown the log, while a booting kernel's few hundred lines of
+ * earlyprintk=xen get through whole: a bucket of guest_console_burst
+ * lines, refilled at guest_console_rate lines per second.  What is
+ * dropped is counted and reported once lines flow again.
+ *
+ *   guest_console_rate=<lines/s>   default 100; 0: no limit
+ *   guest_console_burst=<lines>    default 2000
  */
-#define GUEST_LINES_PER_SEC 50
+static unsigned int opt_guest_console_rate = 100;
+integer_param("guest_console_rate", opt_guest_console_rate);
+static unsigned int opt_guest_console_burst = 2000;
+integer_param("guest_console_burst", opt_guest_console_burst);
 
-static s_time_t guest_window;
-static unsigned int guest_lines, guest_dropped;
+static s_time_t guest_refill;
+static unsigned int guest_tokens, guest_dropped;
+static bool guest_bucket_started;
 
 static bool guest_line_allowed(domid_t domid)
 {
-    s_time_t now;
+    s_time_t now, per_line;
+    unsigned long long add;
 
-    if ( domid == 0 )
+    if ( domid == 0 || !opt_guest_console_rate )
         return true;
     now = NOW();
-    if ( now - guest_window >= SECONDS(1) )
+    per_line = SECONDS(1) / opt_guest_console_rate;
+    if ( !guest_bucket_started )
     {
-        guest_window = now;
-        guest_lines = 0;
-        if ( guest_dropped )
-            printk(XENLOG_WARNING "guest console: %u lines suppressed\n",
-                   guest_dropped);
-        guest_dropped = 0;
+        guest_bucket_started = true;
+        guest_tokens = opt_guest_console_burst;
+        guest_refill = now;
     }
-    if ( guest_lines >= GUEST_LINES_PER_SEC )
+    add = per_line ? (unsigned long long)((now - guest_refill) / per_line)
+                   : ~0ULL;
+    if ( add )
+    {
+        if ( add >= opt_guest_console_burst - guest_tokens )
+        {
+            guest_tokens = opt_guest_console_burst;
+            guest_refill = now;
+        }
+        else
+        {
+            guest_tokens += add;
+            guest_refill += add * per_line;
+        }
+    }
+    if ( !guest_tokens )
     {
         guest_dropped++;
         return false;
     }
-    guest_lines++;
+    guest_tokens--;
+    if ( guest_dropped )
+    {
+        printk(XENLOG_WARNING "guest console: %u lines suppressed "
+               "(guest_console_rate=%u/s)\n", guest_dropped,
+               opt_guest_console_rate);
+        guest_dropped = 0;
+    }
     return true;
 }
 
@@ -181,6 +212,40 @@ static void switch_serial_input(void)
            "switch input)\n", input_to_xen ? "Xen" : "DOM0");
 }
 
+/*
+ * Debug key 'q': every domain and vCPU with what keeps it from running,
+ * read without locks (a snapshot for a human looking at a stuck guest).
+ */
+static void dump_domains(void)
+{
+    const struct domain *d;
+    unsigned int i;
+
+    for ( d = domain_list; d; d = d->next_in_list )
+    {
+        printk("d%u: pages %lu/%lu pause_count %u%s%s code %u\n",
+               d->domain_id, d->tot_pages, d->max_pages, d->pause_count,
+               d->is_shutting_down ? " shutting-down" : "",
+               d->is_dying ? " dying" : "", d->shutdown_code);
+        for ( i = 0; i < d->max_vcpus; i++ )
+        {
+            const struct vcpu *v = d->vcpu[i];
+            const struct vcpu_info *vi;
+
+            if ( !v )
+                continue;
+            vi = v->vcpu_info;
+            printk("    d%uv%u: cpu %u pause_flags %#lx runstate %d%s%s "
+                   "rip %#lx upcall pending %u mask %u\n", d->domain_id,
+                   v->vcpu_id, v->processor, v->pause_flags, v->runstate,
+                   v->is_running ? " running" : "",
+                   v->on_runq ? " queued" : "", v->regs.rip,
+                   vi ? vi->evtchn_upcall_pending : 0,
+                   vi ? vi->evtchn_upcall_mask : 0);
+        }
+    }
+}
+
 static void debugkey(char c)
 {
     switch ( c )
@@ -190,6 +255,12 @@ static void debugkey(char c)
         printk(" key 'C' (ascii '43') => trigger a crash\n");
         printk(" key 'R' (ascii '52') => reboot machine\n");
         printk(" key 'h' (ascii '68') => show this message\n");
+        printk(" key 'q' (ascii '71') => dump domain (and guest debug) "
+               "info\n");
+        break;
+    case 'q':
+        printk("'q' pressed -> dumping domain info\n");
+        dump_domains();
         break;
     case 'R':
         printk("'R' pressed -> rebooting machine\n");

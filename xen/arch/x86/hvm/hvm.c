@@ -30,6 +30,9 @@
 #include <asm/apic.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
+#include <asm/spinlock.h>
+#include <asm/p2m.h>
+#include <asm/hvm/io.h>
 
 struct hvm_function_table hvm_funcs;
 bool hvm_enabled;
@@ -183,6 +186,93 @@ static void fpu_init_state(struct vcpu *v)
     f[25] = 0x1f;
 }
 
+/*
+ * A guest other than the hardware domain has no pass-through: an access
+ * to a guest-physical address that is neither RAM nor an emulated device
+ * (Linux's ROM probe at 0xc0000, a driver poking a chipset register)
+ * reads all ones and its writes vanish, as on a bus where nothing
+ * answers; it never reaches host memory.  Logged for the first few
+ * addresses of each domain.  Registered after the domain's devices, so
+ * it only sees what they did not claim.
+ */
+#define UNCLAIMED_LOG_DOMS  16
+#define UNCLAIMED_LOG_MAX   4
+
+static struct {
+    domid_t domid;
+    unsigned int count;
+} unclaimed_log[UNCLAIMED_LOG_DOMS];
+static unsigned int unclaimed_log_next;
+static DEFINE_SPINLOCK(unclaimed_log_lock);
+
+static bool unclaimed_mmio_check(struct vcpu *v, paddr_t gpa)
+{
+    p2m_type_t t;
+
+    if ( v->domain->is_hardware_domain )
+        return false;
+    p2m_get_entry(&v->domain->p2m, gpa >> PAGE_SHIFT, &t, NULL);
+    return t == p2m_invalid;
+}
+
+static void unclaimed_mmio_log(struct vcpu *v, paddr_t gpa, bool write,
+                               unsigned int size, u64 val)
+{
+    domid_t domid = v->domain->domain_id;
+    unsigned int i;
+    bool print = false;
+
+    spin_lock(&unclaimed_log_lock);
+    for ( i = 0; i < UNCLAIMED_LOG_DOMS; i++ )
+        if ( unclaimed_log[i].count && unclaimed_log[i].domid == domid )
+            break;
+    if ( i == UNCLAIMED_LOG_DOMS )
+    {
+        /* Domain ids are not reused soon: the oldest slot goes. */
+        i = unclaimed_log_next++ % UNCLAIMED_LOG_DOMS;
+        unclaimed_log[i].domid = domid;
+        unclaimed_log[i].count = 0;
+    }
+    if ( unclaimed_log[i].count <= UNCLAIMED_LOG_MAX )
+    {
+        print = unclaimed_log[i].count < UNCLAIMED_LOG_MAX;
+        unclaimed_log[i].count++;
+    }
+    spin_unlock(&unclaimed_log_lock);
+
+    if ( !print )
+        return;
+    if ( write )
+        printk(XENLOG_INFO "d%uv%u: %u-byte write of %#lx to %#lx: no "
+               "RAM or device there, dropped\n", domid, v->vcpu_id, size,
+               (unsigned long)val, (unsigned long)gpa);
+    else
+        printk(XENLOG_INFO "d%uv%u: %u-byte read of %#lx: no RAM or "
+               "device there, reads all ones\n", domid, v->vcpu_id, size,
+               (unsigned long)gpa);
+}
+
+static int unclaimed_mmio_read(struct vcpu *v, paddr_t gpa,
+                               unsigned int size, u64 *val)
+{
+    unclaimed_mmio_log(v, gpa, false, size, 0);
+    *val = size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+    return X86EMUL_OKAY;
+}
+
+static int unclaimed_mmio_write(struct vcpu *v, paddr_t gpa,
+                                unsigned int size, u64 val)
+{
+    unclaimed_mmio_log(v, gpa, true, size, val);
+    return X86EMUL_OKAY;
+}
+
+static const struct hvm_mmio_ops unclaimed_mmio_ops = {
+    .check = unclaimed_mmio_check,
+    .read  = unclaimed_mmio_read,
+    .write = unclaimed_mmio_write,
+};
+
 int hvm_vcpu_initialise(struct vcpu *v)
 {
     int rc;
@@ -202,8 +292,15 @@ int hvm_vcpu_initialise(struct vcpu *v)
         goto fail;
 
     rc = vlapic_init(v);
+    if ( !rc && !v->domain->is_hardware_domain )
+    {
+        rc = hvm_register_mmio(v->domain, &unclaimed_mmio_ops);
+        if ( rc == -EEXIST )
+            rc = 0;
+    }
     if ( rc )
     {
+        vlapic_destroy(v);
         hvm_funcs.vcpu_destroy(v);
         goto fail;
     }

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mkguest: a real guest from dom0 with libxc alone (keel.test=mkguest),
+ * without xenstored, xenconsoled or xend:
+ *
+ *   create       xc_domain_create (PVH), max_mem, max_vcpus
+ *   build        xc_dom_build_pvh: kernel + ramdisk + command line
+ *   unpause      and wait for VIRQ_DOM_EXC (or a timeout), while the
+ *                guest's console ring is drained to stdout as
+ *                "mkguest: dN console: ..." lines (a minimal
+ *                xenconsoled: the guest's hvc0 would stall without one)
+ *   report       getdomaininfo (shutdown reason, pages, vCPUs, time)
+ *   destroy      and check that free memory and the domain list are
+ *                back to what they were before
+ *
+ *   mkguest [--mem MB] [--vcpus N] [--cmdline S] [--count N]
+ *           [--timeout S] [--expect poweroff|reboot|crash|build-fail]
+ *           [--cache DIR] KERNEL [RAMDISK]
+ *
+ * --count N runs N guests side by side (the same kernel).  --expect says
+ * how each guest should end; build-fail is for bad kernels and too
+ * little memory: the build must fail and leave no domain and no memory
+ * behind.  Every check that does not hold prints "mkguest: FAIL ...";
+ * the exit status is 1 if any failed.
+ *
+ * Built static against libxc's sources (tests/dom0/Makefile).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xenctrl.h>
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+#include <xenguest.h>
+
+#define MAX_GUESTS 4
+
+static int failures;
+
+#define CHECK(cond, ...) do {                                           \
+        if ( !(cond) )                                                  \
+        {                                                               \
+            failures++;                                                 \
+            printf("mkguest: FAIL %s:%d: ", __func__, __LINE__);        \
+            printf(__VA_ARGS__);                                        \
+            printf("\n");                                               \
+        }                                                               \
+    } while ( 0 )
+
+/* The console ring page as Xen's io/console.h lays it out. */
+struct cons_page {
+    char in[1024];
+    char out[2048];
+    uint32_t in_cons, in_prod;
+    uint32_t out_cons, out_prod;
+};
+
+struct guest {
+    uint32_t domid;
+    bool created, built, done;
+    struct xc_dom_result res;
+    struct cons_page *cons;
+    int cons_port;                  /* our end of the console channel */
+    char line[256];
+    size_t line_len;
+    xc_dominfo_t info;
+    unsigned long long t_unpause, t_end;
+};
+
+static const char *reason_name(unsigned int r)
+{
+    static const char *const names[] = {
+        "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
+    };
+
+    return r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
+}
+
+static unsigned long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/* Domains other than dom0, and the host's free pages. */
+static int snapshot(xc_interface *xch, unsigned long long *free_pages,
+                    unsigned int *nr_domains)
+{
+    xc_physinfo_t pi;
+    xc_dominfo_t list[64];
+    int n;
+
+    if ( xc_physinfo(xch, &pi) < 0 )
+        return -1;
+    n = xc_domain_getinfo(xch, 0, 64, list);
+    if ( n < 0 )
+        return -1;
+    *free_pages = pi.free_pages;
+    *nr_domains = n;
+    return 0;
+}
+
+/* ---- the console ring ------------------------------------------------ */
+
+static void cons_flush_line(struct guest *g)
+{
+    g->line[g->line_len] = '\0';
+    printf("mkguest: d%u console: %s\n", g->domid, g->line);
+    g->line_len = 0;
+}
+
+/* Copy out what the guest wrote; returns how many bytes. */
+static size_t cons_drain(struct guest *g)
+{
+    struct cons_page *c = g->cons;
+    uint32_t cons, prod;
+    size_t n = 0;
+
+    if ( !c )
+        return 0;
+    cons = __atomic_load_n(&c->out_cons, __ATOMIC_ACQUIRE);
+    prod = __atomic_load_n(&c->out_prod, __ATOMIC_ACQUIRE);
+    if ( prod - cons > sizeof(c->out) )
+    {
+        /* A guest that scribbles its indexes only loses its own output. */
+        printf("mkguest: d%u console: ring indexes %u/%u out of range\n",
+               g->domid, cons, prod);
+        cons = prod;
+    }
+    for ( ; cons != prod; cons++, n++ )
+    {
+        char ch = c->out[cons % sizeof(c->out)];
+
+        if ( ch == '\n' )
+            cons_flush_line(g);
+        else if ( ch != '\r' )
+        {
+            g->line[g->line_len++] = ch;
+            if ( g->line_len == sizeof(g->line) - 1 )
+                cons_flush_line(g);
+        }
+    }
+    __atomic_store_n(&c->out_cons, cons, __ATOMIC_RELEASE);
+    return n;
+}
+
+static void cons_open(xenforeignmemory_handle *fm, xenevtchn_handle *xce,
+                      struct guest *g)
+{
+    xen_pfn_t pfn = g->res.console_pfn;
+
+    g->cons = xenforeignmemory_map(fm, g->domid, PROT_READ | PROT_WRITE,
+                                   1, &pfn, NULL);
+    CHECK(g->cons, "d%u: map console pfn %#lx: %s", g->domid,
+          (unsigned long)pfn, xenforeignmemory_last_error(fm));
+    g->cons_port = xenevtchn_bind_interdomain(xce, g->domid,
+                                              g->res.console_evtchn);
+    CHECK(g->cons_port >= 0, "d%u: bind console port %u: %s", g->domid,
+          g->res.console_evtchn, xenevtchn_last_error(xce));
+}
+
+static void cons_close(xenforeignmemory_handle *fm, xenevtchn_handle *xce,
+                       struct guest *g)
+{
+    cons_drain(g);
+    if ( g->line_len )
+        cons_flush_line(g);
+    if ( g->cons )
+        xenforeignmemory_unmap(fm, g->cons, 1);
+    g->cons = NULL;
+    if ( g->cons_port >= 0 )
+        xenevtchn_unbind(xce, g->cons_port);
+    g->cons_port = -1;
+}
+
+/* ---- one guest ------------------------------------------------------- */
+
+struct opts {
+    unsigned int mem_mb, vcpus, count, timeout_s;
+    const char *cmdline, *kernel, *ramdisk, *cache, *expect;
+};
+
+static int create_and_build(xc_interface *xch, const struct opts *o,
+                            struct guest *g, unsigned int idx)
+{
+    struct xen_domctl_createdomain cfg;
+    struct xc_dom_args a;
+    char err[XC_DOM_ERRLEN], timing[256];
+
+    xc_domain_pvh_config(&cfg, o->vcpus);
+    snprintf((char *)cfg.handle, sizeof(cfg.handle), "mkguest-%u", idx);
+    g->domid = 0;
+    g->cons_port = -1;
+    if ( xc_domain_create(xch, &g->domid, &cfg) < 0 )
+    {
+        CHECK(0, "create: %s", strerror(errno));
+        return -1;
+    }
+    g->created = true;
+    printf("mkguest: d%u created (%u MiB, %u vCPUs)\n", g->domid, o->mem_mb,
+           o->vcpus);
+    /* The builder's special pages come out of the same allowance. */
+    if ( xc_domain_setmaxmem(xch, g->domid, o->mem_mb * 1024ULL) < 0 )
+    {
+        printf("mkguest: d%u max_mem %u MiB: %s\n", g->domid, o->mem_mb,
+               strerror(errno));
+        return -1;
+    }
+
+    memset(&a, 0, sizeof(a));
+    a.domid = g->domid;
+    a.mem_mb = o->mem_mb;
+    a.vcpus = o->vcpus;
+    a.kernel = o->kernel;
+    a.ramdisk = o->ramdisk;
+    a.cmdline = o->cmdline;
+    a.console_domid = 0;
+    a.xenstore_domid = 0;
+    a.cache_dir = o->cache;
+    if ( xc_dom_build_pvh(xch, &a, &g->res, err) < 0 )
+    {
+        printf("mkguest: d%u build failed: %s\n", g->domid, err);
+        return -1;
+    }
+    g->built = true;
+    xc_dom_timing_format(&g->res, timing, sizeof(timing));
+    printf("mkguest: d%u built: %s\n", g->domid, g->res.kernel_desc);
+    printf("mkguest: d%u entry=%#x start_info=%#llx console pfn %#lx "
+           "port %u, store pfn %#lx port %u, grants %s\n", g->domid,
+           g->res.entry, (unsigned long long)g->res.start_info,
+           (unsigned long)g->res.console_pfn, g->res.console_evtchn,
+           (unsigned long)g->res.store_pfn, g->res.store_evtchn,
+           g->res.grants_seeded ? "seeded" : "not seeded");
+    printf("mkguest: d%u timing: %s\n", g->domid, timing);
+    return 0;
+}
+
+static void report(struct guest *g, const char *expect)
+{
+    xc_dominfo_t *i = &g->info;
+    const char *how = i->shutdown ? reason_name(i->shutdown_reason)
+                                  : i->dying ? "dying" : "running";
+
+    printf("mkguest: d%u info: shutdown=%u reason=%u (%s) crashed=%u "
+           "nr_pages=%lu max_memkb=%lu vcpus=%u online=%u "
+           "cpu_time=%llu ms after %llu ms\n", g->domid, i->shutdown,
+           i->shutdown_reason, how, i->crashed, i->nr_pages, i->max_memkb,
+           i->max_vcpu_id + 1, i->nr_online_vcpus,
+           (unsigned long long)(i->cpu_time / 1000000),
+           g->t_end - g->t_unpause);
+    CHECK(i->shutdown && !strcmp(how, expect),
+          "d%u ended %s, expected %s", g->domid,
+          i->shutdown ? how : "not at all (timeout)", expect);
+}
+
+/* ---- main ------------------------------------------------------------ */
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: mkguest [--mem MB] [--vcpus N] [--cmdline S] "
+            "[--count N]\n"
+            "               [--timeout S] [--expect poweroff|reboot|crash|"
+            "build-fail]\n"
+            "               [--cache DIR] KERNEL [RAMDISK]\n");
+    exit(2);
+}
+
+static void parse(int argc, char **argv, struct opts *o)
+{
+    static const struct option lo[] = {
+        { "mem", required_argument, NULL, 'm' },
+        { "vcpus", required_argument, NULL, 'v' },
+        { "cmdline", required_argument, NULL, 'c' },
+        { "count", required_argument, NULL, 'n' },
+        { "timeout", required_argument, NULL, 't' },
+        { "expect", required_argument, NULL, 'e' },
+        { "cache", required_argument, NULL, 'C' },
+        { NULL, 0, NULL, 0 },
+    };
+    int ch;
+
+    o->mem_mb = 256;
+    o->vcpus = 1;
+    o->count = 1;
+    o->timeout_s = 300;
+    o->cmdline = "console=hvc0";
+    o->cache = NULL;
+    o->expect = "poweroff";
+    while ( (ch = getopt_long(argc, argv, "", lo, NULL)) != -1 )
+    {
+        switch ( ch )
+        {
+        case 'm': o->mem_mb = strtoul(optarg, NULL, 0); break;
+        case 'v': o->vcpus = strtoul(optarg, NULL, 0); break;
+        case 'c': o->cmdline = optarg; break;
+        case 'n': o->count = strtoul(optarg, NULL, 0); break;
+        case 't': o->timeout_s = strtoul(optarg, NULL, 0); break;
+        case 'e': o->expect = optarg; break;
+        case 'C': o->cache = optarg; break;
+        default: usage();
+        }
+    }
+    if ( optind >= argc || argc - optind > 2 || !o->count ||
+         o->count > MAX_GUESTS || !o->vcpus )
+        usage();
+    o->kernel = argv[optind];
+    o->ramdisk = optind + 1 < argc ? argv[optind + 1] : NULL;
+}
+
+/*
+ * Grow the hypervisor's own small-object pools once before measuring:
+ * what must come back exactly is the guests' memory.
+ */
+static void warm_up(xc_interface *xch)
+{
+    struct xen_domctl_createdomain w;
+    uint32_t wid = 0;
+    xen_pfn_t gfn = 0;
+
+    xc_domain_pvh_config(&w, 2);
+    if ( xc_domain_create(xch, &wid, &w) == 0 )
+    {
+        xc_domain_setmaxmem(xch, wid, 4096);
+        xc_domain_populate_physmap_exact(xch, wid, 1, 9, 0, &gfn);
+        xc_evtchn_alloc_unbound(xch, wid, 0);
+        xc_domain_destroy(xch, wid);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct opts o;
+    struct guest g[MAX_GUESTS];
+    xc_interface *xch;
+    xenevtchn_handle *xce;
+    xenforeignmemory_handle *fm;
+    unsigned long long free0, free1, t0;
+    unsigned int dom0, dom1, i, left;
+    bool build_fail, got_virq = false;
+    int virq_port;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    parse(argc, argv, &o);
+    build_fail = !strcmp(o.expect, "build-fail");
+    memset(g, 0, sizeof(g));
+
+    xch = xc_interface_open(NULL, NULL, 0);
+    xce = xenevtchn_open(0);
+    fm = xenforeignmemory_open(0);
+    if ( !xch || !xce || !fm )
+    {
+        printf("mkguest: cannot open privcmd/evtchn: %s\n", strerror(errno));
+        return 1;
+    }
+    virq_port = xenevtchn_bind_virq(xce, VIRQ_DOM_EXC);
+    CHECK(virq_port >= 0, "bind VIRQ_DOM_EXC: %s",
+          xenevtchn_last_error(xce));
+
+    warm_up(xch);
+    CHECK(snapshot(xch, &free0, &dom0) == 0, "physinfo: %s",
+          strerror(errno));
+    printf("mkguest: before: free_pages=%llu domains=%u\n", free0, dom0);
+
+    for ( i = 0; i < o.count; i++ )
+    {
+        int rc = create_and_build(xch, &o, &g[i], i);
+
+        if ( build_fail )
+        {
+            CHECK(rc < 0, "d%u: build succeeded, expected a failure",
+                  g[i].domid);
+            printf("mkguest: d%u build %s as expected\n", g[i].domid,
+                   rc < 0 ? "failed" : "did NOT fail");
+        }
+        else
+            CHECK(rc == 0, "d%u: create/build failed", g[i].domid);
+    }
+
+    if ( !build_fail )
+    {
+        for ( i = 0; i < o.count; i++ )
+        {
+            if ( !g[i].built )
+                continue;
+            cons_open(fm, xce, &g[i]);
+            CHECK(xc_domain_unpause(xch, g[i].domid) == 0,
+                  "unpause d%u: %s", g[i].domid, strerror(errno));
+            g[i].t_unpause = now_ms();
+            printf("mkguest: d%u unpaused\n", g[i].domid);
+        }
+
+        /*
+         * Until every guest has shut down (or the time is up): wake on any
+         * event (VIRQ_DOM_EXC or a console kick), drain the rings, and
+         * look at each domain; a 100 ms tick covers missed kicks.
+         */
+        t0 = now_ms();
+        do
+        {
+            struct pollfd pfd = { .fd = xenevtchn_fd(xce), .events = POLLIN };
+            int p;
+
+            if ( poll(&pfd, 1, 100) > 0 &&
+                 (p = xenevtchn_pending(xce)) >= 0 )
+            {
+                if ( p == virq_port )
+                    got_virq = true;
+                xenevtchn_unmask(xce, p);
+            }
+            left = 0;
+            for ( i = 0; i < o.count; i++ )
+            {
+                struct guest *x = &g[i];
+
+                if ( !x->built || x->done )
+                    continue;
+                if ( cons_drain(x) && x->cons_port >= 0 )
+                    xenevtchn_notify(xce, x->cons_port);
+                if ( xc_domain_getinfo_single(xch, x->domid, &x->info) < 0 )
+                {
+                    CHECK(0, "getinfo d%u: %s", x->domid, strerror(errno));
+                    x->done = true;
+                    continue;
+                }
+                if ( x->info.shutdown || x->info.dying )
+                {
+                    x->done = true;
+                    x->t_end = now_ms();
+                    cons_drain(x);
+                    continue;
+                }
+                left++;
+            }
+        } while ( left && now_ms() - t0 < o.timeout_s * 1000ULL );
+
+        for ( i = 0; i < o.count; i++ )
+        {
+            if ( !g[i].built )
+                continue;
+            if ( !g[i].done )
+            {
+                g[i].t_end = now_ms();
+                xc_domain_getinfo_single(xch, g[i].domid, &g[i].info);
+                printf("mkguest: d%u still running after %u s\n",
+                       g[i].domid, o.timeout_s);
+            }
+            report(&g[i], o.expect);
+        }
+        /* The VIRQ may have been latched after the last poll. */
+        if ( !got_virq && virq_port >= 0 )
+        {
+            struct pollfd pfd = { .fd = xenevtchn_fd(xce), .events = POLLIN };
+            int p;
+
+            while ( !got_virq && poll(&pfd, 1, 2000) > 0 &&
+                    (p = xenevtchn_pending(xce)) >= 0 )
+            {
+                got_virq = p == virq_port;
+                xenevtchn_unmask(xce, p);
+            }
+        }
+        printf("mkguest: VIRQ_DOM_EXC %s\n",
+               got_virq ? "received" : "missing");
+        CHECK(got_virq, "no VIRQ_DOM_EXC on port %d", virq_port);
+    }
+
+    for ( i = 0; i < o.count; i++ )
+    {
+        if ( !g[i].created )
+            continue;
+        cons_close(fm, xce, &g[i]);
+        CHECK(xc_domain_destroy(xch, g[i].domid) == 0, "destroy d%u: %s",
+              g[i].domid, strerror(errno));
+        printf("mkguest: d%u destroyed\n", g[i].domid);
+    }
+
+    CHECK(snapshot(xch, &free1, &dom1) == 0, "physinfo: %s",
+          strerror(errno));
+    printf("mkguest: free_pages before %llu after %llu\n", free0, free1);
+    printf("mkguest: domains before %u after %u\n", dom0, dom1);
+    CHECK(free1 == free0, "free memory not restored (%lld pages)",
+          (long long)(free1 - free0));
+    CHECK(dom1 == dom0, "domains left behind");
+
+    if ( virq_port >= 0 )
+        xenevtchn_unbind(xce, virq_port);
+    xenforeignmemory_close(fm);
+    xenevtchn_close(xce);
+    xc_interface_close(xch);
+    printf("mkguest: %s (%d failures)\n", failures ? "FAILED" : "done",
+           failures);
+    return failures ? 1 : 0;
+}

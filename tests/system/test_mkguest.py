@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Debian's stock kernel as a PVH domU, built by libxc's xc_dom_build_pvh
+from dom0 (keel.test=mkguest runs tests/dom0/mkguest, no xenstored or
+xenconsoled): the guest kernel detects Xen, boots paravirtualized on PVH,
+runs its initramfs's /init (its hvc0 console ring is drained by mkguest
+itself), powers off; dom0 gets VIRQ_DOM_EXC and the shutdown reason, the
+domain is destroyed and every page comes back.  Builds that must fail
+(missing kernel, too little memory) leave no domain and no memory behind,
+and two guests run at once."""
+
+import gzip
+import os
+import re
+import sys
+import tempfile
+
+import bootcheck as bc
+from bootcheck import keel
+
+sys.path.insert(0, os.path.join(keel.ROOT, "tests", "rig"))
+import mkinitrd  # noqa: E402
+
+APPEND = "dom0_mem=768M console=com1"
+GUEST_SCENARIO = b"""# guest side of keel.test=mkguest (its own initramfs)
+echo "guest: hello from $(uname -r) with $(grep -c ^processor /proc/cpuinfo) cpu(s)"
+"""
+
+
+def _gz(path, data):
+    with open(path, "wb") as f:
+        with gzip.GzipFile(fileobj=f, mode="wb", mtime=0) as g:
+            g.write(data)
+    return path
+
+
+def mkguest_initrd():
+    """dom0's test initramfs with mkguest in /bin, the Debian kernel and a
+    guest initramfs (the same /init, running the "guest" scenario, then
+    keel.after=poweroff) as /var/lib/xen/images/example/{vmlinuz,
+    initrd.gz}."""
+    out = keel.out_dir()
+    progs_dir = os.path.join(out, "mkguest-progs")
+    progs = mkinitrd.build_dom0_progs(progs_dir)
+    progs["mkguest"] = os.path.join(progs_dir, "mkguest")
+    with tempfile.TemporaryDirectory() as tmp:
+        scen = os.path.join(tmp, "guest.sh")
+        with open(scen, "wb") as f:
+            f.write(GUEST_SCENARIO)
+        guest_rd = _gz(os.path.join(out, "initrd-mkguest-guest.gz"),
+                       mkinitrd.build("/bin/busybox", scenarios={
+                           "guest": scen}))
+        empty = os.path.join(tmp, "tools")
+        os.mkdir(empty)
+        dom0_scen = mkinitrd.scenario_files(
+            os.path.join(keel.ROOT, "tests", "dom0", "scenarios"))
+        data = mkinitrd.build("/bin/busybox", list(mkinitrd.XEN_MODULES),
+                              os.path.join(keel.cache_dir(), "kernel"),
+                              progs, dom0_scen, tools=empty,
+                              guest_kernel=keel.dom0_kernel(),
+                              guest_ramdisk=guest_rd)
+    return _gz(os.path.join(out, "initrd-mkguest.gz"), data)
+
+
+def boot(steps, timeout):
+    args = "console=hvc0 keel.test=mkguest keel.mkguest=" + steps
+    return keel.boot_qemu(
+        kernel=keel.xen_image("xen"), append=APPEND, mem="2048",
+        modules=keel.dom0_modules(args, initrd_path=mkguest_initrd()),
+        until=r"\(d0\) keel-initrd: scenario mkguest end rc=\d+",
+        timeout=timeout)
+
+
+D0 = r"^\(d0\) mkguest: "
+
+
+def check_fail_steps(r):
+    bc.xen_line(r, D0 + r"d\d+ build failed: .*/nonexistent/vmlinuz")
+    bc.xen_line(r, D0 + r"d\d+ build failed: .*(memory|MiB|fit)")
+    bc.xen_line(r, D0 + r"step missing-kernel rc=0$")
+    bc.xen_line(r, D0 + r"step too-little-memory rc=0$")
+    bc.xen_line(r, D0 + r"d\d+ created \(4000 MiB")
+    bc.xen_line(r, D0 + r"step more-than-free rc=0$")
+
+
+def check_guest_boot(r, domid_re=r"\d+"):
+    d = r"^\(d" + domid_re + r"\) "
+    bc.xen_line(r, d + r".*Hypervisor detected: Xen HVM")
+    bc.xen_line(r, d + r".*Booting paravirtualized kernel on Xen PVH")
+    bc.xen_line(r, d + r".*Run /init as init process")
+
+
+def test_mkguest_one_guest_boots_and_powers_off():
+    r = boot("fail,one", 900)
+    check_fail_steps(r)
+    bc.xen_line(r, D0 + r"d(\d+) built: bzImage")
+    check_guest_boot(r)
+    # /init's own output reaches dom0 through the guest's console ring.
+    bc.xen_line(r, D0 + r"d\d+ console: keel-initrd: /init running on ")
+    bc.xen_line(r, D0 + r"d\d+ console: guest: hello from \S+ with 1 cpu")
+    bc.xen_line(r, D0 + r"d\d+ info: shutdown=1 reason=0 \(poweroff\) "
+                r"crashed=0 nr_pages=\d+ max_memkb=262144 vcpus=1")
+    bc.xen_line(r, D0 + r"VIRQ_DOM_EXC received$")
+    bc.xen_line(r, D0 + r"free_pages before (\d+) after \1$")
+    bc.xen_line(r, D0 + r"domains before (\d+) after \1$")
+    bc.xen_line(r, D0 + r"step one rc=0$")
+
+
+test_mkguest_one_guest_boots_and_powers_off.timeout = 960
+
+
+def test_mkguest_two_guests_at_once():
+    r = boot("two", 1200)
+    ids = sorted(set(int(m) for m in
+                     re.findall(r"\(d0\) mkguest: d(\d+) unpaused",
+                                   r.log)))
+    assert len(ids) == 2, "two guests unpaused: %s" % ids
+    for i in ids:
+        check_guest_boot(r, str(i))
+        bc.xen_line(r, D0 + r"d%d console: guest: hello from " % i)
+        bc.xen_line(r, D0 + r"d%d info: shutdown=1 reason=0 \(poweroff\)" % i)
+    bc.xen_line(r, D0 + r"free_pages before (\d+) after \1$")
+    bc.xen_line(r, D0 + r"step two rc=0$")
+
+
+test_mkguest_two_guests_at_once.timeout = 1260
