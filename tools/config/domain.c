@@ -48,6 +48,27 @@ static bool verr(struct ctx *c, const struct kcfg_value *v,
     return false;
 }
 
+/* An error inside a string item: at byte off of it when it is verbatim. */
+static bool verr_in(struct ctx *c, const struct kcfg_value *v, size_t off,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static bool verr_in(struct ctx *c, const struct kcfg_value *v, size_t off,
+                    const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    if ( v->text_line && off <= v->len )
+        err_vset(c->err, c->cfg->file, v->text_line,
+                 v->text_column + (int)off, fmt, ap);
+    else if ( v->line )
+        err_vset(c->err, c->cfg->file, v->line, v->column, fmt, ap);
+    else
+        err_vset(c->err, "command line", 0, 0, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
 static const char *tname(const struct kcfg_value *v)
 {
     switch ( v->type )
@@ -268,12 +289,14 @@ static const char *const tap_types[] = {
 
 /* Parses into strings from arena; msg gets the reason on failure. */
 static bool disk_parse(struct arena *a, const char *spec,
-                       struct kcfg_disk *d, char *msg, size_t msg_len)
+                       struct kcfg_disk *d, char *msg, size_t msg_len,
+                       size_t *off)
 {
     char *copy = arena_strdup(a, spec), *parts[6], *s, *colon;
     size_t n = 0, i;
 
     memset(d, 0, sizeof(*d));
+    *off = 0;
     if ( !copy )
     {
         snprintf(msg, msg_len, "out of memory");
@@ -305,6 +328,7 @@ static bool disk_parse(struct arena *a, const char *spec,
     d->target = "";
     d->proto = KCFG_DISK_NONE;
     colon = strchr(parts[0], ':');
+    *off = (size_t)(parts[0] - copy);
     if ( parts[0][0] && !colon )
     {
         snprintf(msg, msg_len, "'%.60s' has no protocol: write phy:%.60s "
@@ -331,6 +355,7 @@ static bool disk_parse(struct arena *a, const char *spec,
                 return false;
             }
             *c2 = '\0';
+            *off = (size_t)(t - copy);
             for ( i = 0; tap_types[i] && strcmp(t, tap_types[i]); i++ )
                 ;
             if ( !tap_types[i] )
@@ -351,6 +376,7 @@ static bool disk_parse(struct arena *a, const char *spec,
         d->target = colon + 1;
         if ( !*d->target )
         {
+            *off = (size_t)(colon - copy);
             snprintf(msg, msg_len, "nothing after '%.20s:' (expected a "
                      "device or file path)", parts[0]);
             return false;
@@ -363,6 +389,7 @@ static bool disk_parse(struct arena *a, const char *spec,
     }
 
     d->vdev = parts[1];
+    *off = (size_t)(parts[1] - copy);
     if ( (s = strstr(parts[1], ":cdrom")) && !s[6] )
     {
         d->cdrom = true;
@@ -379,12 +406,14 @@ static bool disk_parse(struct arena *a, const char *spec,
     }
     if ( d->proto == KCFG_DISK_NONE && !d->cdrom )
     {
+        *off = 0;
         snprintf(msg, msg_len, "no backing device: only a CD-ROM drive "
                  "(',hdc:cdrom,r') may be empty");
         return false;
     }
 
     d->mode_str = parts[2];
+    *off = (size_t)(parts[2] - copy);
     if ( !strcmp(parts[2], "r") )
         d->mode = KCFG_MODE_R;
     else if ( !strcmp(parts[2], "w") )
@@ -458,11 +487,12 @@ static const char *const vif_keys[] = {
 };
 
 static bool vif_parse(struct arena *a, const char *spec, struct kcfg_vif *v,
-                      char *msg, size_t msg_len)
+                      char *msg, size_t msg_len, size_t *off)
 {
     char *copy = arena_strdup(a, spec), *s, *next;
 
     memset(v, 0, sizeof(*v));
+    *off = 0;
     v->spec = arena_strdup(a, spec);
     if ( !copy || !v->spec )
     {
@@ -478,6 +508,7 @@ static bool vif_parse(struct arena *a, const char *spec, struct kcfg_vif *v,
         if ( next )
             *next++ = '\0';
         key = trim(s);
+        *off = (size_t)(key - copy);
         if ( !*key )
             continue;   /* 'type=ioemu, , bridge=xenbr0' */
         eq = strchr(key, '=');
@@ -491,6 +522,7 @@ static bool vif_parse(struct arena *a, const char *spec, struct kcfg_vif *v,
         val = trim(eq + 1);
         for ( k = 0; vif_keys[k] && strcmp(vif_keys[k], key); k++ )
             ;
+        *off = (size_t)(key - copy);
         if ( !vif_keys[k] )
         {
             snprintf(msg, msg_len, "unknown vif option '%.30s' (type, mac, "
@@ -498,6 +530,7 @@ static bool vif_parse(struct arena *a, const char *spec, struct kcfg_vif *v,
                      "accel)", key);
             return false;
         }
+        *off = (size_t)(val - copy);
         if ( !strcmp(key, "mac") )
         {
             if ( !mac_ok(val) )
@@ -555,12 +588,13 @@ static const char *const vfb_keys[] = {
 };
 
 static bool vfb_parse(struct arena *a, const char *spec, struct kcfg_vfb *f,
-                      char *msg, size_t msg_len)
+                      char *msg, size_t msg_len, size_t *off)
 {
     char *copy = arena_strdup(a, spec), *s, *next;
 
     memset(f, 0, sizeof(*f));
     f->vncunused = f->vncdisplay = f->opengl = -1;
+    *off = 0;
     f->spec = arena_strdup(a, spec);
     if ( !copy || !f->spec )
     {
@@ -576,6 +610,7 @@ static bool vfb_parse(struct arena *a, const char *spec, struct kcfg_vfb *f,
         if ( next )
             *next++ = '\0';
         key = trim(s);
+        *off = (size_t)(key - copy);
         if ( !*key )
             continue;
         eq = strchr(key, '=');
@@ -589,11 +624,13 @@ static bool vfb_parse(struct arena *a, const char *spec, struct kcfg_vfb *f,
         val = trim(eq + 1);
         for ( k = 0; vfb_keys[k] && strcmp(vfb_keys[k], key); k++ )
             ;
+        *off = (size_t)(key - copy);
         if ( !vfb_keys[k] )
         {
             snprintf(msg, msg_len, "unknown vfb option '%.30s'", key);
             return false;
         }
+        *off = (size_t)(val - copy);
         if ( !strcmp(key, "type") )
         {
             if ( strcmp(val, "vnc") && strcmp(val, "sdl") )
@@ -645,7 +682,9 @@ struct kcfg_disk *kcfg_disk_parse(const char *spec, struct kcfg_error *err)
     size_t need;
     char *p;
 
-    if ( !disk_parse(&a, spec, &d, msg, sizeof(msg)) )
+    size_t off;
+
+    if ( !disk_parse(&a, spec, &d, msg, sizeof(msg), &off) )
     {
         err_set(err, "", 0, 0, "disk '%.60s': %s", spec, msg);
         arena_release(&a);
@@ -688,10 +727,10 @@ struct kcfg_vif *kcfg_vif_parse(const char *spec, struct kcfg_error *err)
         &v.spec, &v.type, &v.mac, &v.bridge, &v.ip, &v.script, &v.backend,
         &v.vifname, &v.rate, &v.model, &v.accel
     };
-    size_t need = sizeof(*out), i;
+    size_t need = sizeof(*out), i, off;
     char *p;
 
-    if ( !vif_parse(&a, spec, &v, msg, sizeof(msg)) )
+    if ( !vif_parse(&a, spec, &v, msg, sizeof(msg), &off) )
     {
         err_set(err, "", 0, 0, "vif '%.60s': %s", spec, msg);
         arena_release(&a);
@@ -757,7 +796,7 @@ static bool build_devices(struct ctx *c)
     struct kcfg_domain *d = c->d;
     const struct kcfg_value *items;
     struct kcfg_value single;
-    size_t n, i;
+    size_t n, i, off;
     char msg[200];
 
     if ( !get_strlist(c, "disk", &items, &n, &single) )
@@ -768,8 +807,9 @@ static bool build_devices(struct ctx *c)
     for ( i = 0; i < n; i++ )
     {
         if ( !disk_parse(&c->pv->arena, items[i].s, &d->disks[i], msg,
-                         sizeof(msg)) )
-            return verr(c, &items[i], "disk '%.60s': %s", items[i].s, msg);
+                         sizeof(msg), &off) )
+            return verr_in(c, &items[i], off, "disk '%.60s': %s", items[i].s,
+                           msg);
         d->disks[i].line = items[i].line;
         d->disks[i].column = items[i].column;
     }
@@ -783,8 +823,9 @@ static bool build_devices(struct ctx *c)
     for ( i = 0; i < n; i++ )
     {
         if ( !vif_parse(&c->pv->arena, items[i].s, &d->vifs[i], msg,
-                        sizeof(msg)) )
-            return verr(c, &items[i], "vif '%.60s': %s", items[i].s, msg);
+                        sizeof(msg), &off) )
+            return verr_in(c, &items[i], off, "vif '%.60s': %s", items[i].s,
+                           msg);
         d->vifs[i].line = items[i].line;
         d->vifs[i].column = items[i].column;
     }
@@ -798,8 +839,9 @@ static bool build_devices(struct ctx *c)
     for ( i = 0; i < n; i++ )
     {
         if ( !vfb_parse(&c->pv->arena, items[i].s, &d->vfbs[i], msg,
-                        sizeof(msg)) )
-            return verr(c, &items[i], "vfb '%.60s': %s", items[i].s, msg);
+                        sizeof(msg), &off) )
+            return verr_in(c, &items[i], off, "vfb '%.60s': %s", items[i].s,
+                           msg);
         d->vfbs[i].line = items[i].line;
         d->vfbs[i].column = items[i].column;
     }

@@ -160,6 +160,7 @@ static bool set_str(struct parser *p, value_t *v, const char *s, size_t n)
     v->type = KCFG_STR;
     v->s = arena_strndup(&p->cfg->arena, s, n);
     v->len = n;
+    v->text_line = v->text_column = 0;
     return v->s ? true : oom(p);
 }
 
@@ -339,6 +340,11 @@ static bool atom(struct parser *p, value_t *v)
         v->type = KCFG_STR;
         v->s = s;
         v->len = total;
+        if ( i == p->pos + 1 && tk->text_col )
+        {
+            v->text_line = tk->line;
+            v->text_column = tk->text_col;
+        }
         for ( ; p->pos < i; p->pos++ )
         {
             memcpy(s, p->t[p->pos].sval, p->t[p->pos].slen);
@@ -1008,6 +1014,7 @@ static bool binop(struct parser *p, const struct token *op, value_t *a,
         memcpy(s + a->len, b->s, b->len);
         a->s = s;
         a->len += b->len;
+        a->text_line = a->text_column = 0;
         return true;
     }
     if ( o == '+' && a->type == KCFG_LIST && b->type == KCFG_LIST &&

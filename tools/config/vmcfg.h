@@ -25,6 +25,7 @@ struct token {
     char *sval;         /* T_STR, in the arena */
     size_t slen;
     char op[4];         /* T_OP */
+    int text_col;       /* T_STR: column of its bytes verbatim, or 0 */
 };
 
 bool vmcfg_tokenize(const char *file, const char *src, size_t len,

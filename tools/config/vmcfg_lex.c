@@ -212,6 +212,7 @@ static bool lex_string(struct lexer *lx, size_t prefix)
     bool raw = false;
     char q = s[p];
     bool triple;
+    size_t content;
     char *out;
     size_t n = 0;
     struct token *tk;
@@ -222,6 +223,7 @@ static bool lex_string(struct lexer *lx, size_t prefix)
             raw = true;
     triple = p + 2 < lx->len && s[p + 1] == q && s[p + 2] == q;
     p += triple ? 3 : 1;
+    content = p;
 
     out = malloc(KCFG_MAX_STRING + 1);
     if ( !out )
@@ -356,6 +358,12 @@ static bool lex_string(struct lexer *lx, size_t prefix)
     tk->col = col0;
     tk->sval = arena_strndup(lx->arena, out, n);
     tk->slen = n;
+    /*
+     * Escapes only ever shrink the text, so equal lengths on one line mean
+     * the bytes are the source's own.
+     */
+    if ( lx->line == line0 && p - (triple ? 3 : 1) - content == n )
+        tk->text_col = col0 + (int)(content - start);
     tk->len = p - start;
     free(out);
     if ( !tk->sval )

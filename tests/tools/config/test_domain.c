@@ -214,50 +214,68 @@ static void test_validation(void **state)
         { "memory = 64\n", "vm.cfg: no kernel given: set kernel = "
           "'/path/to/vmlinuz' (or bootloader = '/usr/bin/pygrub')" },
         { "kernel='k'\ndisk = ['phy:/dev/sdb,xvda,rw']\n",
-          "vm.cfg:2:9: disk 'phy:/dev/sdb,xvda,rw': mode 'rw' is not one of "
+          "vm.cfg:2:28: disk 'phy:/dev/sdb,xvda,rw': mode 'rw' is not one of "
           "r (read-only), w (read-write) or w! (shared read-write)" },
         { "kernel='k'\ndisk = ['/dev/sdb,xvda,w']\n",
-          "vm.cfg:2:9: disk '/dev/sdb,xvda,w': '/dev/sdb' has no protocol: "
+          "vm.cfg:2:10: disk '/dev/sdb,xvda,w': '/dev/sdb' has no protocol: "
           "write phy:/dev/sdb for a device or file:/dev/sdb for an image" },
         { "kernel='k'\ndisk = ['nbd:host:1,xvda,w']\n",
-          "vm.cfg:2:9: disk 'nbd:host:1,xvda,w': unknown protocol 'nbd:' "
+          "vm.cfg:2:10: disk 'nbd:host:1,xvda,w': unknown protocol 'nbd:' "
           "(phy:, file: or tap:TYPE:)" },
         { "kernel='k'\ndisk = ['tap:foo:/x,xvda,w']\n",
-          "vm.cfg:2:9: disk 'tap:foo:/x,xvda,w': unknown tap type 'foo' "
+          "vm.cfg:2:14: disk 'tap:foo:/x,xvda,w': unknown tap type 'foo' "
           "(aio, sync, vmdk, ram, qcow, qcow2, vhd, ioemu)" },
         { "kernel='k'\ndisk = ['phy:/dev/sdb,vda,w']\n",
-          "vm.cfg:2:9: disk 'phy:/dev/sdb,vda,w': 'vda' is not a virtual "
+          "vm.cfg:2:23: disk 'phy:/dev/sdb,vda,w': 'vda' is not a virtual "
           "device name (hda..hdt, sda.., xvda.., optionally with a "
           "partition number and ':cdrom')" },
         { "kernel='k'\ndisk = [',hda,w']\n",
-          "vm.cfg:2:9: disk ',hda,w': no backing device: only a CD-ROM drive "
+          "vm.cfg:2:10: disk ',hda,w': no backing device: only a CD-ROM drive "
           "(',hdc:cdrom,r') may be empty" },
         { "kernel='k'\ndisk = 'phy:/dev/sdb,xvda,w'\nvif = [1]\n",
           "vm.cfg:3:8: vif: item 1 is a number; each item must be a string "
           "in quotes" },
         { "kernel='k'\nvif = 'bridge'\n",
-          "vm.cfg:2:7: vif 'bridge': 'bridge' is not key=value" },
+          "vm.cfg:2:8: vif 'bridge': 'bridge' is not key=value" },
         { "kernel='k'\nvif = ['brige=xenbr0']\n",
-          "vm.cfg:2:8: vif 'brige=xenbr0': unknown vif option 'brige' (type, "
+          "vm.cfg:2:9: vif 'brige=xenbr0': unknown vif option 'brige' (type, "
           "mac, bridge, ip, script, backend, vifname, rate, model, accel)" },
         { "kernel='k'\nvif = ['mac=00:16:3e:zz:00:01']\n",
-          "vm.cfg:2:8: vif 'mac=00:16:3e:zz:00:01': mac '00:16:3e:zz:00:01' "
+          "vm.cfg:2:13: vif 'mac=00:16:3e:zz:00:01': mac '00:16:3e:zz:00:01' "
           "is not six hex bytes such as 00:16:3e:12:34:56 (leave mac out for "
           "a random one)" },
         { "kernel='k'\nvif = ['rate=10 Mb/s']\n",
-          "vm.cfg:2:8: vif 'rate=10 Mb/s': rate '10 Mb/s' is not "
+          "vm.cfg:2:14: vif 'rate=10 Mb/s': rate '10 Mb/s' is not "
           "N[KMG]{b,B}/s[@Nms] (e.g. 10Mb/s@50ms)" },
         { "kernel='k'\nvif = ['type=e1000']\n",
-          "vm.cfg:2:8: vif 'type=e1000': type 'e1000' is not ioemu or "
+          "vm.cfg:2:14: vif 'type=e1000': type 'e1000' is not ioemu or "
           "netfront" },
         { "kernel='k'\nvfb = ['type=rdp']\n",
-          "vm.cfg:2:8: vfb 'type=rdp': type 'rdp' is not vnc or sdl" },
+          "vm.cfg:2:14: vfb 'type=rdp': type 'rdp' is not vnc or sdl" },
         { "kernel='k'\npci = ['03:00']\n",
           "vm.cfg:2:8: pci '03:00': expected [DOMAIN:]BUS:SLOT.FUNC in hex "
           "(e.g. 0000:03:00.0)" },
         { "kernel='k'\ncpus = 'all'\n",
           "vm.cfg:2:8: cpus 'all': only CPU numbers, ranges (0-3), exclusions "
           "(^1) and commas are allowed" },
+        /* Inside the string where its bytes are the file's own... */
+        { "kernel='k'\nd = 'phy:/x,hda,q'\ndisk = [d]\n",
+          "vm.cfg:2:17: disk 'phy:/x,hda,q': mode 'q' is not one of r "
+          "(read-only), w (read-write) or w! (shared read-write)" },
+        { "kernel='k'\ndisk = [r'phy:/x,hda,q']\n",
+          "vm.cfg:2:22: disk 'phy:/x,hda,q': mode 'q' is not one of r "
+          "(read-only), w (read-write) or w! (shared read-write)" },
+        /* ...else at the item. */
+        { "kernel='k'\ndisk = ['phy:/x,hda,' + 'q']\n",
+          "vm.cfg:2:9: disk 'phy:/x,hda,q': mode 'q' is not one of r "
+          "(read-only), w (read-write) or w! (shared read-write)" },
+        { "kernel='k'\ndisk = ['phy:/x\\t,hda,q']\n",
+          "vm.cfg:2:9: disk 'phy:/x\t,hda,q': mode 'q' is not one of r "
+          "(read-only), w (read-write) or w! (shared read-write)" },
+        { "kernel='k'\nvif = ['bridge=br0, mac=00:16:3e:00:00:0g']\n",
+          "vm.cfg:2:25: vif 'bridge=br0, mac=00:16:3e:00:00:0g': mac "
+          "'00:16:3e:00:00:0g' is not six hex bytes such as "
+          "00:16:3e:12:34:56 (leave mac out for a random one)" },
         { "builder='hvm'\nboot = 'cx'\n",
           "vm.cfg:2:8: boot: 'x' is not a boot device (a: floppy, c: disk, "
           "d: CD-ROM, n: network)" },

@@ -78,6 +78,12 @@ struct kcfg_value {
     struct kcfg_value *items;
     size_t n;
     bool tuple;
+    /*
+     * KCFG_STR: where the string's bytes appear verbatim in the file (a
+     * literal without escapes on one line), so errors can point inside
+     * it; 0 when they do not.
+     */
+    int text_line, text_column;
 };
 
 /* ---- the option table (all 119 options of Xen 3.x create.py) ----------- */
