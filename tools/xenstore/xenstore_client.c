@@ -211,7 +211,8 @@ static int do_ls(struct xs_handle *h, FILE *out, const char *path,
     return rc;
 }
 
-static int do_chmod(struct xs_handle *h, const char *path,
+static int do_chmod(struct xs_handle *h, xs_transaction_t t,
+                    const char *path,
                     struct xs_permissions *perms, unsigned int n,
                     bool recurse, bool upto)
 {
@@ -219,7 +220,7 @@ static int do_chmod(struct xs_handle *h, const char *path,
     char **children;
     int rc = 0;
 
-    if ( !xs_set_permissions(h, XBT_NULL, path, perms, n) )
+    if ( !xs_set_permissions(h, t, path, perms, n) )
     {
         fail("set permissions of", path);
         return 1;
@@ -232,7 +233,7 @@ static int do_chmod(struct xs_handle *h, const char *path,
         while ( p && (slash = strrchr(p, '/')) && slash != p )
         {
             *slash = '\0';
-            if ( !xs_set_permissions(h, XBT_NULL, p, perms, n) )
+            if ( !xs_set_permissions(h, t, p, perms, n) )
             {
                 fail("set permissions of", p);
                 rc = 1;
@@ -243,7 +244,7 @@ static int do_chmod(struct xs_handle *h, const char *path,
     }
     if ( !recurse )
         return 0;
-    children = xs_directory(h, XBT_NULL, path, &num);
+    children = xs_directory(h, t, path, &num);
     for ( i = 0; children && i < num; i++ )
     {
         char *child;
@@ -251,7 +252,7 @@ static int do_chmod(struct xs_handle *h, const char *path,
         if ( asprintf(&child, "%s%s%s", path, strcmp(path, "/") ? "/" : "",
                       children[i]) < 0 )
             return 1;
-        rc |= do_chmod(h, child, perms, n, true, false);
+        rc |= do_chmod(h, t, child, perms, n, true, false);
         free(child);
     }
     free(children);
@@ -259,7 +260,7 @@ static int do_chmod(struct xs_handle *h, const char *path,
 }
 
 /* rm -t: also remove parents left empty (Xen's "tidy"). */
-static void tidy(struct xs_handle *h, const char *path)
+static void tidy(struct xs_handle *h, xs_transaction_t t, const char *path)
 {
     char *p = strdup(path), *slash;
 
@@ -269,9 +270,9 @@ static void tidy(struct xs_handle *h, const char *path)
         char **c;
 
         *slash = '\0';
-        c = xs_directory(h, XBT_NULL, p, &num);
+        c = xs_directory(h, t, p, &num);
         free(c);
-        if ( !c || num || !xs_rm(h, XBT_NULL, p) )
+        if ( !c || num || !xs_rm(h, t, p) )
             break;
     }
     free(p);
@@ -288,6 +289,11 @@ int xenstore_client_main(int argc, char **argv)
     int opt, i, rc = 0;
     struct xs_handle *h;
     FILE *out = stdout;
+    xs_transaction_t t = XBT_NULL;
+    bool use_txn;
+    char *held = NULL;
+    size_t held_len = 0;
+    int attempts = 0;
 
     prog = base;
     if ( !strncmp(base, "xenstore-", 9) )
@@ -369,13 +375,43 @@ int xenstore_client_main(int argc, char **argv)
         return 1;
     }
 
+    /*
+     * Like Xen's tools, commands that touch several nodes do it in one
+     * transaction, started again if xenstored reports a conflict
+     * (EAGAIN); their output is held back until the commit succeeded.
+     */
+    use_txn = cmds[ci].cmd != CMD_LS && cmds[ci].cmd != CMD_WATCH &&
+              !(cmds[ci].cmd == CMD_READ && argc == 1) &&
+              !(cmds[ci].cmd == CMD_WRITE && argc == 2);
+ again:
+    if ( use_txn )
+    {
+        t = xs_transaction_start(h);
+        if ( t == XBT_NULL )
+        {
+            fprintf(stderr, "%s: could not start a transaction: %s\n",
+                    prog, strerror(errno));
+            xs_close(h);
+            return 1;
+        }
+        free(held);
+        held = NULL;
+        out = open_memstream(&held, &held_len);
+        if ( !out )
+        {
+            xs_transaction_end(h, t, true);
+            xs_close(h);
+            return 1;
+        }
+    }
+
     switch ( cmds[ci].cmd )
     {
     case CMD_READ:
         for ( i = 0; i < argc; i++ )
         {
             unsigned int len;
-            char *val = xs_read(h, XBT_NULL, argv[i], &len), *clean;
+            char *val = xs_read(h, t, argv[i], &len), *clean;
 
             if ( !val )
             {
@@ -398,7 +434,7 @@ int xenstore_client_main(int argc, char **argv)
             unsigned int len;
             char *val = unsanitise(argv[i + 1], &len);
 
-            if ( !val || !xs_write(h, XBT_NULL, argv[i], val, len) )
+            if ( !val || !xs_write(h, t, argv[i], val, len) )
             {
                 fail("write", argv[i]);
                 free(val);
@@ -413,21 +449,21 @@ int xenstore_client_main(int argc, char **argv)
         /* Removal is always recursive; -r is accepted for habit's sake. */
         for ( i = 0; i < argc; i++ )
         {
-            if ( !xs_rm(h, XBT_NULL, argv[i]) )
+            if ( !xs_rm(h, t, argv[i]) )
             {
                 fail("remove", argv[i]);
                 rc = 1;
                 break;
             }
             if ( do_tidy )
-                tidy(h, argv[i]);
+                tidy(h, t, argv[i]);
         }
         break;
 
     case CMD_EXISTS:
         for ( i = 0; i < argc; i++ )
         {
-            char *val = xs_read(h, XBT_NULL, argv[i], NULL);
+            char *val = xs_read(h, t, argv[i], NULL);
 
             if ( !val )
             {
@@ -442,7 +478,7 @@ int xenstore_client_main(int argc, char **argv)
         for ( i = 0; i < argc; i++ )
         {
             unsigned int num, j;
-            char **list = xs_directory(h, XBT_NULL, argv[i], &num);
+            char **list = xs_directory(h, t, argv[i], &num);
 
             if ( !list )
             {
@@ -524,10 +560,26 @@ int xenstore_client_main(int argc, char **argv)
                 break;
             }
         if ( perms && !rc )
-            rc = do_chmod(h, argv[0], perms, n, recurse, upto);
+            rc = do_chmod(h, t, argv[0], perms, n, recurse, upto);
         free(perms);
         break;
     }
+    }
+    if ( use_txn )
+    {
+        fclose(out);
+        out = stdout;
+        if ( !xs_transaction_end(h, t, rc != 0) && rc == 0 )
+        {
+            if ( errno == EAGAIN && ++attempts < 100 )
+                goto again;
+            fprintf(stderr, "%s: could not commit the transaction: %s\n",
+                    prog, strerror(errno));
+            rc = 1;
+        }
+        else if ( rc == 0 )
+            fwrite(held, 1, held_len, stdout);
+        free(held);
     }
  done:
     fflush(out);

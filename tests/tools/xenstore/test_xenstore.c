@@ -926,6 +926,18 @@ static void test_tools(void **state)
                               "/local/domain/1/name", NULL), 0);
     assert_string_equal(out, "/local/domain/1/name: vm1\n");
     free(out);
+    /* Several keys: one transaction, output printed once at commit;
+     * a missing key fails the lot and prints nothing. */
+    assert_int_equal(run_tool(&w->x, &out, NULL, "read", "-p",
+                              "/local/domain/1/name", "/local/domain/1",
+                              NULL), 0);
+    assert_string_equal(out, "/local/domain/1/name: vm1\n"
+                             "/local/domain/1: \n");
+    free(out);
+    assert_int_equal(run_tool(&w->x, &out, NULL, "read",
+                              "/local/domain/1/name", "/nope", NULL), 1);
+    assert_string_equal(out, "");
+    free(out);
     assert_int_equal(run_tool(&w->x, &out, &err, "read", "/nope", NULL), 1);
     assert_string_equal(out, "");
     assert_non_null(strstr(err, "/nope"));
