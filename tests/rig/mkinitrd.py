@@ -68,7 +68,7 @@ DOM0_DIR = os.path.join(ROOT, "tests", "dom0")
 XEN_MODULES = ("xen-evtchn", "xen-privcmd", "xen-gntdev", "xen-gntalloc",
                "xenfs", "xen-blkback", "xen-netback")
 
-DOM0_PROGS = ("hcall", "tscrtc")
+DOM0_PROGS = ("hcall", "tscrtc", "xcdemo")
 
 INIT = """#!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-or-later

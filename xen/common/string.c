@@ -2,22 +2,35 @@
 /* Freestanding string and memory routines. */
 #include <xen/lib.h>
 
+/*
+ * memset/memcpy with string instructions, eight bytes per iteration: dom0's
+ * build zeroes and copies its ~60 MB kernel, and under QEMU's -icount every
+ * iteration is charged as an instruction (tests/perf: the byte loops cost
+ * ~0.5 s of virtual time there).  The direction flag is clear in the
+ * hypervisor (the ABI's rule at every call).
+ */
 void *memset(void *s, int c, size_t n)
 {
-    unsigned char *p = s;
+    unsigned long pat = 0x0101010101010101UL * (unsigned char)c;
+    void *d = s;
+    size_t q = n >> 3, r = n & 7;
 
-    while ( n-- )
-        *p++ = (unsigned char)c;
+    asm volatile ( "rep stosq"
+                   : "+D" (d), "+c" (q) : "a" (pat) : "memory" );
+    asm volatile ( "rep stosb"
+                   : "+D" (d), "+c" (r) : "a" (pat) : "memory" );
     return s;
 }
 
 void *memcpy(void *d, const void *s, size_t n)
 {
-    unsigned char *dp = d;
-    const unsigned char *sp = s;
+    void *dp = d;
+    size_t q = n >> 3, r = n & 7;
 
-    while ( n-- )
-        *dp++ = *sp++;
+    asm volatile ( "rep movsq"
+                   : "+D" (dp), "+S" (s), "+c" (q) : : "memory" );
+    asm volatile ( "rep movsb"
+                   : "+D" (dp), "+S" (s), "+c" (r) : : "memory" );
     return d;
 }
 

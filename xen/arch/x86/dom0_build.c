@@ -690,6 +690,75 @@ static u64 dom0_setup_acpi(struct domain *d, u64 from, unsigned int nr_vcpus,
     return base;
 }
 
+/* ---- ACPI sleep requests ------------------------------------------------- */
+
+#include <asm/io.h>
+#include <asm/hvm/io.h>
+#include <public/sched.h>
+
+static bool dom0_s3_warned;
+
+/*
+ * dom0's writes to PM1a/PM1b_CNT (ACPI 6.5 section 4.8.3.2.1).  Everything
+ * passes through except setting SLP_EN: a power-off request (SLP_TYP of
+ * \_S5) shuts the machine down through the hypervisor, as SCHEDOP_shutdown
+ * would, so that it stops its other CPUs and logs why; other sleep states
+ * (S3) are not supported and ignored.
+ */
+static int dom0_pm1_cnt(struct vcpu *v, bool in, u16 port,
+                        unsigned int size, u32 *val)
+{
+    u16 base = port >= acpi_info.pm1b_cnt && acpi_info.pm1b_cnt &&
+               port < acpi_info.pm1b_cnt + 2 ? acpi_info.pm1b_cnt
+                                             : acpi_info.pm1a_cnt;
+    u8 s5 = base == acpi_info.pm1a_cnt ? acpi_info.slp_typa
+                                       : acpi_info.slp_typb;
+    u32 bits = *val << (8 * (port - base));
+
+    if ( in )
+    {
+        *val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+        return X86EMUL_OKAY;
+    }
+    if ( bits & ACPI_PM1_SLP_EN )
+    {
+        u8 typ = (bits >> ACPI_PM1_SLP_TYP_SHIFT) & 7;
+
+        if ( acpi_info.s5_valid && typ == s5 )
+        {
+            printk("d%u: ACPI S5 requested through PM1%c_CNT\n",
+                   v->domain->domain_id,
+                   base == acpi_info.pm1a_cnt ? 'a' : 'b');
+            domain_shutdown(v->domain, SHUTDOWN_poweroff);
+            return X86EMUL_OKAY;
+        }
+        if ( !dom0_s3_warned )
+        {
+            dom0_s3_warned = true;
+            printk(XENLOG_WARNING "d%u: ACPI sleep type %u requested: "
+                   "not supported, ignored\n", v->domain->domain_id, typ);
+        }
+        return X86EMUL_OKAY;
+    }
+    if ( size == 1 )
+        outb(*val, port);
+    else if ( size == 2 )
+        outw(*val, port);
+    else
+        outl(*val, port);
+    return X86EMUL_OKAY;
+}
+
+static void dom0_claim_pm1(struct domain *d)
+{
+    if ( acpi_info.pm1a_cnt &&
+         hvm_register_portio(d, acpi_info.pm1a_cnt, 2, dom0_pm1_cnt) )
+        panic("Dom0: cannot intercept PM1a_CNT");
+    if ( acpi_info.pm1b_cnt &&
+         hvm_register_portio(d, acpi_info.pm1b_cnt, 2, dom0_pm1_cnt) )
+        panic("Dom0: cannot intercept PM1b_CNT");
+}
+
 /* ---- the builder ------------------------------------------------------ */
 
 static void dom0_print_memmap(const struct hvm_memmap_table_entry *m,
@@ -738,6 +807,8 @@ void dom0_construct_pvh(void)
     for ( i = 0; i < nr_vcpus; i++ )
         if ( !vcpu_create(d, i, cpus[i % nr_cpus]) )
             panic("Error creating d0v%u", i);
+
+    dom0_claim_pm1(d);
 
     /* The kernel first: its segments need their own frames. */
     entry = dom0_load_kernel(d, &kend);

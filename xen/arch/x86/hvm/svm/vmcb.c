@@ -28,6 +28,7 @@
 #include <xen/console.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
+#include <xen/acpi.h>
 #include <asm/processor.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm.h>
@@ -115,6 +116,13 @@ int svm_init_permission_maps(void)
     iopm_intercept(iopm_hwdom, 0xa0, 0xa1);
     iopm_intercept(iopm_hwdom, 0x40, 0x43);
     iopm_intercept(iopm_hwdom, 0x3f8, 0x3ff);
+    /* ACPI sleep control: dom0's S5 request goes through the hypervisor. */
+    if ( acpi_info.pm1a_cnt )
+        iopm_intercept(iopm_hwdom, acpi_info.pm1a_cnt,
+                       acpi_info.pm1a_cnt + 1);
+    if ( acpi_info.pm1b_cnt )
+        iopm_intercept(iopm_hwdom, acpi_info.pm1b_cnt,
+                       acpi_info.pm1b_cnt + 1);
 
     memset(msrpm, 0xff, PAGE_SIZE << MSRPM_ORDER);
     for ( i = 0; i < ARRAY_SIZE(passthrough); i++ )
