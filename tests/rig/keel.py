@@ -714,13 +714,16 @@ def _main(argv):
     p.add_argument("--dom0-args", default="console=hvc0 earlyprintk=xen")
     p.add_argument("--no-dom0", action="store_true",
                    help="no kernel/initrd modules")
+    p.add_argument("--initrd", default=None,
+                   help="dom0's initramfs (default: the plain busybox one)")
     p.add_argument("--print-config", action="store_true")
     a = ap.parse_args(argv)
     if a.cmd == "iso":
         # menu.lst gets plain "module" lines, as administrators write them.
         legacy = KINDS[a.kind] in ("grub-legacy", "legacy_configfile")
         mods = [] if a.no_dom0 else dom0_modules(a.dom0_args,
-                                                 initrd_nounzip=not legacy)
+                                                 initrd_nounzip=not legacy,
+                                                 initrd_path=a.initrd)
         e = Entry(args=a.args, modules=mods, kernel=a.xen)
         make_grub_iso(a.output, [e], a.kind)
         if a.print_config:

@@ -10,6 +10,10 @@
 #   KEEL_XEN_BUILD  directory with xen.gz (default: xen/)
 #   KEEL_XEN_ARGS   hypervisor command line
 #   KEEL_DOM0_ARGS  dom0 kernel command line
+#   KEEL_INITRD     dom0's initramfs (default: the toolstack one that deps.sh
+#                   builds, ~/.cache/keel/initrd-dom0-tools.gz: xenstored,
+#                   xenconsoled, xend and xm started by its init scripts;
+#                   the plain busybox initrd.gz if that is missing)
 #   KEEL_LOADER     legacy_configfile (default), multiboot, multiboot2,
 #                   grub-legacy (GRUB 0.97) or efi (GRUB-EFI under OVMF)
 #   KEEL_QEMU_ARGS  extra QEMU arguments, e.g. "-m 4096 -smp 4" or "-s -S"
@@ -41,11 +45,23 @@ if [ ! -e "$cache/vmlinuz" ] || [ ! -e "$cache/initrd.gz" ] ||
     "$rig/deps.sh" || die "installing the dependencies failed"
 fi
 
+initrd=${KEEL_INITRD:-}
+if [ -z "$initrd" ]; then
+    if [ -e "$cache/initrd-dom0-tools.gz" ]; then
+        initrd=$cache/initrd-dom0-tools.gz
+    else
+        initrd=$cache/initrd.gz
+        echo "run.sh: no $cache/initrd-dom0-tools.gz (the tools did not" \
+             "build?): dom0 gets the plain busybox initramfs, without xm"
+    fi
+fi
+
 mkdir -p "$run_dir"
 iso=$run_dir/keel-$loader.iso
 echo "run.sh: making $iso ($loader), menu:"
 KEEL_XEN_BUILD=$build python3 "$rig/keel.py" iso --print-config \
-    --args "$xen_args" --dom0-args "$dom0_args" "$loader" "$iso" |
+    --args "$xen_args" --dom0-args "$dom0_args" --initrd "$initrd" \
+    "$loader" "$iso" |
     sed 's/^/    /' || die "making the boot ISO failed"
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu "${KEEL_CPU:-max}"
