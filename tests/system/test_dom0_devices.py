@@ -155,15 +155,22 @@ def _check(r, img, disk_rx, disk_trigger):
         bc.fail(r, "dom0 or the hypervisor crashed")
 
 
-def _boot(machine, img):
+def _boot(machine, img, grub=None):
+    """Boot with QEMU -kernel, or from a GRUB ISO of kind grub."""
     rd = _initrd("dom0_devices_%s.initrd.gz" % machine)
+    mods = keel.dom0_modules("console=hvc0 keel.test=disk,net",
+                             initrd_path=rd)
+    devs = ["-drive", "file=%s,format=raw,if=ide" % img,
+            "-netdev", "user,id=n0", "-device", "e1000,netdev=n0"]
+    if grub:
+        iso = keel.make_grub_iso(
+            keel.out_path("dom0_devices_%s.iso" % machine),
+            [keel.Entry(APPEND, mods)], grub)
+        return keel.boot_qemu(iso=iso, machine=machine, extra=devs,
+                              until=READY, timeout=540)
     return keel.boot_qemu(
         kernel=keel.xen_image("xen"), append=APPEND, machine=machine,
-        modules=keel.dom0_modules("console=hvc0 keel.test=disk,net",
-                                  initrd_path=rd),
-        extra=["-drive", "file=%s,format=raw,if=ide" % img,
-               "-netdev", "user,id=n0", "-device", "e1000,netdev=n0"],
-        until=READY, timeout=540)
+        modules=mods, extra=devs, until=READY, timeout=540)
 
 
 def test_dom0_devices_pc():
@@ -184,3 +191,15 @@ def test_dom0_devices_q35():
 
 
 test_dom0_devices_q35.timeout = 600
+
+
+def test_dom0_devices_grub_q35():
+    # The same from an Oracle VM style menu.lst (GRUB 2's
+    # legacy_configfile): the loader leaves the machine in another state
+    # than QEMU's -kernel; the CD-ROM it boots from is one more AHCI port.
+    img = _disk("dom0_devices_grub_q35.img")
+    r = _boot("q35", img, grub="legacy_configfile")
+    _check(r, img, r"^ahci", "fasteoi")
+
+
+test_dom0_devices_grub_q35.timeout = 600
