@@ -267,7 +267,7 @@ void xend_free(struct xend *x);
 /* A failed operation: fault code and message. */
 struct xend_fail {
     int code;
-    char msg[XEND_ERR_MAX];
+    char msg[2 * XEND_ERR_MAX + 256];
 };
 
 #endif /* KEEL_XEND_H */
