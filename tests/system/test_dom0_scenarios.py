@@ -98,3 +98,23 @@ def test_dom0_reboot_restarts_the_machine():
 
 
 test_dom0_reboot_restarts_the_machine.timeout = 560
+
+
+def test_dom0_from_grub_menu_lst():
+    # The administrator's path: GRUB reading a menu.lst (legacy_configfile)
+    # with dom0_mem= and dom0_max_vcpus=, the kernel and initrd as module
+    # lines.  dom0 comes up on both vCPUs and its shell reads the serial
+    # line.
+    e = keel.Entry(APPEND, _mods("keel.test=info"))
+    iso = keel.make_grub_iso(keel.out_path("menu_lst.iso"), [e],
+                             "legacy_configfile")
+    r = keel.boot_qemu(iso=iso,
+                       script=[(r"\(XEN\) \(d0\) keel-initrd: ready",
+                                b"echo typed-$((6*7))\r")],
+                       until=r"^\(XEN\) \(d0\) typed-42$", timeout=500)
+    bc.xen_line(r, r"^Command line: .*dom0_mem=512M dom0_max_vcpus=2")
+    _d0(r, r"info: hypervisor type xen$")
+    _d0(r, r"info: nproc 2$")
+
+
+test_dom0_from_grub_menu_lst.timeout = 560
