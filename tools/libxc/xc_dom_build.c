@@ -360,7 +360,8 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
         berrf(err, "domain %u: %s", a->domid, why);
         goto out;
     }
-    if ( (rc = xc_dom_plan(&k, a->mem_mb, rd_len, a->cmdline, &l, why)) )
+    if ( (rc = xc_dom_plan(&k, a->mem_mb, rd_len, a->cmdline, &l, why)) ||
+         (rc = xc_dom_plan_acpi(&l, a->vcpus, a->cmdline, why)) )
     {
         e = -rc;
         berrf(err, "domain %u: %s", a->domid, why);

@@ -207,8 +207,213 @@ int xc_dom_start_info(const struct xc_dom_layout *l, const char *cmdline,
     si->cmdline_paddr = base + off;
     off += ALIGN8(n);
 
-    /* No ACPI tables for a PVH guest yet: rsdp_paddr stays 0. */
+    si->rsdp_paddr = l->rsdp_paddr;     /* 0 without ACPI tables */
     return off == l->start_info_size ? 0 : -EINVAL;
+}
+
+/* ---- ACPI tables ------------------------------------------------------ */
+
+/*
+ * One page: RSDP, XSDT, FADT, DSDT, MADT at these offsets (ACPI 6.4
+ * layouts; all little-endian, as the guest).  The MADT grows with the
+ * vCPUs: 44 bytes plus 8 per local APIC entry.
+ */
+#define ACPI_RSDP_OFF   0x000
+#define ACPI_XSDT_OFF   0x040
+#define ACPI_FADT_OFF   0x080
+#define ACPI_DSDT_OFF   0x1c0
+#define ACPI_MADT_OFF   0x200
+#define ACPI_HDR_LEN    36
+#define ACPI_FADT_LEN   276
+#define ACPI_MADT_MAX_VCPUS ((XC_DOM_PAGE_SIZE - ACPI_MADT_OFF - 44) / 8)
+
+/* \_S5: Name (_S5, Package (2) { 5, 5 }) */
+static const uint8_t dsdt_aml[] = {
+    0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02,
+    0x0a, XC_DOM_ACPI_S5_TYPE, 0x0a, XC_DOM_ACPI_S5_TYPE,
+};
+
+int xc_dom_plan_acpi(struct xc_dom_layout *l, unsigned int vcpus,
+                     const char *cmdline, char *err)
+{
+    struct hvm_memmap_table_entry *ram0 = &l->memmap[0];
+    uint64_t page = XC_DOM_ISA_HOLE_START - XC_DOM_PAGE_SIZE;
+    uint64_t special = (uint64_t)l->console_pfn << XC_DOM_PAGE_SHIFT;
+    unsigned int i;
+
+    if ( !vcpus || vcpus > ACPI_MADT_MAX_VCPUS || vcpus > 128 )
+    {
+        lerrf(err, "%u vCPUs do not fit the guest's ACPI tables (at most "
+              "128)", vcpus);
+        return -EINVAL;
+    }
+    if ( l->acpi_size || !l->nr_memmap || ram0->addr != 0 ||
+         ram0->size != XC_DOM_ISA_HOLE_START ||
+         l->nr_memmap == XC_DOM_MAX_MEMMAP )
+    {
+        lerrf(err, "no room for ACPI tables in the memory map");
+        return -ENOSPC;
+    }
+    /*
+     * The last page below 640 KiB, taken out of RAM: Linux keeps all of
+     * the first MiB for itself (never allocated), and the ACPI type keeps
+     * any other guest off it too.
+     */
+    ram0->size -= XC_DOM_PAGE_SIZE;
+    for ( i = l->nr_memmap; i > 1; i-- )
+        l->memmap[i] = l->memmap[i - 1];
+    l->memmap[1] = (struct hvm_memmap_table_entry){
+        .addr = page, .size = XC_DOM_PAGE_SIZE,
+        .type = XEN_HVM_MEMMAP_TYPE_ACPI,
+    };
+    l->nr_memmap++;
+    l->acpi_paddr = page;
+    l->acpi_size = XC_DOM_PAGE_SIZE;
+    l->rsdp_paddr = page + ACPI_RSDP_OFF;
+    l->acpi_vcpus = vcpus;
+
+    /* start_info grew by one memory map entry: it must still fit. */
+    l->start_info_size = start_info_size(l, cmdline);
+    if ( PAGE_UP(l->start_info_paddr + l->start_info_size) > special )
+    {
+        lerrf(err, "no room for start_info with the ACPI memory map entry "
+              "below %#llx; give the guest 1 MiB more",
+              (unsigned long long)special);
+        return -ENOSPC;
+    }
+    return 0;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = v;
+    p[1] = v >> 8;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, v);
+    put16(p + 2, v >> 16);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    put32(p, v);
+    put32(p + 4, v >> 32);
+}
+
+static uint8_t acpi_sum(const uint8_t *p, size_t n)
+{
+    uint8_t s = 0;
+
+    while ( n-- )
+        s += *p++;
+    return s;
+}
+
+static void acpi_header(uint8_t *t, const char *sig, uint32_t len,
+                        uint8_t rev)
+{
+    memcpy(t, sig, 4);
+    put32(t + 4, len);
+    t[8] = rev;
+    memcpy(t + 10, "KEEL  ", 6);            /* OEM ID */
+    memcpy(t + 16, "KEELPVH ", 8);          /* OEM table ID */
+    put32(t + 24, 1);                       /* OEM revision */
+    memcpy(t + 28, "KEEL", 4);              /* creator */
+    put32(t + 32, 1);
+}
+
+static void acpi_finish(uint8_t *t)
+{
+    uint32_t len = t[4] | t[5] << 8 | t[6] << 16 | (uint32_t)t[7] << 24;
+
+    t[9] = 0;
+    t[9] = -acpi_sum(t, len);
+}
+
+/* A Generic Address Structure for a byte-wide I/O port. */
+static void gas_io8(uint8_t *g, uint16_t port)
+{
+    g[0] = 1;                               /* system I/O */
+    g[1] = 8;                               /* bit width */
+    g[2] = 0;
+    g[3] = 1;                               /* byte access */
+    put64(g + 4, port);
+}
+
+int xc_dom_acpi_tables(const struct xc_dom_layout *l, void *buf,
+                       size_t len)
+{
+    uint8_t *b = buf, *t;
+    uint64_t base = l->acpi_paddr;
+    uint32_t madt_len;
+    unsigned int i;
+
+    if ( !l->acpi_size || len < l->acpi_size || !l->acpi_vcpus ||
+         l->acpi_vcpus > ACPI_MADT_MAX_VCPUS )
+        return -EINVAL;
+    memset(b, 0, l->acpi_size);
+
+    /* RSDP (revision 2: XSDT only). */
+    t = b + ACPI_RSDP_OFF;
+    memcpy(t, "RSD PTR ", 8);
+    memcpy(t + 9, "KEEL  ", 6);
+    t[15] = 2;
+    put32(t + 20, 36);
+    put64(t + 24, base + ACPI_XSDT_OFF);
+    t[8] = -acpi_sum(t, 20);
+    t[32] = -acpi_sum(t, 36);
+
+    /* XSDT: the FADT and the MADT (the DSDT hangs off the FADT). */
+    t = b + ACPI_XSDT_OFF;
+    acpi_header(t, "XSDT", ACPI_HDR_LEN + 16, 1);
+    put64(t + 36, base + ACPI_FADT_OFF);
+    put64(t + 44, base + ACPI_MADT_OFF);
+    acpi_finish(t);
+
+    /*
+     * FADT 6.4, hardware-reduced: no SCI, PM timer, PM1 blocks or FACS;
+     * sleep control/status and reset registers on I/O ports; no VGA, no
+     * MSI (no PCI), no CMOS RTC.
+     */
+    t = b + ACPI_FADT_OFF;
+    acpi_header(t, "FACP", ACPI_FADT_LEN, 6);
+    put32(t + 40, base + ACPI_DSDT_OFF);
+    put16(t + 109, (1u << 2) | (1u << 3) | (1u << 5));
+    put32(t + 112, (1u << 4) | (1u << 5) | (1u << 10) | (1u << 20));
+    gas_io8(t + 116, XC_DOM_ACPI_RESET_PORT);
+    t[128] = XC_DOM_ACPI_RESET_VALUE;
+    t[131] = 4;                             /* minor version */
+    put64(t + 140, base + ACPI_DSDT_OFF);
+    gas_io8(t + 244, XC_DOM_ACPI_SLEEP_CTL_PORT);
+    gas_io8(t + 256, XC_DOM_ACPI_SLEEP_STS_PORT);
+    memcpy(t + 268, "XenVMM\0\0", 8);       /* hypervisor vendor */
+    acpi_finish(t);
+
+    t = b + ACPI_DSDT_OFF;
+    acpi_header(t, "DSDT", ACPI_HDR_LEN + sizeof(dsdt_aml), 2);
+    memcpy(t + ACPI_HDR_LEN, dsdt_aml, sizeof(dsdt_aml));
+    acpi_finish(t);
+
+    /* MADT: the vLAPICs (IDs 2 * vCPU, as the hypervisor numbers them). */
+    t = b + ACPI_MADT_OFF;
+    madt_len = 44 + 8 * l->acpi_vcpus;
+    acpi_header(t, "APIC", madt_len, 5);
+    put32(t + 36, 0xfee00000);
+    put32(t + 40, 0);                       /* no 8259s */
+    for ( i = 0; i < l->acpi_vcpus; i++ )
+    {
+        uint8_t *e = t + 44 + 8 * i;
+
+        e[0] = 0;                           /* processor local APIC */
+        e[1] = 8;
+        e[2] = i;                           /* ACPI processor UID */
+        e[3] = 2 * i;                       /* APIC ID */
+        put32(e + 4, 1);                    /* enabled */
+    }
+    acpi_finish(t);
+    return 0;
 }
 
 /* Map at most this many frames at a time (32 MiB of address space). */
@@ -333,6 +538,23 @@ int xc_dom_load(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
     free(si);
     if ( rc )
         return rc;
+
+    if ( l->acpi_size )
+    {
+        uint8_t tables[XC_DOM_PAGE_SIZE];
+
+        if ( l->acpi_size > sizeof(tables) ||
+             xc_dom_acpi_tables(l, tables, sizeof(tables)) )
+        {
+            lerrf(err, "cannot lay out the ACPI tables for %u vCPUs",
+                  l->acpi_vcpus);
+            return -EINVAL;
+        }
+        rc = guest_write(m, l->acpi_paddr, tables, l->acpi_size,
+                         "ACPI tables", err);
+        if ( rc )
+            return rc;
+    }
 
     /* The rings start empty: both sides read their indexes from them. */
     return guest_write(m, (uint64_t)l->console_pfn << XC_DOM_PAGE_SHIFT,

@@ -185,6 +185,9 @@ struct xc_dom_layout {
     uint64_t start_info_paddr, start_info_size;
     unsigned int nr_memmap;
     struct hvm_memmap_table_entry memmap[XC_DOM_MAX_MEMMAP];
+    /* ACPI tables (xc_dom_plan_acpi; all 0 without). */
+    uint64_t acpi_paddr, acpi_size, rsdp_paddr;
+    unsigned int acpi_vcpus;
 };
 
 /*
@@ -196,6 +199,28 @@ struct xc_dom_layout {
 int xc_dom_plan(const struct xc_dom_kernel *k, unsigned int mem_mb,
                 uint64_t ramdisk_size, const char *cmdline,
                 struct xc_dom_layout *l, char *err);
+
+/*
+ * ACPI tables for the guest (RSDP, XSDT, a hardware-reduced FADT, a DSDT
+ * with only \_S5, a MADT with one enabled local APIC per vCPU and no
+ * IOAPIC), in the last page below 640 KiB, typed ACPI in the memory map
+ * and named by start_info's rsdp_paddr.  Linux needs the MADT: without
+ * one it runs a PVH domU with no timer at all (its per-CPU clock event
+ * is only set up in an APIC mode that a MADT selects).  The FADT's
+ * sleep control and reset registers are I/O ports the hypervisor turns
+ * into a poweroff / reboot of the domain (below).
+ */
+#define XC_DOM_ACPI_SLEEP_CTL_PORT  0xb004   /* SLP_TYP << 2 | SLP_EN */
+#define XC_DOM_ACPI_SLEEP_STS_PORT  0xb005
+#define XC_DOM_ACPI_RESET_PORT      0x0cf9
+#define XC_DOM_ACPI_RESET_VALUE     0x06
+#define XC_DOM_ACPI_S5_TYPE         5        /* \_S5's SLP_TYP */
+int xc_dom_plan_acpi(struct xc_dom_layout *l, unsigned int vcpus,
+                     const char *cmdline, char *err);
+
+/* The tables (l->acpi_size bytes, at l->acpi_paddr in the guest). */
+int xc_dom_acpi_tables(const struct xc_dom_layout *l, void *buf,
+                       size_t len);
 
 /* The start_info block (l->start_info_size bytes) as the guest sees it. */
 int xc_dom_start_info(const struct xc_dom_layout *l, const char *cmdline,

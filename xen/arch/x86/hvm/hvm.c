@@ -33,6 +33,7 @@
 #include <asm/spinlock.h>
 #include <asm/p2m.h>
 #include <asm/hvm/io.h>
+#include <public/sched.h>
 
 struct hvm_function_table hvm_funcs;
 bool hvm_enabled;
@@ -273,6 +274,78 @@ static const struct hvm_mmio_ops unclaimed_mmio_ops = {
     .write = unclaimed_mmio_write,
 };
 
+/*
+ * A domU's power and reset buttons: the hardware-reduced ACPI FADT that
+ * libxc's builder gives a PVH guest (tools/libxc/include/xenguest.h,
+ * XC_DOM_ACPI_*) puts its sleep control register at port 0xb004 and
+ * its reset register at 0xcf9 (value 6), so Linux's poweroff and reboot
+ * land here and end the domain with that reason for the toolstack.
+ */
+#define ACPI_SLEEP_CTL_PORT 0xb004
+#define ACPI_SLEEP_STS_PORT 0xb005
+#define ACPI_SLP_EN         (1u << 5)
+#define ACPI_S5_TYPE        5
+#define RESET_CTL_PORT      0xcf9
+#define RESET_CTL_RESET     (1u << 2)
+
+static int domu_acpi_sleep_io(struct vcpu *v, bool in, u16 port,
+                              unsigned int size, u32 *val)
+{
+    unsigned int typ;
+
+    if ( in )
+    {
+        *val = 0;                       /* no wake status: never asleep */
+        return X86EMUL_OKAY;
+    }
+    if ( port != ACPI_SLEEP_CTL_PORT || !(*val & ACPI_SLP_EN) )
+        return X86EMUL_OKAY;
+    typ = (*val >> 2) & 7;
+    if ( typ != ACPI_S5_TYPE )
+    {
+        printk(XENLOG_INFO "d%uv%u: ACPI sleep type %u requested: only S5 "
+               "(poweroff) is offered, ignored\n", v->domain->domain_id,
+               v->vcpu_id, typ);
+        return X86EMUL_OKAY;
+    }
+    printk(XENLOG_INFO "d%uv%u: ACPI S5: powering off\n",
+           v->domain->domain_id, v->vcpu_id);
+    domain_shutdown(v->domain, SHUTDOWN_poweroff);
+    return X86EMUL_OKAY;
+}
+
+static int domu_reset_io(struct vcpu *v, bool in, u16 port,
+                         unsigned int size, u32 *val)
+{
+    if ( in )
+    {
+        *val = 0;
+        return X86EMUL_OKAY;
+    }
+    if ( *val & RESET_CTL_RESET )
+    {
+        printk(XENLOG_INFO "d%uv%u: reset through port %#x: rebooting\n",
+               v->domain->domain_id, v->vcpu_id, port);
+        domain_shutdown(v->domain, SHUTDOWN_reboot);
+    }
+    return X86EMUL_OKAY;
+}
+
+static int domu_devices_init(struct domain *d)
+{
+    int rc;
+
+    rc = hvm_register_mmio(d, &unclaimed_mmio_ops);
+    if ( rc == -EEXIST )
+        return 0;                       /* the first vCPU did it all */
+    if ( !rc )
+        rc = hvm_register_portio(d, ACPI_SLEEP_CTL_PORT, 2,
+                                 domu_acpi_sleep_io);
+    if ( !rc )
+        rc = hvm_register_portio(d, RESET_CTL_PORT, 1, domu_reset_io);
+    return rc;
+}
+
 int hvm_vcpu_initialise(struct vcpu *v)
 {
     int rc;
@@ -293,11 +366,7 @@ int hvm_vcpu_initialise(struct vcpu *v)
 
     rc = vlapic_init(v);
     if ( !rc && !v->domain->is_hardware_domain )
-    {
-        rc = hvm_register_mmio(v->domain, &unclaimed_mmio_ops);
-        if ( rc == -EEXIST )
-            rc = 0;
-    }
+        rc = domu_devices_init(v->domain);
     if ( rc )
     {
         vlapic_destroy(v);
