@@ -13,26 +13,6 @@
 #include "format.h"
 #include "xm.h"
 
-#ifdef XM_NO_KEELCFG
-/* Built before tools/config existed: say so instead of guessing. */
-static int no_parser(struct xm_ctx *x, const char *cmd)
-{
-    xm_error(x, "'xm %s' needs the vm.cfg parser (tools/config), which "
-             "this xm was built without; rebuild the tools with "
-             "'make -C tools'.", cmd);
-    return 1;
-}
-
-int xm_cmd_create(struct xm_ctx *x, int argc, char **argv)
-{
-    return no_parser(x, "create");
-}
-
-int xm_cmd_new(struct xm_ctx *x, int argc, char **argv)
-{
-    return no_parser(x, "new");
-}
-#else
 #include "keelcfg.h"
 
 struct create_opts {
@@ -381,4 +361,3 @@ int xm_cmd_new(struct xm_ctx *x, int argc, char **argv)
 {
     return create_or_new(x, "new", argc, argv);
 }
-#endif /* XM_NO_KEELCFG */

@@ -4,15 +4,10 @@
 TOOL_SRCS   := tools/xmlrpc/value.c tools/xmlrpc/codec.c tools/xmlrpc/http.c \
                tools/xmlrpc/client.c tools/xmlrpc/server.c \
                tools/xm/main.c tools/xm/cmds.c tools/xm/format.c \
-               tools/xm/create.c
+               tools/xm/create.c \
+               $(patsubst $(ROOT)/%,%,$(wildcard $(ROOT)/tools/config/*.c))
 STUBS       := xm_test_server.c
 AREA_CFLAGS := -I$(ROOT)/tools/xmlrpc/include -I$(ROOT)/tools/xm \
                -I$(ROOT)/tools/config/include \
                $(shell pkg-config --cflags libxml-2.0)
 AREA_LDLIBS := -lxml2 -lpthread -lm
-# create/--dryrun are tested with the vm.cfg parser once it is built.
-ifneq ($(wildcard $(ROOT)/tools/config/build/libkeelcfg.a),)
-AREA_LDLIBS := $(ROOT)/tools/config/build/libkeelcfg.a $(AREA_LDLIBS)
-else
-AREA_CFLAGS += -DXM_NO_KEELCFG
-endif
