@@ -80,6 +80,16 @@ static const struct xopt xopts[] = {
     O("xend-domain-shutdown-timeout", X_INT, xend_domain_shutdown_timeout,
       "60"),
     O("usbdevice", X_STR, usbdevice, NULL),
+    O("device-create-timeout", X_INT, device_create_timeout, "100"),
+    O("device-destroy-timeout", X_INT, device_destroy_timeout, "100"),
+    O("xend-domain-lock", X_BOOL, xend_domain_lock, "no"),
+    O("xend-domain-lock-path", X_STR, xend_domain_lock_path,
+      "/var/lib/xen/images/vm_locks"),
+    O("xend-domain-lock-utility", X_STR, xend_domain_lock_utility,
+      "domain-lock"),
+    O("pci-passthrough-strict-check", X_BOOL, pci_passthrough_strict_check,
+      "yes"),
+    O("total_available_memory", X_LONG, total_available_memory, "0"),
 };
 
 struct xend_priv {

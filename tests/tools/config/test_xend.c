@@ -47,6 +47,10 @@ static void test_defaults(void **state)
     assert_string_equal(x->vnc_listen, "127.0.0.1");
     assert_string_equal(x->vncpasswd, "");
     assert_string_equal(x->xend_domains_path, "/var/lib/xend/domains");
+    assert_int_equal(x->device_create_timeout, 100);
+    assert_false(x->xend_domain_lock);
+    assert_true(x->pci_passthrough_strict_check);
+    assert_int_equal(x->total_available_memory, 0);
     assert_null(x->doc);
     kcfg_xend_free(x);
 

@@ -384,6 +384,13 @@ struct kcfg_xend {
     const char *xend_storage_path;      /* /var/lib/xend/storage */
     const char *xend_domains_lock_path; /* NULL */
     int xend_domain_shutdown_timeout;   /* s, 60 (unused by Keel) */
+    int device_create_timeout;          /* s, 100 */
+    int device_destroy_timeout;         /* s, 100 */
+    bool xend_domain_lock;              /* no */
+    const char *xend_domain_lock_path;  /* /var/lib/xen/images/vm_locks */
+    const char *xend_domain_lock_utility;   /* domain-lock */
+    bool pci_passthrough_strict_check;  /* yes */
+    long total_available_memory;        /* MB, 0 = all */
     const char *usbdevice;              /* NULL (see xend-config.sxp(5)) */
     const struct sxp *doc;  /* the whole parsed file (NULL for defaults) */
     void *priv_;
