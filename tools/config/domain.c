@@ -50,7 +50,8 @@ static bool verr(struct ctx *c, const struct kcfg_value *v,
 
 /* An error inside a string item: at byte off of it when it is verbatim. */
 static bool verr_in(struct ctx *c, const struct kcfg_value *v, size_t off,
-                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                    const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static bool verr_in(struct ctx *c, const struct kcfg_value *v, size_t off,
                     const char *fmt, ...)
