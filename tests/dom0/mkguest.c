@@ -9,6 +9,9 @@
  *                guest's console ring is drained to stdout as
  *                "mkguest: dN console: ..." lines (a minimal
  *                xenconsoled: the guest's hvc0 would stall without one)
+ *                and its xenstore ring is answered by a stub store that
+ *                holds nothing (Linux's xenbus waits for xenstored's
+ *                replies at boot; an empty store means no devices)
  *   report       getdomaininfo (shutdown reason, pages, vCPUs, time)
  *   destroy      and check that free memory and the domain list are
  *                back to what they were before
@@ -63,8 +66,35 @@ struct cons_page {
     uint32_t out_cons, out_prod;
 };
 
+/* The xenstore ring page and message header (Xen's io/xs_wire.h). */
+struct xs_page {
+    char req[1024];
+    char rsp[1024];
+    uint32_t req_cons, req_prod;
+    uint32_t rsp_cons, rsp_prod;
+    uint32_t server_features, connection, error;
+};
+
+struct xs_msg {
+    uint32_t type, req_id, tx_id, len;
+};
+
+enum {
+    XS_DIRECTORY = 1, XS_READ = 2, XS_GET_PERMS = 3, XS_WATCH = 4,
+    XS_UNWATCH = 5, XS_TRANSACTION_START = 6, XS_TRANSACTION_END = 7,
+    XS_GET_DOMAIN_PATH = 10, XS_WRITE = 11, XS_MKDIR = 12, XS_RM = 13,
+    XS_SET_PERMS = 14, XS_ERROR = 16, XS_RESET_WATCHES = 21,
+};
+
+#define XS_PAYLOAD_MAX 4096
+
 struct guest {
     uint32_t domid;
+    struct xs_page *store;
+    int store_port;
+    unsigned char xs_buf[sizeof(struct xs_msg) + XS_PAYLOAD_MAX];
+    size_t xs_len;
+    unsigned int xs_requests;
     bool created, built, done;
     struct xc_dom_result res;
     struct cons_page *cons;
@@ -154,10 +184,134 @@ static size_t cons_drain(struct guest *g)
     return n;
 }
 
+/* ---- a stub xenstore: an empty store ------------------------------- */
+
+static void xs_put(struct guest *g, const void *data, size_t n)
+{
+    struct xs_page *x = g->store;
+    const char *p = data;
+    uint32_t prod = x->rsp_prod;
+
+    /*
+     * Replies are small and the guest has at most one request in flight
+     * per thread: wait (bounded) for room rather than drop a reply.
+     */
+    for ( size_t i = 0; i < n; i++ )
+    {
+        unsigned int spins = 0;
+
+        while ( prod - __atomic_load_n(&x->rsp_cons, __ATOMIC_ACQUIRE) >=
+                sizeof(x->rsp) && spins++ < 1000 )
+            usleep(1000);
+        x->rsp[prod % sizeof(x->rsp)] = p[i];
+        prod++;
+    }
+    __atomic_store_n(&x->rsp_prod, prod, __ATOMIC_RELEASE);
+}
+
+static void xs_reply(struct guest *g, const struct xs_msg *req,
+                     uint32_t type, const char *payload, size_t len)
+{
+    struct xs_msg h = {
+        .type = type, .req_id = req->req_id, .tx_id = req->tx_id,
+        .len = len,
+    };
+
+    xs_put(g, &h, sizeof(h));
+    xs_put(g, payload, len);
+}
+
+/*
+ * Nothing is stored: reads find nothing, directories are empty, writes
+ * and watches are accepted (and forgotten).  Enough for Linux's xenbus
+ * to find no devices and go on booting.
+ */
+static void xs_answer(struct guest *g, const struct xs_msg *m)
+{
+    char path[64];
+
+    g->xs_requests++;
+    switch ( m->type )
+    {
+    case XS_DIRECTORY:
+        xs_reply(g, m, m->type, "", 0);
+        break;
+    case XS_READ:
+    case XS_GET_PERMS:
+        xs_reply(g, m, XS_ERROR, "ENOENT", 7);
+        break;
+    case XS_TRANSACTION_START:
+        xs_reply(g, m, m->type, "1", 2);
+        break;
+    case XS_GET_DOMAIN_PATH:
+        snprintf(path, sizeof(path), "/local/domain/%u", g->domid);
+        xs_reply(g, m, m->type, path, strlen(path) + 1);
+        break;
+    case XS_WATCH:
+    case XS_UNWATCH:
+    case XS_TRANSACTION_END:
+    case XS_WRITE:
+    case XS_MKDIR:
+    case XS_RM:
+    case XS_SET_PERMS:
+    case XS_RESET_WATCHES:
+        xs_reply(g, m, m->type, "OK", 3);
+        break;
+    default:
+        xs_reply(g, m, XS_ERROR, "EINVAL", 7);
+        break;
+    }
+}
+
+/* Take whole requests off the ring; returns how many were answered. */
+static unsigned int xs_serve(struct guest *g)
+{
+    struct xs_page *x = g->store;
+    uint32_t cons, prod;
+    unsigned int n = 0;
+
+    if ( !x )
+        return 0;
+    cons = __atomic_load_n(&x->req_cons, __ATOMIC_ACQUIRE);
+    prod = __atomic_load_n(&x->req_prod, __ATOMIC_ACQUIRE);
+    if ( prod - cons > sizeof(x->req) )
+    {
+        printf("mkguest: d%u xenstore: ring indexes %u/%u out of range\n",
+               g->domid, cons, prod);
+        __atomic_store_n(&x->req_cons, prod, __ATOMIC_RELEASE);
+        g->xs_len = 0;
+        return 0;
+    }
+    for ( ; cons != prod; cons++ )
+    {
+        struct xs_msg h;
+
+        g->xs_buf[g->xs_len++] = x->req[cons % sizeof(x->req)];
+        if ( g->xs_len < sizeof(h) )
+            continue;
+        memcpy(&h, g->xs_buf, sizeof(h));
+        if ( h.len > XS_PAYLOAD_MAX )
+        {
+            printf("mkguest: d%u xenstore: %u-byte request, dropped\n",
+                   g->domid, h.len);
+            g->xs_len = 0;
+            continue;
+        }
+        if ( g->xs_len < sizeof(h) + h.len )
+            continue;
+        xs_answer(g, &h);
+        g->xs_len = 0;
+        n++;
+    }
+    __atomic_store_n(&x->req_cons, cons, __ATOMIC_RELEASE);
+    return n;
+}
+
 static void cons_open(xenforeignmemory_handle *fm, xenevtchn_handle *xce,
                       struct guest *g)
 {
     xen_pfn_t pfn = g->res.console_pfn;
+    xen_pfn_t spfn = g->res.store_pfn;
 
     g->cons = xenforeignmemory_map(fm, g->domid, PROT_READ | PROT_WRITE,
                                    1, &pfn, NULL);
@@ -167,6 +321,14 @@ static void cons_open(xenforeignmemory_handle *fm, xenevtchn_handle *xce,
                                               g->res.console_evtchn);
     CHECK(g->cons_port >= 0, "d%u: bind console port %u: %s", g->domid,
           g->res.console_evtchn, xenevtchn_last_error(xce));
+    g->store = xenforeignmemory_map(fm, g->domid, PROT_READ | PROT_WRITE,
+                                    1, &spfn, NULL);
+    CHECK(g->store, "d%u: map xenstore pfn %#lx: %s", g->domid,
+          (unsigned long)spfn, xenforeignmemory_last_error(fm));
+    g->store_port = xenevtchn_bind_interdomain(xce, g->domid,
+                                               g->res.store_evtchn);
+    CHECK(g->store_port >= 0, "d%u: bind xenstore port %u: %s", g->domid,
+          g->res.store_evtchn, xenevtchn_last_error(xce));
 }
 
 static void cons_close(xenforeignmemory_handle *fm, xenevtchn_handle *xce,
@@ -181,6 +343,16 @@ static void cons_close(xenforeignmemory_handle *fm, xenevtchn_handle *xce,
     if ( g->cons_port >= 0 )
         xenevtchn_unbind(xce, g->cons_port);
     g->cons_port = -1;
+    if ( g->store )
+    {
+        printf("mkguest: d%u xenstore: %u requests answered\n", g->domid,
+               g->xs_requests);
+        xenforeignmemory_unmap(fm, g->store, 1);
+    }
+    g->store = NULL;
+    if ( g->store_port >= 0 )
+        xenevtchn_unbind(xce, g->store_port);
+    g->store_port = -1;
 }
 
 /* ---- one guest ------------------------------------------------------- */
@@ -201,6 +373,7 @@ static int create_and_build(xc_interface *xch, const struct opts *o,
     snprintf((char *)cfg.handle, sizeof(cfg.handle), "mkguest-%u", idx);
     g->domid = 0;
     g->cons_port = -1;
+    g->store_port = -1;
     if ( xc_domain_create(xch, &g->domid, &cfg) < 0 )
     {
         CHECK(0, "create: %s", strerror(errno));
@@ -427,6 +600,8 @@ int main(int argc, char **argv)
                     continue;
                 if ( cons_drain(x) && x->cons_port >= 0 )
                     xenevtchn_notify(xce, x->cons_port);
+                if ( xs_serve(x) && x->store_port >= 0 )
+                    xenevtchn_notify(xce, x->store_port);
                 if ( xc_domain_getinfo_single(xch, x->domid, &x->info) < 0 )
                 {
                     CHECK(0, "getinfo d%u: %s", x->domid, strerror(errno));
