@@ -17,6 +17,10 @@
 # userland only needs Debian's shared libraries (libxml2, liblzma, zlib,
 # libcrypto, libncurses).
 
+# The dependency files included below define targets: keep `all` the
+# default goal whatever a component defines first.
+.DEFAULT_GOAL := all
+
 TOOLS_ROOT ?= ..
 TOOLS      := $(abspath $(TOOLS_ROOT))
 ROOT       := $(abspath $(TOOLS)/..)
