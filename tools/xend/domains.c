@@ -543,8 +543,21 @@ static int hv_destroy(struct xend *x, struct xdom *d, struct xend_fail *f)
     char err[XEND_ERR_MAX] = "";
     int rc;
 
-    /* xenstored lets go of the store page before the memory goes. */
+    /*
+     * Quiesce first: paused, the guest raises no more console events;
+     * without its console and store nodes xenconsoled and xenstored let
+     * go of their mappings of its pages before the memory goes.
+     */
+    x->ops->pause(x->hv, d->domid, err);
+    if ( d->domid > 0 )
+    {
+        char path[128];
+
+        snprintf(path, sizeof(path), "/local/domain/%d/console", d->domid);
+        xs_rm(x->xs, XBT_NULL, path);
+    }
     xs_release_domain(x->xs, d->domid);
+    err[0] = '\0';
     rc = x->ops->destroy(x->hv, d->domid, err);
     if ( rc && rc != -ESRCH )
     {
