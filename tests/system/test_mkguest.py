@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Debian's stock kernel as a PVH domU, built by libxc's xc_dom_build_pvh
 from dom0 (keel.test=mkguest runs tests/dom0/mkguest, no xenstored or
-xenconsoled): the guest kernel detects Xen, boots paravirtualized on PVH,
+xenconsoled; mkguest drains the console ring and answers the xenstore
+ring with an empty stub store): the guest kernel detects Xen, boots on PVH
+with the ACPI tables libxc gives it (a MADT for its timer),
 runs its initramfs's /init (its hvc0 console ring is drained by mkguest
 itself), powers off; dom0 gets VIRQ_DOM_EXC and the shutdown reason, the
 domain is destroyed and every page comes back.  Builds that must fail
@@ -85,8 +87,12 @@ def check_fail_steps(r):
 def check_guest_boot(r, domid_re=r"\d+"):
     d = r"^\(d" + domid_re + r"\) "
     bc.xen_line(r, d + r".*Hypervisor detected: Xen HVM")
-    bc.xen_line(r, d + r".*Booting paravirtualized kernel on Xen PVH")
+    # Linux 6.1 says "Booting kernel on Xen PVH" (older ones said
+    # "Booting paravirtualized kernel on Xen PVH").
+    bc.xen_line(r, d + r".*Booting (paravirtualized )?kernel on Xen PVH")
     bc.xen_line(r, d + r".*Run /init as init process")
+    # Its poweroff went through the FADT's sleep register (ACPI S5).
+    bc.xen_line(r, d + r".*reboot: Power down")
 
 
 def test_mkguest_one_guest_boots_and_powers_off():
@@ -97,6 +103,8 @@ def test_mkguest_one_guest_boots_and_powers_off():
     # /init's own output reaches dom0 through the guest's console ring.
     bc.xen_line(r, D0 + r"d\d+ console: keel-initrd: /init running on ")
     bc.xen_line(r, D0 + r"d\d+ console: guest: hello from \S+ with 1 cpu")
+    bc.xen_line(r, r"^d\d+v0: ACPI S5: powering off$")
+    bc.xen_line(r, D0 + r"d\d+ xenstore: [1-9]\d* requests answered$")
     bc.xen_line(r, D0 + r"d\d+ info: shutdown=1 reason=0 \(poweroff\) "
                 r"crashed=0 nr_pages=\d+ max_memkb=262144 vcpus=1")
     bc.xen_line(r, D0 + r"VIRQ_DOM_EXC received$")
