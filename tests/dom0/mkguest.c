@@ -18,8 +18,11 @@
  *
  *   mkguest [--mem MB] [--vcpus N] [--cmdline S] [--count N]
  *           [--timeout S] [--expect poweroff|reboot|crash|build-fail]
- *           [--cache DIR] KERNEL [RAMDISK]
+ *           [--cache DIR] [--rounds N] KERNEL [RAMDISK]
  *
+ * --rounds N does it all N times; free memory is only required back
+ * exactly after the last: the first real guest grows the hypervisor's
+ * small-object pools once (grant/event/vCPU structures), for good.
  * --count N runs N guests side by side (the same kernel).  --expect says
  * how each guest should end; build-fail is for bad kernels and too
  * little memory: the build must fail and leave no domain and no memory
@@ -358,7 +361,7 @@ static void cons_close(xenforeignmemory_handle *fm, xenevtchn_handle *xce,
 /* ---- one guest ------------------------------------------------------- */
 
 struct opts {
-    unsigned int mem_mb, vcpus, count, timeout_s;
+    unsigned int mem_mb, vcpus, count, timeout_s, rounds;
     const char *cmdline, *kernel, *ramdisk, *cache, *expect;
 };
 
@@ -445,7 +448,8 @@ static void usage(void)
             "[--count N]\n"
             "               [--timeout S] [--expect poweroff|reboot|crash|"
             "build-fail]\n"
-            "               [--cache DIR] KERNEL [RAMDISK]\n");
+            "               [--cache DIR] [--rounds N] KERNEL "
+            "[RAMDISK]\n");
     exit(2);
 }
 
@@ -459,6 +463,7 @@ static void parse(int argc, char **argv, struct opts *o)
         { "timeout", required_argument, NULL, 't' },
         { "expect", required_argument, NULL, 'e' },
         { "cache", required_argument, NULL, 'C' },
+        { "rounds", required_argument, NULL, 'r' },
         { NULL, 0, NULL, 0 },
     };
     int ch;
@@ -470,6 +475,7 @@ static void parse(int argc, char **argv, struct opts *o)
     o->cmdline = "console=hvc0";
     o->cache = NULL;
     o->expect = "poweroff";
+    o->rounds = 1;
     while ( (ch = getopt_long(argc, argv, "", lo, NULL)) != -1 )
     {
         switch ( ch )
@@ -481,11 +487,12 @@ static void parse(int argc, char **argv, struct opts *o)
         case 't': o->timeout_s = strtoul(optarg, NULL, 0); break;
         case 'e': o->expect = optarg; break;
         case 'C': o->cache = optarg; break;
+        case 'r': o->rounds = strtoul(optarg, NULL, 0); break;
         default: usage();
         }
     }
     if ( optind >= argc || argc - optind > 2 || !o->count ||
-         o->count > MAX_GUESTS || !o->vcpus )
+         o->count > MAX_GUESTS || !o->vcpus || !o->rounds )
         usage();
     o->kernel = argv[optind];
     o->ramdisk = optind + 1 < argc ? argv[optind + 1] : NULL;
@@ -518,15 +525,15 @@ int main(int argc, char **argv)
     xc_interface *xch;
     xenevtchn_handle *xce;
     xenforeignmemory_handle *fm;
-    unsigned long long free0, free1, t0;
-    unsigned int dom0, dom1, i, left;
+    unsigned long long free0 = 0, free1 = 0, t0;
+    unsigned int dom0 = 0, dom1 = 0, i, left;
     bool build_fail, got_virq = false;
+    unsigned int round;
     int virq_port;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     parse(argc, argv, &o);
     build_fail = !strcmp(o.expect, "build-fail");
-    memset(g, 0, sizeof(g));
 
     xch = xc_interface_open(NULL, NULL, 0);
     xce = xenevtchn_open(0);
@@ -540,133 +547,149 @@ int main(int argc, char **argv)
     CHECK(virq_port >= 0, "bind VIRQ_DOM_EXC: %s",
           xenevtchn_last_error(xce));
 
-    warm_up(xch);
-    CHECK(snapshot(xch, &free0, &dom0) == 0, "physinfo: %s",
-          strerror(errno));
-    printf("mkguest: before: free_pages=%llu domains=%u\n", free0, dom0);
-
-    for ( i = 0; i < o.count; i++ )
+    for ( round = 1; round <= o.rounds; round++ )
     {
-        int rc = create_and_build(xch, &o, &g[i], i);
+        bool last = round == o.rounds;
 
-        if ( build_fail )
-        {
-            CHECK(rc < 0, "d%u: build succeeded, expected a failure",
-                  g[i].domid);
-            printf("mkguest: d%u build %s as expected\n", g[i].domid,
-                   rc < 0 ? "failed" : "did NOT fail");
-        }
-        else
-            CHECK(rc == 0, "d%u: create/build failed", g[i].domid);
-    }
+        memset(g, 0, sizeof(g));
+        got_virq = false;
+        if ( o.rounds > 1 )
+            printf("mkguest: round %u of %u%s\n", round, o.rounds,
+                   last ? "" : " (warm-up: the hypervisor's allocation "
+                   "pools grow once, for the first real guest)");
+        warm_up(xch);
+        CHECK(snapshot(xch, &free0, &dom0) == 0, "physinfo: %s",
+              strerror(errno));
+        printf("mkguest: before: free_pages=%llu domains=%u\n", free0, dom0);
 
-    if ( !build_fail )
-    {
         for ( i = 0; i < o.count; i++ )
         {
-            if ( !g[i].built )
-                continue;
-            cons_open(fm, xce, &g[i]);
-            CHECK(xc_domain_unpause(xch, g[i].domid) == 0,
-                  "unpause d%u: %s", g[i].domid, strerror(errno));
-            g[i].t_unpause = now_ms();
-            printf("mkguest: d%u unpaused\n", g[i].domid);
+            int rc = create_and_build(xch, &o, &g[i], i);
+
+            if ( build_fail )
+            {
+                CHECK(rc < 0, "d%u: build succeeded, expected a failure",
+                      g[i].domid);
+                printf("mkguest: d%u build %s as expected\n", g[i].domid,
+                       rc < 0 ? "failed" : "did NOT fail");
+            }
+            else
+                CHECK(rc == 0, "d%u: create/build failed", g[i].domid);
         }
 
-        /*
-         * Until every guest has shut down (or the time is up): wake on any
-         * event (VIRQ_DOM_EXC or a console kick), drain the rings, and
-         * look at each domain; a 100 ms tick covers missed kicks.
-         */
-        t0 = now_ms();
-        do
+        if ( !build_fail )
         {
-            struct pollfd pfd = { .fd = xenevtchn_fd(xce), .events = POLLIN };
-            int p;
-
-            if ( poll(&pfd, 1, 100) > 0 &&
-                 (p = xenevtchn_pending(xce)) >= 0 )
-            {
-                if ( p == virq_port )
-                    got_virq = true;
-                xenevtchn_unmask(xce, p);
-            }
-            left = 0;
             for ( i = 0; i < o.count; i++ )
             {
-                struct guest *x = &g[i];
-
-                if ( !x->built || x->done )
+                if ( !g[i].built )
                     continue;
-                if ( cons_drain(x) && x->cons_port >= 0 )
-                    xenevtchn_notify(xce, x->cons_port);
-                if ( xs_serve(x) && x->store_port >= 0 )
-                    xenevtchn_notify(xce, x->store_port);
-                if ( xc_domain_getinfo_single(xch, x->domid, &x->info) < 0 )
-                {
-                    CHECK(0, "getinfo d%u: %s", x->domid, strerror(errno));
-                    x->done = true;
-                    continue;
-                }
-                if ( x->info.shutdown || x->info.dying )
-                {
-                    x->done = true;
-                    x->t_end = now_ms();
-                    cons_drain(x);
-                    continue;
-                }
-                left++;
+                cons_open(fm, xce, &g[i]);
+                CHECK(xc_domain_unpause(xch, g[i].domid) == 0,
+                      "unpause d%u: %s", g[i].domid, strerror(errno));
+                g[i].t_unpause = now_ms();
+                printf("mkguest: d%u unpaused\n", g[i].domid);
             }
-        } while ( left && now_ms() - t0 < o.timeout_s * 1000ULL );
+
+            /*
+             * Until every guest has shut down (or the time is up): wake on any
+             * event (VIRQ_DOM_EXC or a console kick), drain the rings, and
+             * look at each domain; a 100 ms tick covers missed kicks.
+             */
+            t0 = now_ms();
+            do
+            {
+                struct pollfd pfd = { .fd = xenevtchn_fd(xce),
+                                      .events = POLLIN };
+                int p;
+
+                if ( poll(&pfd, 1, 100) > 0 &&
+                     (p = xenevtchn_pending(xce)) >= 0 )
+                {
+                    if ( p == virq_port )
+                        got_virq = true;
+                    xenevtchn_unmask(xce, p);
+                }
+                left = 0;
+                for ( i = 0; i < o.count; i++ )
+                {
+                    struct guest *x = &g[i];
+
+                    if ( !x->built || x->done )
+                        continue;
+                    if ( cons_drain(x) && x->cons_port >= 0 )
+                        xenevtchn_notify(xce, x->cons_port);
+                    if ( xs_serve(x) && x->store_port >= 0 )
+                        xenevtchn_notify(xce, x->store_port);
+                    if ( xc_domain_getinfo_single(xch, x->domid,
+                                                  &x->info) < 0 )
+                    {
+                        CHECK(0, "getinfo d%u: %s", x->domid,
+                              strerror(errno));
+                        x->done = true;
+                        continue;
+                    }
+                    if ( x->info.shutdown || x->info.dying )
+                    {
+                        x->done = true;
+                        x->t_end = now_ms();
+                        cons_drain(x);
+                        continue;
+                    }
+                    left++;
+                }
+            } while ( left && now_ms() - t0 < o.timeout_s * 1000ULL );
+
+            for ( i = 0; i < o.count; i++ )
+            {
+                if ( !g[i].built )
+                    continue;
+                if ( !g[i].done )
+                {
+                    g[i].t_end = now_ms();
+                    xc_domain_getinfo_single(xch, g[i].domid, &g[i].info);
+                    printf("mkguest: d%u still running after %u s\n",
+                           g[i].domid, o.timeout_s);
+                }
+                report(&g[i], o.expect);
+            }
+            /* The VIRQ may have been latched after the last poll. */
+            if ( !got_virq && virq_port >= 0 )
+            {
+                struct pollfd pfd = { .fd = xenevtchn_fd(xce),
+                                      .events = POLLIN };
+                int p;
+
+                while ( !got_virq && poll(&pfd, 1, 2000) > 0 &&
+                        (p = xenevtchn_pending(xce)) >= 0 )
+                {
+                    got_virq = p == virq_port;
+                    xenevtchn_unmask(xce, p);
+                }
+            }
+            printf("mkguest: VIRQ_DOM_EXC %s\n",
+                   got_virq ? "received" : "missing");
+            CHECK(got_virq, "no VIRQ_DOM_EXC on port %d", virq_port);
+        }
 
         for ( i = 0; i < o.count; i++ )
         {
-            if ( !g[i].built )
+            if ( !g[i].created )
                 continue;
-            if ( !g[i].done )
-            {
-                g[i].t_end = now_ms();
-                xc_domain_getinfo_single(xch, g[i].domid, &g[i].info);
-                printf("mkguest: d%u still running after %u s\n",
-                       g[i].domid, o.timeout_s);
-            }
-            report(&g[i], o.expect);
+            cons_close(fm, xce, &g[i]);
+            CHECK(xc_domain_destroy(xch, g[i].domid) == 0, "destroy d%u: %s",
+                  g[i].domid, strerror(errno));
+            printf("mkguest: d%u destroyed\n", g[i].domid);
         }
-        /* The VIRQ may have been latched after the last poll. */
-        if ( !got_virq && virq_port >= 0 )
-        {
-            struct pollfd pfd = { .fd = xenevtchn_fd(xce), .events = POLLIN };
-            int p;
 
-            while ( !got_virq && poll(&pfd, 1, 2000) > 0 &&
-                    (p = xenevtchn_pending(xce)) >= 0 )
-            {
-                got_virq = p == virq_port;
-                xenevtchn_unmask(xce, p);
-            }
-        }
-        printf("mkguest: VIRQ_DOM_EXC %s\n",
-               got_virq ? "received" : "missing");
-        CHECK(got_virq, "no VIRQ_DOM_EXC on port %d", virq_port);
+        CHECK(snapshot(xch, &free1, &dom1) == 0, "physinfo: %s",
+              strerror(errno));
+        printf("mkguest: free_pages before %llu after %llu\n", free0, free1);
+        printf("mkguest: domains before %u after %u\n", dom0, dom1);
+        if ( last )
+            CHECK(free1 == free0, "free memory not restored (%lld pages)",
+                  (long long)(free1 - free0));
+        CHECK(dom1 == dom0, "domains left behind");
     }
-
-    for ( i = 0; i < o.count; i++ )
-    {
-        if ( !g[i].created )
-            continue;
-        cons_close(fm, xce, &g[i]);
-        CHECK(xc_domain_destroy(xch, g[i].domid) == 0, "destroy d%u: %s",
-              g[i].domid, strerror(errno));
-        printf("mkguest: d%u destroyed\n", g[i].domid);
-    }
-
-    CHECK(snapshot(xch, &free1, &dom1) == 0, "physinfo: %s",
-          strerror(errno));
-    printf("mkguest: free_pages before %llu after %llu\n", free0, free1);
-    printf("mkguest: domains before %u after %u\n", dom0, dom1);
-    CHECK(free1 == free0, "free memory not restored (%lld pages)",
-          (long long)(free1 - free0));
-    CHECK(dom1 == dom0, "domains left behind");
 
     if ( virq_port >= 0 )
         xenevtchn_unbind(xce, virq_port);

@@ -26,12 +26,13 @@ for s in $steps; do
         echo "mkguest: step more-than-free rc=$?"
         ;;
     one)
-        mkguest --mem 256 --vcpus 1 --timeout 400 --cmdline "$args" \
+        mkguest --rounds 2 --mem 256 --vcpus 1 --timeout 400 \
+            --cmdline "$args" \
             "$img/vmlinuz" "$img/initrd.gz"
         echo "mkguest: step one rc=$?"
         ;;
     two)
-        mkguest --count 2 --mem 160 --vcpus 1 --timeout 600 \
+        mkguest --rounds 2 --count 2 --mem 160 --vcpus 1 --timeout 600 \
             --cmdline "$args" "$img/vmlinuz" "$img/initrd.gz"
         echo "mkguest: step two rc=$?"
         ;;
