@@ -24,6 +24,7 @@
 
 #include "xenstore.h"
 #include "xmlrpc.h"
+#include "xmlrpc_sxp.h"
 #include "xend_priv.h"
 
 #define XEND_MODULE "XendDomain"
@@ -127,7 +128,7 @@ struct xmlrpc_value *xd_record(struct xend *x, struct xdom *d, bool full)
         const struct sxp *img = sxp_child(d->config, "image");
 
         if ( img )
-            xmlrpc_array_append(r, xend_sxp_to_xmlrpc(img));
+            xmlrpc_array_append(r, xmlrpc_from_sxp(img));
     }
     return r;
 }
@@ -436,7 +437,7 @@ static int m_domain(struct xend *x, const struct xmlrpc_value *p,
 
 static struct sxp *p_config(const struct xmlrpc_value *p, struct xend_fail *f)
 {
-    struct sxp *s = xend_sxp_from_xmlrpc(xmlrpc_array_get(p, 0));
+    struct sxp *s = xmlrpc_to_sxp(xmlrpc_array_get(p, 0));
 
     if ( !s )
         FAIL(f, XMLRPC_FAULT_PARAMS, "expected the domain's configuration "

@@ -209,8 +209,6 @@ int xend_xs_layout(const struct xend_xs_layout_args *a,
                    struct xend_xs_entry *out, unsigned int max);
 
 /* SXP helpers between libkeelcfg's trees and XML-RPC's arrays. */
-struct sxp *xend_sxp_from_xmlrpc(const struct xmlrpc_value *v);
-struct xmlrpc_value *xend_sxp_to_xmlrpc(const struct sxp *s);
 
 /* ---- logging (log.c) --------------------------------------------------- */
 

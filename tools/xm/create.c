@@ -14,6 +14,7 @@
 #include "xm.h"
 
 #include "keelcfg.h"
+#include "xmlrpc_sxp.h"
 
 struct create_opts {
     bool help, help_config, quiet, dryrun, xmldryrun, paused, console;
@@ -109,30 +110,6 @@ static void print_help_config(FILE *f)
         fprintf(f, " %s=%s\n      %s\n\n", t[i].name,
                 t[i].def ? t[i].def : "None", t[i].help ? t[i].help : "");
     }
-}
-
-/* struct sxp -> the arrays-of-strings form that travels to xend. */
-static struct xmlrpc_value *sxp_to_value(const struct sxp *s)
-{
-    struct xmlrpc_value *v;
-    size_t i;
-
-    if ( !s )
-        return NULL;
-    if ( s->type == SXP_ATOM )
-        return xmlrpc_string(s->atom);
-    v = xmlrpc_array();
-    for ( i = 0; v && i < s->n; i++ )
-    {
-        struct xmlrpc_value *c = sxp_to_value(s->items[i]);
-
-        if ( !c || xmlrpc_array_append(v, c) )
-        {
-            xmlrpc_free(v);
-            return NULL;
-        }
-    }
-    return v;
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -330,7 +307,7 @@ static int create_or_new(struct xm_ctx *x, const char *cmd, int argc,
         rc = 0;
         goto out;
     }
-    config = sxp_to_value(s);
+    config = xmlrpc_from_sxp(s);
     if ( !config )
     {
         xm_error(x, "out of memory preparing the configuration for xend");

@@ -7,7 +7,7 @@
 TOOL_SRCS   := tools/xend/pure.c tools/xend/log.c tools/xend/domains.c \
                tools/xend/rpc.c \
                tools/xmlrpc/value.c tools/xmlrpc/codec.c tools/xmlrpc/http.c \
-               tools/xmlrpc/client.c tools/xmlrpc/server.c \
+               tools/xmlrpc/client.c tools/xmlrpc/server.c tools/xmlrpc/sxp_value.c \
                tools/config/util.c tools/config/options.c \
                tools/config/vmcfg_lex.c tools/config/vmcfg.c \
                tools/config/domain.c tools/config/sxp.c tools/config/xend.c \

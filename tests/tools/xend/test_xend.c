@@ -25,6 +25,7 @@
 #include "xenstored.h"
 #include "xm.h"
 #include "xmlrpc.h"
+#include "xmlrpc_sxp.h"
 #include "xend.h"
 
 /* ---- helpers -------------------------------------------------------- */
@@ -375,14 +376,14 @@ static void test_log_format(void **state)
 static void test_sxp_xmlrpc(void **state)
 {
     struct sxp *s = parse("(vm (name a) (image (linux (kernel /k))))");
-    struct xmlrpc_value *v = xend_sxp_to_xmlrpc(s);
+    struct xmlrpc_value *v = xmlrpc_from_sxp(s);
     struct sxp *back;
     char buf[32];
 
     assert_string_equal(xmlrpc_sxp_name(v), "vm");
     assert_string_equal(xmlrpc_sxp_child_value(v, "name", NULL, buf,
                                                sizeof(buf)), "a");
-    back = xend_sxp_from_xmlrpc(v);
+    back = xmlrpc_to_sxp(v);
     assert_true(sxp_equal(s, back));
     sxp_free(back);
     xmlrpc_free(v);
@@ -390,7 +391,7 @@ static void test_sxp_xmlrpc(void **state)
     v = xmlrpc_array();
     xmlrpc_array_append(v, xmlrpc_string("memory"));
     xmlrpc_array_append(v, xmlrpc_int(512));
-    back = xend_sxp_from_xmlrpc(v);
+    back = xmlrpc_to_sxp(v);
     assert_string_equal(sxp_child_value(back, "memory") ?
                         back->items[1]->atom : back->items[1]->atom, "512");
     sxp_free(back);
