@@ -20,6 +20,8 @@
  *       guest shuts down.  The domain is destroyed; free pages before and
  *       after are printed.  --cycles N does create/build/unpause/destroy
  *       N times without waiting and prints the free pages after each.
+ *       --keep leaves the (unpaused) domain running: a guest that fills
+ *       the host while others are created.
  *
  * Every line starts "vtprobe: " so the benchmark can parse dom0's
  * console.  Exit 1 if a step failed.  Built static against libxc's
@@ -99,6 +101,7 @@ struct guest {
 
 struct opts {
     unsigned int mem_mb, cycles, wait_s;
+    bool keep;
     const char *cache, *cmdline, *label, *kernel, *ramdisk;
 };
 
@@ -363,7 +366,7 @@ static void usage(void)
     fprintf(stderr, "usage: vtprobe stamp LABEL\n"
             "       vtprobe create [--mem MB] [--cache DIR] [--cmdline S] "
             "[--label L]\n"
-            "                      [--cycles N] [--wait S] KERNEL "
+            "                      [--cycles N] [--wait S] [--keep] KERNEL "
             "[RAMDISK]\n");
     exit(2);
 }
@@ -377,6 +380,7 @@ int main(int argc, char **argv)
         { "label", required_argument, NULL, 'l' },
         { "cycles", required_argument, NULL, 'n' },
         { "wait", required_argument, NULL, 'w' },
+        { "keep", no_argument, NULL, 'k' },
         { NULL, 0, NULL, 0 },
     };
     struct opts o = { .mem_mb = 128, .cmdline = "console=hvc0",
@@ -408,6 +412,7 @@ int main(int argc, char **argv)
         case 'l': o.label = optarg; break;
         case 'n': o.cycles = strtoul(optarg, NULL, 0); break;
         case 'w': o.wait_s = strtoul(optarg, NULL, 0); break;
+        case 'k': o.keep = true; break;
         default: usage();
         }
     }
@@ -445,6 +450,8 @@ int main(int argc, char **argv)
         }
         else
             failed = 1;
+        if ( o.keep && rc == 0 )
+            break;
         if ( g.domid && xc_domain_destroy(xch, g.domid) < 0 )
         {
             printf("vtprobe: d%u destroy: %s\n", g.domid, strerror(errno));

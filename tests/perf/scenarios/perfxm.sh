@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# create_time through the toolstack (keel.test=perfxm, xenstored,
+# xenconsoled and xend running): `xm create' of a 128 MiB guest (Debian's
+# xz vmlinuz, vtinit as /init, which prints its TSC and powers off;
+# on_poweroff=destroy), timed by vtprobe stamps before and after:
+#   xcold   first create (xend's kernel cache empty)
+#   xwarm   again
+#   xfull   again, with 10 halting tiny guests running
+#   then 20 create/destroy cycles of a tiny guest, xm info free_memory
+#   after each.
+d=/var/lib/xen/perf
+cat > /tmp/vt.cfg <<CFG
+kernel = "$d/vmlinuz"
+ramdisk = "$d/initrd-vt.gz"
+extra = "console=hvc0 quiet"
+memory = 128
+vcpus = 1
+on_poweroff = "destroy"
+CFG
+cat > /tmp/tiny.cfg <<CFG
+kernel = "$d/tinyguest"
+memory = 16
+vcpus = 1
+CFG
+
+one()
+{
+    vtprobe stamp "$1-start"
+    xm create /tmp/vt.cfg name=vt-$1
+    echo "perfxm: create $1 rc=$?"
+    vtprobe stamp "$1-created"
+    # The guest powers itself off; bounded wait for it to be gone.
+    n=0
+    while xm list vt-$1 >/dev/null 2>&1 && [ $n -lt 600 ]; do
+        sleep 0.5
+        n=$((n + 1))
+    done
+    echo "perfxm: init $1 $(grep -h 'vtinit: tsc=' \
+        /var/log/xen/console/vt-$1*.log 2>/dev/null | head -n 1)"
+}
+
+vtprobe create --label hz --cycles 1 --mem 16 $d/tinyguest >/dev/null
+vtprobe create --label hz --cycles 1 --mem 16 $d/tinyguest | grep 'hz '
+one xcold
+one xwarm
+i=1
+while [ $i -le 10 ]; do
+    xm create /tmp/tiny.cfg name=tiny$i >/dev/null ||
+        echo "perfxm: tiny$i failed"
+    i=$((i + 1))
+done
+xm list | sed 's/^/perfxm: list /'
+one xfull
+i=1
+while [ $i -le 10 ]; do
+    xm destroy tiny$i
+    i=$((i + 1))
+done
+i=1
+while [ $i -le 20 ]; do
+    xm create /tmp/tiny.cfg name=cyc >/dev/null
+    xm destroy cyc
+    echo "perfxm: cycle $i $(xm info | grep free_memory)"
+    i=$((i + 1))
+done
+grep -i "timing\|load .*ms\|built" /var/log/xen/xend.log | \
+    sed 's/^/perfxm: xend.log: /' | tail -n 8
+echo "perfxm: end"
