@@ -18,29 +18,8 @@
 #include <xenctrl.h>
 #include <xenforeignmemory.h>
 #include <xenguest.h>
+#include "xc_dom_private.h"
 #include <public/grant_table.h>
-
-static void berrf(char *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void berrf(char *err, const char *fmt, ...)
-{
-    va_list ap;
-
-    if ( !err )
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, XC_DOM_ERRLEN, fmt, ap);
-    va_end(ap);
-}
-
-static uint64_t build_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 /* ---- guest memory through foreign mappings --------------------------- */
 
@@ -65,7 +44,7 @@ static void *foreign_map(struct xc_dom_mem *m, xen_pfn_t gfn, size_t n,
 
         if ( !g )
         {
-            berrf(err, "out of memory");
+            xc_dom_errf(err, "out of memory");
             return NULL;
         }
         f->gfns = g;
@@ -76,7 +55,7 @@ static void *foreign_map(struct xc_dom_mem *m, xen_pfn_t gfn, size_t n,
     p = xenforeignmemory_map(f->fh, f->domid, PROT_READ | PROT_WRITE, n,
                              f->gfns, NULL);
     if ( !p )
-        berrf(err, "%s", xenforeignmemory_last_error(f->fh));
+        xc_dom_errf(err, "%s", xenforeignmemory_last_error(f->fh));
     return p;
 }
 
@@ -96,7 +75,7 @@ static int foreign_open(struct foreign_mem *f, uint32_t domid, char *err)
     f->fh = xenforeignmemory_open(0);
     if ( !f->fh )
     {
-        berrf(err, "%s", xenforeignmemory_last_error(NULL));
+        xc_dom_errf(err, "%s", xenforeignmemory_last_error(NULL));
         return -1;
     }
     return 0;
@@ -131,7 +110,7 @@ static int populate_list(xc_interface *xch, uint32_t domid,
         {
             int e = errno;
 
-            berrf(err, "domain %u: cannot populate its RAM at gfn %#lx "
+            xc_dom_errf(err, "domain %u: cannot populate its RAM at gfn %#lx "
                   "(%lu extents of order %u): %s%s", domid,
                   (unsigned long)list[i], n, order, strerror(e),
                   e == ENOMEM ? "; the hypervisor is out of free memory or "
@@ -160,7 +139,7 @@ static int populate(xc_interface *xch, uint32_t domid,
     {
         free(big);
         free(small);
-        berrf(err, "out of memory for the list of %llu guest pages",
+        xc_dom_errf(err, "out of memory for the list of %llu guest pages",
               (unsigned long long)l->ram_pages);
         errno = ENOMEM;
         return -1;
@@ -236,7 +215,7 @@ static int seed_grants(xc_interface *xch, struct xc_dom_mem *m,
 
     if ( memory_op(xch, XENMEM_add_to_physmap, &xatp, sizeof(xatp)) < 0 )
     {
-        berrf(note, "grant entries not seeded: the hypervisor does not map "
+        xc_dom_errf(note, "grant entries not seeded: the hypervisor does not map "
               "domain %u's grant table for dom0 (add_to_physmap: %s); the "
               "back-ends must map the rings by gfn", a->domid,
               strerror(errno));
@@ -245,7 +224,7 @@ static int seed_grants(xc_interface *xch, struct xc_dom_mem *m,
     gt = m->map(m, scratch, 1, why);
     if ( !gt )
     {
-        berrf(note, "grant entries not seeded: cannot map domain %u's "
+        xc_dom_errf(note, "grant entries not seeded: cannot map domain %u's "
               "grant frame 0: %s", a->domid, why);
         rc = -1;
     }
@@ -263,7 +242,7 @@ static int seed_grants(xc_interface *xch, struct xc_dom_mem *m,
     if ( memory_op(xch, XENMEM_remove_from_physmap, &xrfp,
                    sizeof(xrfp)) < 0 && !rc )
     {
-        berrf(note, "grant entries seeded, but domain %u's grant frame "
+        xc_dom_errf(note, "grant entries seeded, but domain %u's grant frame "
               "stays at gfn %#lx (remove_from_physmap: %s)", a->domid,
               (unsigned long)scratch, strerror(errno));
         rc = -1;
@@ -280,7 +259,7 @@ static int read_ramdisk(const char *path, void **map, size_t *len,
     if ( fd < 0 )
     {
         e = errno;
-        berrf(err, "cannot open the ramdisk %s: %s", path, strerror(e));
+        xc_dom_errf(err, "cannot open the ramdisk %s: %s", path, strerror(e));
         errno = e;
         return -1;
     }
@@ -288,7 +267,7 @@ static int read_ramdisk(const char *path, void **map, size_t *len,
     {
         e = errno;
         close(fd);
-        berrf(err, "the ramdisk %s is %s", path,
+        xc_dom_errf(err, "the ramdisk %s is %s", path,
               !S_ISREG(st.st_mode) ? "not a regular file" :
               !st.st_size ? "empty" : strerror(e));
         errno = EINVAL;
@@ -300,7 +279,7 @@ static int read_ramdisk(const char *path, void **map, size_t *len,
     if ( *map == MAP_FAILED )
     {
         *map = NULL;
-        berrf(err, "cannot read the ramdisk %s: %s", path, strerror(e));
+        xc_dom_errf(err, "cannot read the ramdisk %s: %s", path, strerror(e));
         errno = e;
         return -1;
     }
@@ -329,7 +308,7 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     err[0] = '\0';
     if ( !a || !a->kernel || !a->mem_mb || !a->vcpus )
     {
-        berrf(err, "domain %u: builder called without kernel, memory or "
+        xc_dom_errf(err, "domain %u: builder called without kernel, memory or "
               "vCPUs", a ? a->domid : 0);
         errno = EINVAL;
         return -1;
@@ -339,7 +318,7 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     rc = xc_dom_kernel_load(a->kernel, a->cache_dir, &k, why);
     if ( rc )
     {
-        berrf(err, "domain %u: %s", a->domid, why);
+        xc_dom_errf(err, "domain %u: %s", a->domid, why);
         errno = -rc;
         return -1;
     }
@@ -353,39 +332,39 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     res->timing.load_ns = k.load_ns;
     res->timing.unpack_ns = k.unpack_ns;
 
-    t = build_now_ns();
+    t = xc_dom_now_ns();
     if ( a->ramdisk && read_ramdisk(a->ramdisk, &rd, &rd_len, why) )
     {
         e = errno;
-        berrf(err, "domain %u: %s", a->domid, why);
+        xc_dom_errf(err, "domain %u: %s", a->domid, why);
         goto out;
     }
     if ( (rc = xc_dom_plan(&k, a->mem_mb, rd_len, a->cmdline, &l, why)) ||
          (rc = xc_dom_plan_acpi(&l, a->vcpus, a->cmdline, why)) )
     {
         e = -rc;
-        berrf(err, "domain %u: %s", a->domid, why);
+        xc_dom_errf(err, "domain %u: %s", a->domid, why);
         goto out;
     }
-    res->timing.load_ns += build_now_ns() - t;
+    res->timing.load_ns += xc_dom_now_ns() - t;
 
     /* populate */
-    t = build_now_ns();
+    t = xc_dom_now_ns();
     if ( populate(xch, a->domid, &l, a->mem_mb, err) )
     {
         e = errno;
         goto out;
     }
-    res->timing.populate_ns = build_now_ns() - t;
+    res->timing.populate_ns = xc_dom_now_ns() - t;
 
     /* copy */
-    t = build_now_ns();
+    t = xc_dom_now_ns();
     if ( !mem )
     {
         if ( foreign_open(&fm, a->domid, why) )
         {
             e = errno;
-            berrf(err, "domain %u: cannot write its memory: %s", a->domid,
+            xc_dom_errf(err, "domain %u: cannot write its memory: %s", a->domid,
                   why);
             goto out;
         }
@@ -394,18 +373,18 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     if ( (rc = xc_dom_load(mem, &k, &l, rd, a->cmdline, why)) )
     {
         e = -rc;
-        berrf(err, "domain %u: %s", a->domid, why);
+        xc_dom_errf(err, "domain %u: %s", a->domid, why);
         goto out;
     }
-    res->timing.copy_ns = build_now_ns() - t;
+    res->timing.copy_ns = xc_dom_now_ns() - t;
 
     /* ports, params, grants, vCPU 0 */
-    t = build_now_ns();
+    t = xc_dom_now_ns();
     port = xc_evtchn_alloc_unbound(xch, a->domid, a->console_domid);
     if ( port < 0 )
     {
         e = errno;
-        berrf(err, "domain %u: cannot allocate its console event channel "
+        xc_dom_errf(err, "domain %u: cannot allocate its console event channel "
               "(for domain %u): %s", a->domid, a->console_domid,
               strerror(e));
         goto out;
@@ -415,7 +394,7 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     if ( port < 0 )
     {
         e = errno;
-        berrf(err, "domain %u: cannot allocate its xenstore event channel "
+        xc_dom_errf(err, "domain %u: cannot allocate its xenstore event channel "
               "(for domain %u): %s", a->domid, a->xenstore_domid,
               strerror(e));
         goto out;
@@ -438,7 +417,7 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
             if ( xc_hvm_param_set(xch, a->domid, p[i].idx, v[i]) )
             {
                 e = errno;
-                berrf(err, "domain %u: cannot set HVM param %s to %#llx: %s",
+                xc_dom_errf(err, "domain %u: cannot set HVM param %s to %#llx: %s",
                       a->domid, p[i].name, (unsigned long long)v[i],
                       strerror(e));
                 goto out;
@@ -455,11 +434,11 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     if ( xc_vcpu_setcontext(xch, a->domid, 0, &ctx) )
     {
         e = errno;
-        berrf(err, "domain %u: cannot set vCPU 0 at the PVH entry %#x: %s",
+        xc_dom_errf(err, "domain %u: cannot set vCPU 0 at the PVH entry %#x: %s",
               a->domid, k.pvh_entry, strerror(e));
         goto out;
     }
-    res->timing.setup_ns = build_now_ns() - t;
+    res->timing.setup_ns = xc_dom_now_ns() - t;
     res->entry = k.pvh_entry;
     res->start_info = l.start_info_paddr;
     rc = 0;

@@ -24,28 +24,7 @@
 #include <zlib.h>
 #include <public/elfnote.h>
 #include <xenguest.h>
-
-static void xc_dom_err(char *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void xc_dom_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-
-    if ( !err )
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, XC_DOM_ERRLEN, fmt, ap);
-    va_end(ap);
-}
-
-static uint64_t xc_dom_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
+#include "xc_dom_private.h"
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -72,7 +51,7 @@ static int bzimage_payload(const uint8_t *p, size_t size,
     version = p[0x206] | (p[0x207] << 8);
     if ( version < 0x208 )
     {
-        xc_dom_err(err, "bzImage boot protocol %u.%02u is older than 2.08: "
+        xc_dom_errf(err, "bzImage boot protocol %u.%02u is older than 2.08: "
                    "it does not say where its payload is",
                    version >> 8, version & 0xff);
         return -EOPNOTSUPP;
@@ -83,7 +62,7 @@ static int bzimage_payload(const uint8_t *p, size_t size,
     if ( !plen || setup > size || off > size - setup ||
          plen > size - setup - off )
     {
-        xc_dom_err(err, "bzImage is truncated or damaged: its payload "
+        xc_dom_errf(err, "bzImage is truncated or damaged: its payload "
                    "(%zu bytes at %#zx) lies beyond the end of the %zu-byte "
                    "file", plen, setup + off, size);
         return -EINVAL;
@@ -127,14 +106,14 @@ static int grow(uint8_t **buf, size_t *cap, size_t need, char *err)
         ncap *= 2;
     if ( ncap > MAX_UNPACKED )
     {
-        xc_dom_err(err, "the unpacked kernel is larger than %llu MiB: "
+        xc_dom_errf(err, "the unpacked kernel is larger than %llu MiB: "
                    "refusing it", MAX_UNPACKED >> 20);
         return -EFBIG;
     }
     n = realloc(*buf, ncap);
     if ( !n )
     {
-        xc_dom_err(err, "out of memory for the unpacked kernel (%zu MiB)",
+        xc_dom_errf(err, "out of memory for the unpacked kernel (%zu MiB)",
                    ncap >> 20);
         return -ENOMEM;
     }
@@ -168,7 +147,7 @@ static int gunzip(const uint8_t *in, size_t len, uint8_t **out,
     if ( inflateInit2(&s, 16 + MAX_WBITS) != Z_OK )
     {
         free(buf);
-        xc_dom_err(err, "zlib: cannot initialise inflate");
+        xc_dom_errf(err, "zlib: cannot initialise inflate");
         return -ENOMEM;
     }
     s.next_in = (Bytef *)in;
@@ -199,14 +178,14 @@ static int gunzip(const uint8_t *in, size_t len, uint8_t **out,
         if ( zrc == Z_BUF_ERROR && s.avail_out )
         {
             /* No progress with output room left: the input ran out. */
-            xc_dom_err(err, "gzip payload is truncated: it ends after %zu "
+            xc_dom_errf(err, "gzip payload is truncated: it ends after %zu "
                        "of its bytes gave %zu bytes of kernel", len, done);
             rc = -EINVAL;
             break;
         }
         if ( zrc == Z_BUF_ERROR )
             continue;
-        xc_dom_err(err, "gzip payload is corrupt after %zu unpacked bytes: "
+        xc_dom_errf(err, "gzip payload is corrupt after %zu unpacked bytes: "
                    "%s", done, s.msg ? s.msg : "data error");
         rc = -EINVAL;
         break;
@@ -258,7 +237,7 @@ static int unxz(const uint8_t *in, size_t len, uint8_t **out,
     if ( r != LZMA_OK )
     {
         free(buf);
-        xc_dom_err(err, "liblzma: cannot initialise the decoder: %s",
+        xc_dom_errf(err, "liblzma: cannot initialise the decoder: %s",
                    lzma_words(r));
         return -ENOMEM;
     }
@@ -287,7 +266,7 @@ static int unxz(const uint8_t *in, size_t len, uint8_t **out,
             s.avail_out = cap - done;
             continue;
         }
-        xc_dom_err(err, "xz payload is %s after %llu of %zu bytes "
+        xc_dom_errf(err, "xz payload is %s after %llu of %zu bytes "
                    "(%llu bytes unpacked)",
                    r == LZMA_BUF_ERROR ? "truncated" : lzma_words(r),
                    (unsigned long long)s.total_in, len,
@@ -328,7 +307,7 @@ static int scan_notes(struct xc_dom_kernel *k, uint64_t off, uint64_t size,
 
     if ( off > k->elf_len || size > k->elf_len - off )
     {
-        xc_dom_err(err, "ELF: note area %#llx+%#llx beyond the %zu-byte "
+        xc_dom_errf(err, "ELF: note area %#llx+%#llx beyond the %zu-byte "
                    "image", (unsigned long long)off,
                    (unsigned long long)size, k->elf_len);
         return -EINVAL;
@@ -344,7 +323,7 @@ static int scan_notes(struct xc_dom_kernel *k, uint64_t off, uint64_t size,
 
         if ( next > end )
         {
-            xc_dom_err(err, "ELF: malformed note at offset %#llx",
+            xc_dom_errf(err, "ELF: malformed note at offset %#llx",
                        (unsigned long long)off);
             return -EINVAL;
         }
@@ -356,13 +335,13 @@ static int scan_notes(struct xc_dom_kernel *k, uint64_t off, uint64_t size,
                 /* 4 bytes, or 8 where Linux emits it with _ASM_PTR. */
                 if ( descsz != 4 && descsz != 8 )
                 {
-                    xc_dom_err(err, "ELF: PHYS32_ENTRY note of %u bytes",
+                    xc_dom_errf(err, "ELF: PHYS32_ENTRY note of %u bytes",
                                descsz);
                     return -EINVAL;
                 }
                 if ( descsz == 8 && le32(d + 4) )
                 {
-                    xc_dom_err(err, "ELF: PHYS32_ENTRY %#x%08x is above "
+                    xc_dom_errf(err, "ELF: PHYS32_ENTRY %#x%08x is above "
                                "4 GiB", le32(d + 4), le32(d));
                     return -EINVAL;
                 }
@@ -393,19 +372,19 @@ static int read_ehdr(const uint8_t *p, size_t len, struct ehdr *h,
 
     if ( len < sizeof(Elf32_Ehdr) || !is_elf(p, len) )
     {
-        xc_dom_err(err, "not an ELF image");
+        xc_dom_errf(err, "not an ELF image");
         return -ENOEXEC;
     }
     if ( p[EI_DATA] != ELFDATA2LSB )
     {
-        xc_dom_err(err, "ELF: big-endian image: not an x86 kernel");
+        xc_dom_errf(err, "ELF: big-endian image: not an x86 kernel");
         return -ENOEXEC;
     }
     h->cls = p[EI_CLASS] == ELFCLASS64 ? 64 :
              p[EI_CLASS] == ELFCLASS32 ? 32 : 0;
     if ( !h->cls || (h->cls == 64 && len < sizeof(Elf64_Ehdr)) )
     {
-        xc_dom_err(err, "ELF: bad class %u or truncated header",
+        xc_dom_errf(err, "ELF: bad class %u or truncated header",
                    p[EI_CLASS]);
         return -ENOEXEC;
     }
@@ -443,13 +422,13 @@ static int read_ehdr(const uint8_t *p, size_t len, struct ehdr *h,
     }
     if ( machine != EM_X86_64 && machine != EM_386 )
     {
-        xc_dom_err(err, "ELF: machine %u is not x86", machine);
+        xc_dom_errf(err, "ELF: machine %u is not x86", machine);
         return -ENOEXEC;
     }
     if ( h->phoff > len ||
          (uint64_t)h->phnum * h->phentsize > len - h->phoff )
     {
-        xc_dom_err(err, "ELF: program headers beyond the %zu-byte image "
+        xc_dom_errf(err, "ELF: program headers beyond the %zu-byte image "
                    "(truncated?)", len);
         return -EINVAL;
     }
@@ -459,7 +438,7 @@ static int read_ehdr(const uint8_t *p, size_t len, struct ehdr *h,
     return 0;
 
  bad_size:
-    xc_dom_err(err, "ELF: header table entries too small");
+    xc_dom_errf(err, "ELF: header table entries too small");
     return -EINVAL;
 }
 
@@ -545,7 +524,7 @@ static int xc_dom_elf_analyse(struct xc_dom_kernel *k, char *err)
         if ( ph.p_offset > k->elf_len ||
              ph.p_filesz > k->elf_len - ph.p_offset )
         {
-            xc_dom_err(err, "ELF: segment %u (%#llx+%#llx) lies beyond the "
+            xc_dom_errf(err, "ELF: segment %u (%#llx+%#llx) lies beyond the "
                        "%zu-byte image: truncated?", i,
                        (unsigned long long)ph.p_offset,
                        (unsigned long long)ph.p_filesz, k->elf_len);
@@ -555,7 +534,7 @@ static int xc_dom_elf_analyse(struct xc_dom_kernel *k, char *err)
              ph.p_paddr + ph.p_memsz < ph.p_paddr ||
              ph.p_paddr + ph.p_memsz > XC_DOM_4G )
         {
-            xc_dom_err(err, "ELF: segment %u at paddr %#llx+%#llx cannot "
+            xc_dom_errf(err, "ELF: segment %u at paddr %#llx+%#llx cannot "
                        "be loaded below 4 GiB", i,
                        (unsigned long long)ph.p_paddr,
                        (unsigned long long)ph.p_memsz);
@@ -563,7 +542,7 @@ static int xc_dom_elf_analyse(struct xc_dom_kernel *k, char *err)
         }
         if ( k->nr_segs == XC_DOM_MAX_SEGS )
         {
-            xc_dom_err(err, "ELF: more than %u PT_LOAD segments",
+            xc_dom_errf(err, "ELF: more than %u PT_LOAD segments",
                        XC_DOM_MAX_SEGS);
             return -EINVAL;
         }
@@ -592,12 +571,12 @@ static int xc_dom_elf_analyse(struct xc_dom_kernel *k, char *err)
     }
     if ( !k->nr_segs )
     {
-        xc_dom_err(err, "ELF: no PT_LOAD segment to load");
+        xc_dom_errf(err, "ELF: no PT_LOAD segment to load");
         return -ENOEXEC;
     }
     if ( !have_entry )
     {
-        xc_dom_err(err, "the kernel has no PVH entry point (ELF note "
+        xc_dom_errf(err, "the kernel has no PVH entry point (ELF note "
                    "XEN_ELFNOTE_PHYS32_ENTRY): it cannot boot as a PVH "
                    "guest; use a kernel built with CONFIG_PVH=y (Debian's "
                    "linux-image-amd64 is)");
@@ -605,7 +584,7 @@ static int xc_dom_elf_analyse(struct xc_dom_kernel *k, char *err)
     }
     if ( k->pvh_entry < k->paddr_lo || k->pvh_entry >= k->paddr_hi )
     {
-        xc_dom_err(err, "ELF: PVH entry %#x is outside the loaded image "
+        xc_dom_errf(err, "ELF: PVH entry %#x is outside the loaded image "
                    "%#llx-%#llx", k->pvh_entry,
                    (unsigned long long)k->paddr_lo,
                    (unsigned long long)k->paddr_hi);
@@ -644,7 +623,7 @@ static int identify(const uint8_t *in, size_t len, struct xc_dom_kernel *k,
         snprintf(k->payload, sizeof(k->payload), "xz");
     else if ( rc )
     {
-        xc_dom_err(err, "bzImage payload is neither gzip nor xz (magic "
+        xc_dom_errf(err, "bzImage payload is neither gzip nor xz (magic "
                    "%02x %02x %02x %02x): rebuild the kernel with "
                    "CONFIG_KERNEL_GZIP or CONFIG_KERNEL_XZ",
                    (*payload)[0], *plen > 1 ? (*payload)[1] : 0,
@@ -654,7 +633,7 @@ static int identify(const uint8_t *in, size_t len, struct xc_dom_kernel *k,
     }
     else
     {
-        xc_dom_err(err, "not a kernel image: neither a bzImage nor an "
+        xc_dom_errf(err, "not a kernel image: neither a bzImage nor an "
                    "ELF vmlinux nor a gzip/xz-compressed vmlinux");
         return -ENOEXEC;
     }
@@ -687,7 +666,7 @@ static int xc_dom_unpack(const uint8_t *payload, size_t plen,
     if ( !is_elf(out, out_len) )
     {
         free(out);
-        xc_dom_err(err, "the unpacked %s payload is not an ELF vmlinux",
+        xc_dom_errf(err, "the unpacked %s payload is not an ELF vmlinux",
                    k->payload);
         return -ENOEXEC;
     }
@@ -793,14 +772,14 @@ static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
     if ( fd < 0 )
     {
         if ( errno != ENOENT )
-            xc_dom_err(note, "cache entry %s unreadable (%s): unpacked "
+            xc_dom_errf(note, "cache entry %s unreadable (%s): unpacked "
                        "again", path, strerror(errno));
         return errno == ENOENT ? 0 : -1;
     }
     if ( fstat(fd, &st) || st.st_size < CACHE_HDR )
     {
         close(fd);
-        xc_dom_err(note, "cache entry %s corrupt (shorter than its "
+        xc_dom_errf(note, "cache entry %s corrupt (shorter than its "
                    "header): unpacked again", path);
         return -1;
     }
@@ -808,7 +787,7 @@ static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
     close(fd);
     if ( map == MAP_FAILED )
     {
-        xc_dom_err(note, "cache entry %s cannot be mapped (%s): unpacked "
+        xc_dom_errf(note, "cache entry %s cannot be mapped (%s): unpacked "
                    "again", path, strerror(errno));
         return -1;
     }
@@ -829,7 +808,7 @@ static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
     if ( why[0] )
     {
         munmap(map, st.st_size);
-        xc_dom_err(note, "cache entry %s corrupt (%s): unpacked again",
+        xc_dom_errf(note, "cache entry %s corrupt (%s): unpacked again",
                    path, why);
         return -1;
     }
@@ -894,7 +873,7 @@ static void cache_store(const char *dir, const struct xc_dom_kernel *k,
 
     if ( mkdirs(dir) )
     {
-        xc_dom_err(note, "kernel cache %s unusable (%s): the unpacked "
+        xc_dom_errf(note, "kernel cache %s unusable (%s): the unpacked "
                    "kernel is not kept", dir, strerror(errno));
         return;
     }
@@ -903,7 +882,7 @@ static void cache_store(const char *dir, const struct xc_dom_kernel *k,
     fd = mkstemp(tmp);
     if ( fd < 0 )
     {
-        xc_dom_err(note, "kernel cache %s not writable (%s): the unpacked "
+        xc_dom_errf(note, "kernel cache %s not writable (%s): the unpacked "
                    "kernel is not kept", dir, strerror(errno));
         return;
     }
@@ -922,7 +901,7 @@ static void cache_store(const char *dir, const struct xc_dom_kernel *k,
         e = errno;
         close(fd);
         unlink(tmp);
-        xc_dom_err(note, "cannot write the kernel cache entry %s (%s): "
+        xc_dom_errf(note, "cannot write the kernel cache entry %s (%s): "
                    "the unpacked kernel is not kept", path, strerror(e));
         return;
     }
@@ -930,7 +909,7 @@ static void cache_store(const char *dir, const struct xc_dom_kernel *k,
     {
         e = errno;
         unlink(tmp);
-        xc_dom_err(note, "cannot write the kernel cache entry %s (%s): "
+        xc_dom_errf(note, "cannot write the kernel cache entry %s (%s): "
                    "the unpacked kernel is not kept", path, strerror(e));
     }
 }
@@ -954,7 +933,7 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
     if ( fd < 0 )
     {
         rc = -errno;
-        xc_dom_err(err, "cannot open the kernel %s: %s", path,
+        xc_dom_errf(err, "cannot open the kernel %s: %s", path,
                    strerror(errno));
         return rc;
     }
@@ -962,7 +941,7 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
     if ( rc || !S_ISREG(st.st_mode) || !st.st_size )
     {
         close(fd);
-        xc_dom_err(err, "the kernel %s is %s", path,
+        xc_dom_errf(err, "the kernel %s is %s", path,
                    rc ? strerror(-rc) : S_ISREG(st.st_mode) ?
                    "empty" : "not a regular file");
         return rc ? rc : -EINVAL;
@@ -972,7 +951,7 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
     if ( map == MAP_FAILED )
     {
         rc = -errno;
-        xc_dom_err(err, "cannot read the kernel %s: %s", path,
+        xc_dom_errf(err, "cannot read the kernel %s: %s", path,
                    strerror(errno));
         return rc;
     }
@@ -986,7 +965,7 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
     use_cache = k->payload[0] && cache_dir[0];
     if ( use_cache && sha256_of(map, st.st_size, sha, k->sha256) )
     {
-        xc_dom_err(k->cache_note, "cannot hash the kernel (OpenSSL): the "
+        xc_dom_errf(k->cache_note, "cannot hash the kernel (OpenSSL): the "
                    "kernel cache is not used");
         use_cache = false;
     }
@@ -996,7 +975,7 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
         if ( hit > 0 && (rc = xc_dom_elf_analyse(k, err)) )
         {
             /* Whole but not loadable: not ours to trust. */
-            xc_dom_err(k->cache_note, "cache entry %s/%s corrupt (%s): "
+            xc_dom_errf(k->cache_note, "cache entry %s/%s corrupt (%s): "
                        "unpacked again", cache_dir, k->sha256, err);
             munmap(k->cache_map, k->cache_len);
             k->cache_map = NULL;
@@ -1023,7 +1002,7 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
         char why[XC_DOM_ERRLEN];
 
         snprintf(why, sizeof(why), "%s", err);
-        xc_dom_err(err, "kernel %s: %s", path, why);
+        xc_dom_errf(err, "kernel %s: %s", path, why);
     }
     xc_dom_kernel_release(k);
     return rc;

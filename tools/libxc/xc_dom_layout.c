@@ -25,20 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xenguest.h>
-
-static void lerrf(char *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void lerrf(char *err, const char *fmt, ...)
-{
-    va_list ap;
-
-    if ( !err )
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, XC_DOM_ERRLEN, fmt, ap);
-    va_end(ap);
-}
+#include "xc_dom_private.h"
 
 #define PAGE_UP(x)   (((x) + XC_DOM_PAGE_SIZE - 1) & ~(XC_DOM_PAGE_SIZE - 1))
 #define ALIGN8(x)    (((x) + 7) & ~(uint64_t)7)
@@ -87,13 +74,13 @@ int xc_dom_plan(const struct xc_dom_kernel *k, unsigned int mem_mb,
     memset(l, 0, sizeof(*l));
     if ( !k || !k->nr_segs )
     {
-        lerrf(err, "no kernel to lay out");
+        xc_dom_errf(err, "no kernel to lay out");
         return -EINVAL;
     }
     /* The ISA RAM, then low RAM above 1 MiB, then RAM above 4 GiB. */
     if ( pages <= isa + XC_DOM_NR_SPECIAL )
     {
-        lerrf(err, "memory = %u MiB is too small for any guest", mem_mb);
+        xc_dom_errf(err, "memory = %u MiB is too small for any guest", mem_mb);
         return -EINVAL;
     }
     low = pages - isa;
@@ -124,7 +111,7 @@ int xc_dom_plan(const struct xc_dom_kernel *k, unsigned int mem_mb,
                          XEN_HVM_MEMMAP_TYPE_RAM);
     if ( rc )
     {
-        lerrf(err, "memory map has more than %u entries", XC_DOM_MAX_MEMMAP);
+        xc_dom_errf(err, "memory map has more than %u entries", XC_DOM_MAX_MEMMAP);
         return -ENOSPC;
     }
 
@@ -133,7 +120,7 @@ int xc_dom_plan(const struct xc_dom_kernel *k, unsigned int mem_mb,
     l->kernel_hi = k->paddr_hi;
     if ( k->paddr_lo < XC_DOM_ISA_HOLE_END )
     {
-        lerrf(err, "the kernel wants to load at %#llx, below 1 MiB: not a "
+        xc_dom_errf(err, "the kernel wants to load at %#llx, below 1 MiB: not a "
               "PVH kernel layout", (unsigned long long)k->paddr_lo);
         return -EINVAL;
     }
@@ -155,7 +142,7 @@ int xc_dom_plan(const struct xc_dom_kernel *k, unsigned int mem_mb,
         /* Enough RAM for all of it plus the hole and the special pages. */
         need = (end - XC_DOM_ISA_HOLE_END + XC_DOM_ISA_HOLE_START +
                 XC_DOM_NR_SPECIAL * XC_DOM_PAGE_SIZE + MB(1) - 1) >> 20;
-        lerrf(err, "memory = %u MiB is too small: the kernel (%#llx-%#llx)"
+        xc_dom_errf(err, "memory = %u MiB is too small: the kernel (%#llx-%#llx)"
               "%s and start_info need RAM up to %#llx; give the guest at "
               "least %llu MiB", mem_mb, (unsigned long long)l->kernel_lo,
               (unsigned long long)l->kernel_hi,
@@ -243,7 +230,7 @@ int xc_dom_plan_acpi(struct xc_dom_layout *l, unsigned int vcpus,
 
     if ( !vcpus || vcpus > ACPI_MADT_MAX_VCPUS || vcpus > 128 )
     {
-        lerrf(err, "%u vCPUs do not fit the guest's ACPI tables (at most "
+        xc_dom_errf(err, "%u vCPUs do not fit the guest's ACPI tables (at most "
               "128)", vcpus);
         return -EINVAL;
     }
@@ -251,7 +238,7 @@ int xc_dom_plan_acpi(struct xc_dom_layout *l, unsigned int vcpus,
          ram0->size != XC_DOM_ISA_HOLE_START ||
          l->nr_memmap == XC_DOM_MAX_MEMMAP )
     {
-        lerrf(err, "no room for ACPI tables in the memory map");
+        xc_dom_errf(err, "no room for ACPI tables in the memory map");
         return -ENOSPC;
     }
     /*
@@ -276,7 +263,7 @@ int xc_dom_plan_acpi(struct xc_dom_layout *l, unsigned int vcpus,
     l->start_info_size = start_info_size(l, cmdline);
     if ( PAGE_UP(l->start_info_paddr + l->start_info_size) > special )
     {
-        lerrf(err, "no room for start_info with the ACPI memory map entry "
+        xc_dom_errf(err, "no room for start_info with the ACPI memory map entry "
               "below %#llx; give the guest 1 MiB more",
               (unsigned long long)special);
         return -ENOSPC;
@@ -444,7 +431,7 @@ static int guest_write(struct xc_dom_mem *m, uint64_t paddr, const void *src,
             char why[XC_DOM_ERRLEN];
 
             snprintf(why, sizeof(why), "%s", err);
-            lerrf(err, "cannot write the %s at %#llx: %s", what,
+            xc_dom_errf(err, "cannot write the %s at %#llx: %s", what,
                   (unsigned long long)paddr, why);
             return -EFAULT;
         }
@@ -488,7 +475,7 @@ static int load_kernel(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
 
         if ( s->paddr < pos )
         {
-            lerrf(err, "kernel segments overlap at %#llx",
+            xc_dom_errf(err, "kernel segments overlap at %#llx",
                   (unsigned long long)s->paddr);
             return -EINVAL;
         }
@@ -525,12 +512,12 @@ int xc_dom_load(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
     si = calloc(1, l->start_info_size);
     if ( !si )
     {
-        lerrf(err, "out of memory for start_info");
+        xc_dom_errf(err, "out of memory for start_info");
         return -ENOMEM;
     }
     rc = xc_dom_start_info(l, cmdline, si, l->start_info_size);
     if ( rc )
-        lerrf(err, "start_info does not match the plan (command line "
+        xc_dom_errf(err, "start_info does not match the plan (command line "
               "changed?)");
     else
         rc = guest_write(m, l->start_info_paddr, si, l->start_info_size,
@@ -546,7 +533,7 @@ int xc_dom_load(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
         if ( l->acpi_size > sizeof(tables) ||
              xc_dom_acpi_tables(l, tables, sizeof(tables)) )
         {
-            lerrf(err, "cannot lay out the ACPI tables for %u vCPUs",
+            xc_dom_errf(err, "cannot lay out the ACPI tables for %u vCPUs",
                   l->acpi_vcpus);
             return -EINVAL;
         }
