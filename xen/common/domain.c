@@ -11,6 +11,12 @@
  * unlinked only after it is dying and its vCPUs have stopped, and only
  * dom0's toolstack destroys domains, so the windows are the toolstack's
  * own concurrent calls (serialised by domctl's lock).
+ *
+ * Zombies: frames of a dying domain that other domains still map (page
+ * references, xen/mm.h) outlive it.  The domain struct then waits on
+ * zombie_list (only domctl's getdomaininfo and the domid allocator look
+ * there) until domain_reap_zombies(), under domctl's lock, has freed its
+ * last frame.
  */
 #include <xen/lib.h>
 #include <xen/console.h>
@@ -28,6 +34,7 @@
 #include <asm/hvm/domain.h>
 #include <asm/hvm/irq.h>
 #include <asm/hvm/vlapic.h>
+#include <asm/hvm/vcpu.h>
 #include <asm/e820.h>
 #include <public/xen.h>
 #include <public/sched.h>
@@ -35,6 +42,7 @@
 struct domain *domain_list;
 struct domain *hardware_domain;
 static DEFINE_SPINLOCK(domlist_lock);
+static struct domain *zombie_list;
 
 static void poll_timer_fn(void *data)
 {
@@ -49,7 +57,7 @@ struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
 
     if ( !max_vcpus || max_vcpus > MAX_VIRT_CPUS )
         return NULL;
-    if ( rcu_lock_domain_by_id(domid) )
+    if ( rcu_lock_domain_by_id(domid) || domain_lookup_zombie(domid) )
         return NULL;
 
     d = xzalloc(struct domain);
@@ -265,65 +273,16 @@ static unsigned long max_ram_pfn(void)
 }
 
 /*
- * Other domains may map d's frames: dom0 through foreign mappings
- * (privcmd) and grant mappings (back-ends).  There is no page reference
- * counting, so before d's frames go back to the heap every such entry
- * is removed from the mapper's p2m (its next access faults instead of
- * reaching a frame that now belongs to someone else).
+ * Give every heap block d owns back, except frames other domains still
+ * map (*kept counts them).  The frame table knows each block's owner,
+ * so this finds frames whatever the p2m says (extents partly given
+ * back, frames moved by add_to_physmap).
  */
-static unsigned int revoke_mappings_of(struct domain *d)
-{
-    struct domain *m;
-    unsigned int revoked = 0;
-
-    for ( m = domain_list; m; m = m->next_in_list )
-    {
-        unsigned long gfn = 0, mfn;
-        bool changed = false;
-
-        if ( m == d || m->is_dying )
-            continue;
-        while ( gfn <= m->p2m.max_mapped_gfn )
-        {
-            unsigned int order = 0;
-            p2m_type_t t;
-
-            mfn = p2m_get_entry(&m->p2m, gfn, &t, &order);
-            if ( (t == p2m_foreign || t == p2m_grant_map_rw ||
-                  t == p2m_grant_map_ro) && mfn != INVALID_MFN &&
-                 page_get_owner(mfn) == d &&
-                 !p2m_set_entry(&m->p2m, gfn, 0, 0, p2m_invalid) )
-            {
-                changed = true;
-                revoked++;
-            }
-            gfn = (gfn | ((1UL << order) - 1)) + 1;
-            if ( !gfn )
-                break;
-        }
-        if ( changed )
-        {
-            unsigned int i;
-
-            hvm_flush_guest_tlbs(m);
-            for ( i = 0; i < m->max_vcpus; i++ )
-                if ( m->vcpu[i] )
-                    hvm_vcpu_kick(m->vcpu[i]);
-        }
-    }
-    return revoked;
-}
-
-/*
- * Give every heap block d owns back.  The frame table knows each
- * block's owner, so this finds frames whatever the p2m says (extents
- * partly given back, frames moved by add_to_physmap).
- */
-static unsigned long free_domain_pages(struct domain *d)
+static unsigned long free_domain_pages(struct domain *d, unsigned long *kept)
 {
     unsigned long mfn, end = max_ram_pfn(), freed = 0;
 
-    for ( mfn = 0; mfn < end && d->tot_pages; )
+    for ( mfn = 0; mfn < end && d->tot_pages > *kept; )
     {
         struct page_info *pg = mfn_to_page(mfn);
         unsigned int order;
@@ -335,10 +294,7 @@ static unsigned long free_domain_pages(struct domain *d)
         }
         order = pg->order;
         if ( page_get_owner(mfn) == d )
-        {
-            free_domheap_pages(pg, order);
-            freed += 1UL << order;
-        }
+            freed += free_domheap_unreferenced(pg, order, kept);
         mfn += 1UL << order;
     }
     return freed;
@@ -349,11 +305,89 @@ unsigned long domain_pages_left(const struct domain *d)
     return d->tot_pages;
 }
 
+struct domain *domain_lookup_zombie(domid_t domid)
+{
+    struct domain *d;
+
+    for ( d = zombie_list; d; d = d->next_in_list )
+        if ( d->domain_id == domid )
+            return d;
+    return NULL;
+}
+
+static void domain_free(struct domain *d)
+{
+    xfree(d->vcpu);
+    xfree(d);
+}
+
+/*
+ * Wait until no vCPU of a live domain runs in guest mode on a p2m
+ * generation older than now: an entry removed before this (a dropped
+ * foreign or grant mapping) can then no longer be in any TLB.  Only
+ * vCPUs in guest mode are waited for, and they leave at the kick's
+ * interrupt, so this cannot wait on a vCPU spinning in the hypervisor
+ * for a lock the caller holds.
+ */
+static void sync_guest_tlbs(void)
+{
+    struct domain *m;
+    unsigned int i;
+
+    for ( m = domain_list; m; m = m->next_in_list )
+        for ( i = 0; i < m->max_vcpus; i++ )
+        {
+            struct vcpu *v = m->vcpu[i];
+
+            if ( !v || !v->hvm || v == current )
+                continue;
+            while ( __atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) &&
+                    __atomic_load_n(&v->hvm->p2m_flush_gen,
+                                    __ATOMIC_SEQ_CST) !=
+                    __atomic_load_n(&m->p2m.flush_gen, __ATOMIC_SEQ_CST) )
+            {
+                hvm_vcpu_kick(v);
+                cpu_relax();
+            }
+        }
+}
+
+void domain_reap_zombies(void)
+{
+    struct domain **pd, *d;
+    bool pending = false;
+
+    for ( d = zombie_list; d; d = d->next_in_list )
+        pending |= __atomic_exchange_n(&d->zombie_pending, false,
+                                       __ATOMIC_SEQ_CST);
+    if ( !pending )
+        return;
+
+    sync_guest_tlbs();
+    for ( pd = &zombie_list; (d = *pd) != NULL; )
+    {
+        unsigned long kept = 0, freed = free_domain_pages(d, &kept);
+
+        if ( kept )
+        {
+            pd = &d->next_in_list;
+            continue;
+        }
+        *pd = d->next_in_list;
+        printk("Domain %u: last foreign/grant mapping gone, %lu pages "
+               "returned\n", d->domain_id, freed);
+        if ( d->tot_pages )
+            printk(XENLOG_ERR "d%u: %lu pages still counted after "
+                   "destroy\n", d->domain_id, d->tot_pages);
+        domain_free(d);
+    }
+}
+
 int domain_kill(struct domain *d)
 {
     struct domain **pd;
-    unsigned long flags, freed;
-    unsigned int i, revoked;
+    unsigned long flags, freed, kept = 0;
+    unsigned int i;
 
     if ( d->is_hardware_domain || d->is_privileged || d == current->domain )
         return -EINVAL;
@@ -364,7 +398,7 @@ int domain_kill(struct domain *d)
         spin_unlock_irqrestore(&d->lock, flags);
         return 0;
     }
-    d->is_dying = true;
+    __atomic_store_n(&d->is_dying, true, __ATOMIC_SEQ_CST);
     spin_unlock_irqrestore(&d->lock, flags);
 
     /* Not runnable any more (vcpu_runnable): take them off the pCPUs. */
@@ -405,19 +439,34 @@ int domain_kill(struct domain *d)
         xfree(v);
     }
     hvm_vdev_destroy(d);
-    revoked = revoke_mappings_of(d);
-    freed = free_domain_pages(d);
+    /* Its own foreign/grant entries drop their references first. */
     p2m_teardown(&d->p2m);
+    freed = free_domain_pages(d, &kept);
     hvm_domain_destroy(d);
     free_xenheap_page(d->shared_info);
     d->shared_info = NULL;
 
-    printk("Domain %u destroyed: %lu pages returned%s\n", d->domain_id,
-           freed, revoked ? ", foreign/grant mappings of it revoked" : "");
+    if ( kept )
+    {
+        /*
+         * Other domains still map some of its frames (dom0's daemons
+         * have the console and xenstore rings mapped until they notice):
+         * those stay allocated to it until the last mapping goes.
+         */
+        printk("Domain %u destroyed: %lu pages returned, %lu still mapped "
+               "by other domains (dying until unmapped)\n", d->domain_id,
+               freed, kept);
+        d->next_in_list = zombie_list;
+        zombie_list = d;
+        /* Frames unmapped meanwhile are found at the next reaping. */
+        d->zombie_pending = true;
+        return 0;
+    }
+    printk("Domain %u destroyed: %lu pages returned\n", d->domain_id,
+           freed);
     if ( d->tot_pages )
         printk(XENLOG_ERR "d%u: %lu pages still counted after destroy\n",
                d->domain_id, d->tot_pages);
-    xfree(d->vcpu);
-    xfree(d);
+    domain_free(d);
     return 0;
 }

@@ -184,7 +184,7 @@ static domid_t pick_domid(void)
         domid_t id = domid_rotor;
 
         domid_rotor = id + 1 >= DOMID_FIRST_RESERVED ? 1 : id + 1;
-        if ( !rcu_lock_domain_by_id(id) )
+        if ( !rcu_lock_domain_by_id(id) && !domain_lookup_zombie(id) )
             return id;
     }
     return DOMID_INVALID;
@@ -243,7 +243,7 @@ static long createdomain(struct xen_domctl *op)
     }
     else if ( !domctl_domid_ok(domid) )
         return -EINVAL;
-    else if ( rcu_lock_domain_by_id(domid) )
+    else if ( rcu_lock_domain_by_id(domid) || domain_lookup_zombie(domid) )
         return -EEXIST;
 
     d = domain_create(domid, c->max_vcpus, false);
@@ -453,6 +453,8 @@ static long hvm_param(struct domain *d, struct xen_domctl_hvm_param *p,
 void domctl_lock_acquire(void)
 {
     spin_lock(&domctl_lock);
+    /* Every toolstack call sees zombies gone once they are unmapped. */
+    domain_reap_zombies();
 }
 
 void domctl_lock_release(void)
@@ -476,6 +478,19 @@ static long domctl_one(struct xen_domctl *op)
     if ( op->domain >= DOMID_FIRST_RESERVED )
         return -ESRCH;
     d = rcu_lock_domain_by_id(op->domain);
+    if ( !d && (d = domain_lookup_zombie(op->domain)) != NULL )
+    {
+        /*
+         * Destroyed, but other domains still map some of its frames: it
+         * shows as dying (as Xen's) and destroying it again is done.
+         */
+        if ( op->cmd == XEN_DOMCTL_getdomaininfo )
+        {
+            domctl_pack_info(d, &op->u.getdomaininfo);
+            return 0;
+        }
+        return op->cmd == XEN_DOMCTL_destroydomain ? 0 : -ESRCH;
+    }
     if ( !d || d->is_dying )
         return -ESRCH;
 

@@ -377,10 +377,24 @@ void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
     if ( rc )
         goto put;
 
+    /*
+     * The host mapping holds a reference on the frame (the p2m entry
+     * owns it and drops it when the entry goes), so the frame outlives
+     * a granting domain that dies while it is mapped.
+     */
+    if ( host && !get_page(mfn, rd) )
+    {
+        spin_lock(&rd->grant_table->lock);
+        grant_unpin(rd->grant_table, op->ref, readonly);
+        spin_unlock(&rd->grant_table->lock);
+        rc = GNTST_bad_page;
+        goto put;
+    }
     if ( host &&
          p2m_set_entry(&ld->p2m, gfn, mfn, 0,
                        readonly ? p2m_grant_map_ro : p2m_grant_map_rw) )
     {
+        put_page(mfn);
         spin_lock(&rd->grant_table->lock);
         grant_unpin(rd->grant_table, op->ref, readonly);
         spin_unlock(&rd->grant_table->lock);

@@ -28,9 +28,11 @@
  *   many it completed: Xen's ABI lets a short count mean "stopped here"
  *   (Linux's balloon driver retries populate; it decreases in batches of
  *   one page of frame numbers, 512, below the cap).  No continuations.
- * - Foreign mappings take no reference on the foreign frame (there is no
- *   page reference counting yet): the foreign domain must not free it
- *   while mapped.
+ * - A foreign mapping holds a reference on the foreign frame (get_page,
+ *   owned by the p2m entry, dropped when the entry goes).  A frame its
+ *   owner gives up while another domain maps it stays allocated (and
+ *   counted) to the owner until the owner dies; a dying owner's mapped
+ *   frames outlive it (domain_kill's zombies).
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -99,21 +101,16 @@ static unsigned long release_frames(struct domain *d, unsigned long mfn,
     unsigned long i, freed = 0;
     struct page_info *pg = mfn_to_page(mfn);
 
+    /* Frames another domain still maps stay (see the top). */
     if ( pg && pg->state == PGS_INUSE && pg->order == order &&
          page_get_owner(mfn) == d )
-    {
-        free_domheap_pages(pg, order);
-        return 1UL << order;
-    }
+        return free_domheap_unreferenced(pg, order, NULL);
     for ( i = 0; i < (1UL << order); i++ )
     {
         pg = mfn_to_page(mfn + i);
         if ( pg && pg->state == PGS_INUSE && pg->order == 0 &&
              page_get_owner(mfn + i) == d )
-        {
-            free_domheap_page(pg);
-            freed++;
-        }
+            freed += free_domheap_unreferenced(pg, 0, NULL);
     }
     return freed;
 }
@@ -398,10 +395,21 @@ static int map_foreign(struct domain *d, struct domain *fd,
     p2m_type_t t;
     unsigned long mfn = p2m_get_entry(&fd->p2m, idx, &t, NULL);
 
+    p2m_type_t ot;
+    int rc;
+
     /* Only the foreign domain's own writable RAM (as the grant rules). */
     if ( (t != p2m_ram_rw && t != p2m_ram_logdirty) || mfn == INVALID_MFN )
         return -EINVAL;
-    return physmap_replace(d, gpfn, mfn, p2m_foreign);
+    if ( p2m_get_entry(&d->p2m, gpfn, &ot, NULL) == mfn && ot == p2m_foreign )
+        return 0;
+    /* The entry holds a reference: a dying fd's frames are refused. */
+    if ( !get_page(mfn, fd) )
+        return -EINVAL;
+    rc = physmap_replace(d, gpfn, mfn, p2m_foreign);
+    if ( rc )
+        put_page(mfn);
+    return rc;
 }
 
 static int add_to_physmap_locked(struct domain *d, unsigned int space,

@@ -807,6 +807,102 @@ void free_domheap_pages(struct page_info *p, unsigned int order)
     spin_unlock_irqrestore(&heap_lock, flags);
 }
 
+/* ---- page references ------------------------------------------------ */
+
+bool get_page(unsigned long mfn, const struct domain *d)
+{
+    struct page_info *p = mfn_to_page(mfn);
+    unsigned long flags, head;
+    bool ok = false;
+
+    if ( !p || !d )
+        return false;
+    flags = spin_lock_irqsave(&heap_lock);
+    head = block_head(&xenheap, mfn);
+    /*
+     * is_dying is read under heap_lock: domain_kill() sets it before it
+     * frees d's frames (each under heap_lock), so either this reference
+     * is seen there, or this call sees the domain dying.
+     */
+    if ( head != INVALID_PFN && pg(&xenheap, head)->state == PGS_INUSE &&
+         p->owner == d && !__atomic_load_n(&d->is_dying, __ATOMIC_SEQ_CST) &&
+         p->count_info != ~0U )
+    {
+        p->count_info++;
+        ok = true;
+    }
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return ok;
+}
+
+void put_page(unsigned long mfn)
+{
+    struct page_info *p = mfn_to_page(mfn);
+    unsigned long flags;
+    struct domain *d;
+
+    if ( !p )
+        return;
+    flags = spin_lock_irqsave(&heap_lock);
+    if ( !p->count_info )
+    {
+        spin_unlock_irqrestore(&heap_lock, flags);
+        printk(XENLOG_ERR "put_page: mfn %#lx (from %pS) holds no "
+               "reference\n", mfn, __builtin_return_address(0));
+        return;
+    }
+    d = page_get_owner(mfn);
+    if ( !--p->count_info && d &&
+         __atomic_load_n(&d->is_dying, __ATOMIC_SEQ_CST) )
+        d->zombie_pending = true;
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+unsigned long free_domheap_unreferenced(struct page_info *p,
+                                        unsigned int order,
+                                        unsigned long *kept)
+{
+    unsigned long pfn = page_to_mfn(p), flags, i, freed = 0, refs = 0;
+    struct domain *d;
+
+    if ( pfn == INVALID_MFN )
+        return 0;
+    flags = spin_lock_irqsave(&heap_lock);
+    if ( pg(&xenheap, pfn)->state != PGS_INUSE ||
+         pg(&xenheap, pfn)->order != order )
+    {
+        spin_unlock_irqrestore(&heap_lock, flags);
+        printk(XENLOG_ERR "Bad page free: mfn %#lx order %u (from %pS) is "
+               "not an allocated block\n", pfn, order,
+               __builtin_return_address(0));
+        return 0;
+    }
+    d = p->owner;
+    for ( i = 0; i < (1UL << order); i++ )
+        if ( pg(&xenheap, pfn + i)->count_info )
+            refs++;
+    if ( refs && order )
+        heap_split_inuse(&xenheap, pfn);
+    for ( i = 0; i < (1UL << order); i++ )
+    {
+        unsigned long n = refs ? 1 : 1UL << order;
+
+        if ( refs && pg(&xenheap, pfn + i)->count_info )
+            continue;
+        if ( d )
+            d->tot_pages -= n;
+        set_owner(pfn + i, refs ? 0 : order, NULL);
+        heap_free(&xenheap, pfn + i, refs ? 0 : order);
+        freed += n;
+        if ( !refs )
+            break;
+    }
+    spin_unlock_irqrestore(&heap_lock, flags);
+    if ( kept )
+        *kept += refs;
+    return freed;
+}
+
 unsigned long avail_heap_pages(void)
 {
     return xenheap.free_pages;

@@ -3,11 +3,13 @@
  * xmalloc: small objects on top of the buddy allocator.
  *
  * Requests up to 2 KiB (with the 16-byte header) come from power-of-two
- * size classes carved out of single pages; a class never gives its pages
- * back, which suits a hypervisor whose small objects (domains, vCPUs,
- * event channels) are few and long-lived.  Larger requests go straight to
- * alloc_xenheap_pages().  Every object has a header whose magic lets
- * xfree() catch double frees and foreign pointers.
+ * size classes carved out of single pages.  The frame table entry of a
+ * pool page counts its objects in use (count_info, which xenheap pages
+ * do not otherwise use); when the last one is freed the page's objects
+ * leave the free list and the page goes back to the heap, so a domain's
+ * create/destroy round returns free memory exactly.  Larger requests go
+ * straight to alloc_xenheap_pages().  Every object has a header whose
+ * magic lets xfree() catch double frees and foreign pointers.
  */
 #include <xen/lib.h>
 #include <xen/console.h>
@@ -46,6 +48,12 @@ static unsigned int order_for(size_t bytes)
     return order;
 }
 
+/* The frame table entry of the pool page holding object p. */
+static struct page_info *pool_page(const void *p)
+{
+    return mfn_to_page(PFN_DOWN(virt_to_maddr(p)));
+}
+
 /* Carve a fresh page into objects of class c.  Lock held. */
 static bool refill(unsigned int c)
 {
@@ -55,6 +63,7 @@ static bool refill(unsigned int c)
 
     if ( !page )
         return false;
+    pool_page(page)->count_info = 0;
     for ( off = 0; off + objsz <= PAGE_SIZE; off += objsz )
     {
         struct xfree_obj *o = (struct xfree_obj *)(page + off);
@@ -103,6 +112,7 @@ void *xmalloc_bytes(size_t size)
         }
         h = &free_list[c]->hdr;
         free_list[c] = free_list[c]->next;
+        pool_page(h)->count_info++;
         spin_unlock_irqrestore(&xmalloc_lock, flags);
     }
 
@@ -125,6 +135,8 @@ void xfree(void *p)
     struct xhdr *h;
     struct xfree_obj *o;
     unsigned long flags;
+    unsigned int c;
+    char *page;
 
     if ( !p )
         return;
@@ -158,9 +170,32 @@ void xfree(void *p)
     }
 
     o = (struct xfree_obj *)h;
+    page = (char *)((unsigned long)h & PAGE_MASK);
+    c = h->cls;
     flags = spin_lock_irqsave(&xmalloc_lock);
     h->magic = XMAGIC_FREE;
-    o->next = free_list[h->cls];
-    free_list[h->cls] = o;
+    if ( --pool_page(h)->count_info )
+    {
+        o->next = free_list[c];
+        free_list[c] = o;
+        page = NULL;
+    }
+    else
+    {
+        /*
+         * The page's last object: its other objects are all on the free
+         * list; unlink them and give the page back (O(free objects of
+         * the class), which stays small).
+         */
+        struct xfree_obj **pp = &free_list[c];
+
+        while ( *pp )
+            if ( (char *)*pp >= page && (char *)*pp < page + PAGE_SIZE )
+                *pp = (*pp)->next;
+            else
+                pp = &(*pp)->next;
+    }
     spin_unlock_irqrestore(&xmalloc_lock, flags);
+    if ( page )
+        free_xenheap_page(page);
 }

@@ -14,6 +14,7 @@
 static struct domain *domains[MAX_TEST_DOMAINS];
 static void *frames[MAX_FAKE_FRAMES];
 static unsigned int nr_frames;
+unsigned int page_refs[MAX_FAKE_FRAMES];
 unsigned int p2m_fail_next;
 unsigned int last_hypercall_nr;
 
@@ -94,6 +95,25 @@ static void free_frames(void)
         free(frames[i]);
     memset(frames, 0, sizeof(frames));
     nr_frames = 0;
+    memset(page_refs, 0, sizeof(page_refs));
+}
+
+/* ---- page references (xen/mm.h): counted per fake frame ---- */
+
+bool get_page(unsigned long mfn, const struct domain *d)
+{
+    if ( mfn < FAKE_MFN_BASE || mfn >= FAKE_MFN_BASE + nr_frames ||
+         !d || d->is_dying )
+        return false;
+    page_refs[mfn - FAKE_MFN_BASE]++;
+    return true;
+}
+
+void put_page(unsigned long mfn)
+{
+    assert_true(mfn >= FAKE_MFN_BASE && mfn < FAKE_MFN_BASE + nr_frames);
+    assert_true(page_refs[mfn - FAKE_MFN_BASE] > 0);
+    page_refs[mfn - FAKE_MFN_BASE]--;
 }
 
 /* ---- fake p2m ---- */
@@ -122,6 +142,9 @@ int p2m_set_entry(struct p2m_domain *p2m, unsigned long gfn,
     if ( gfn >= (1UL << 40) )
         return -EINVAL;
     e = find(p2m, gfn);
+    /* As the real p2m: an entry that holds a reference drops it. */
+    if ( e && p2m_holds_ref(e->t) )
+        put_page(e->mfn);
     if ( t == p2m_invalid )
     {
         if ( e )

@@ -31,6 +31,8 @@ void fake_p2m_set(struct domain *d, unsigned long gfn, unsigned long mfn,
                   p2m_type_t t);
 unsigned long fake_p2m_get(struct domain *d, unsigned long gfn,
                            p2m_type_t *t);
+/* References get_page() counted on fake frame mfn - FAKE_MFN_BASE. */
+extern unsigned int page_refs[MAX_FAKE_FRAMES];
 /* Make the next n calls of p2m_set_entry() fail with -ENOMEM. */
 extern unsigned int p2m_fail_next;
 extern unsigned int last_hypercall_nr;

@@ -141,6 +141,8 @@ static void test_map_unmap_rw(void **state)
     assert_int_equal(t, p2m_grant_map_rw);
     assert_int_equal(entry(dom1, 5)->flags,
                      GTF_permit_access | GTF_reading | GTF_writing);
+    /* The host mapping holds a reference on the granted frame. */
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 1);
 
     /* Through the mapping, dom0 writes dom1's page. */
     memcpy(frame_va(fake_p2m_get(dom0, HOST_GFN, &t)), "ring", 5);
@@ -150,6 +152,7 @@ static void test_map_unmap_rw(void **state)
     assert_int_equal(unmap(dom0, op.handle, HOST_ADDR, 0), GNTST_okay);
     assert_int_equal(fake_p2m_get(dom0, HOST_GFN, &t), INVALID_MFN);
     assert_int_equal(t, p2m_invalid);
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 0);
     assert_int_equal(entry(dom1, 5)->flags,
                      GTF_permit_access | GTF_reading | GTF_writing);
     assert_int_equal(unmap(dom0, op.handle, 0, (u64)ram1 << 12),
@@ -535,6 +538,24 @@ static void test_destroy_with_mappings(void **state)
     assert_int_equal(fake_p2m_get(dom2, 5, &t), INVALID_MFN);
 }
 
+/* A dying granter's frames can no longer be mapped (no reference). */
+static void test_map_dying_granter(void **state)
+{
+    struct gnttab_map_grant_ref op;
+    p2m_type_t t;
+
+    grant(dom1, 5, 0, 0x100, GTF_permit_access);
+    dom1->is_dying = true;
+    op = map(dom0, 1, 5, HOST_ADDR, GNTMAP_host_map);
+    assert_int_equal(op.status, GNTST_bad_page);
+    assert_int_equal(fake_p2m_get(dom0, HOST_GFN, &t), INVALID_MFN);
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 0);
+    /* The pin was undone: the entry is not in use. */
+    assert_int_equal(entry(dom1, 5)->flags, GTF_permit_access);
+    assert_int_equal(dom0->grant_table->maptrack_used, 0);
+    dom1->is_dying = false;
+}
+
 static void test_hypercall_batch(void **state)
 {
     struct vcpu *v = dom0->vcpu[0];
@@ -684,6 +705,7 @@ int main(void)
         T(test_copy),
         T(test_copy_bad),
         T(test_destroy_with_mappings),
+        T(test_map_dying_granter),
         T(test_hypercall_batch),
         T(test_hypercall_sizes_versions),
     };

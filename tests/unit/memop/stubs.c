@@ -191,6 +191,58 @@ void free_domheap_pages(struct page_info *pg, unsigned int order)
     }
 }
 
+/* ---- page references (xen/mm.h), in the fake frame table ---- */
+
+bool get_page(unsigned long mfn, const struct domain *d)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+
+    if ( !pg || !d || d->is_dying || page_get_owner(mfn) != d )
+        return false;
+    pg->count_info++;
+    return true;
+}
+
+void put_page(unsigned long mfn)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+
+    assert_non_null(pg);
+    assert_true(pg->count_info > 0);
+    pg->count_info--;
+}
+
+unsigned long free_domheap_unreferenced(struct page_info *pg,
+                                        unsigned int order,
+                                        unsigned long *kept)
+{
+    unsigned long i, refs = 0, freed = 0;
+
+    for ( i = 0; i < (1UL << order); i++ )
+        if ( pg[i].count_info )
+            refs++;
+    if ( !refs )
+    {
+        free_domheap_pages(pg, order);
+        return 1UL << order;
+    }
+    /* Split: every frame its own block, referenced ones kept. */
+    for ( i = 0; i < (1UL << order); i++ )
+    {
+        pg[i].state = PGS_INUSE;
+        pg[i].order = 0;
+    }
+    for ( i = 0; i < (1UL << order); i++ )
+        if ( !pg[i].count_info )
+        {
+            free_domheap_pages(&pg[i], 0);
+            freed++;
+        }
+    if ( kept )
+        *kept += refs;
+    return freed;
+}
+
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
 {
     struct page_info *pg = alloc_domheap_pages(NULL, order, 0);
@@ -247,6 +299,9 @@ int p2m_set_entry(struct p2m_domain *p2m, unsigned long gfn,
             p2m->need_flush = true;
             p2m->flush_gen++;
         }
+        /* As the real p2m: an entry that holds a reference drops it. */
+        if ( p2m_holds_ref(f->t[gfn + i]) )
+            put_page(f->mfn[gfn + i]);
         f->t[gfn + i] = t;
         f->mfn[gfn + i] = t == p2m_invalid ? INVALID_MFN : mfn + i;
         if ( t != p2m_invalid && gfn + i > p2m->max_mapped_gfn )

@@ -294,6 +294,13 @@ static void test_foreign_batch(void **state)
     assert_int_equal(t, p2m_foreign);
     assert_int_equal(fake_p2m_get(dom0, 0x92, &t), f2);
     assert_int_equal(fake_p2m_get(dom0, 0x91, &t), INVALID_MFN);
+    /* Each foreign entry holds a reference; mapping again takes none. */
+    assert_int_equal(mfn_to_page(f0)->count_info, 1);
+    assert_int_equal(mfn_to_page(f2)->count_info, 1);
+    batch(b, 1);
+    assert_int_equal(memop(dom0, XENMEM_add_to_physmap_batch, GVA(0)), 0);
+    assert_int_equal(errs[0], 0);
+    assert_int_equal(mfn_to_page(f0)->count_info, 1);
 
     /* Only privileged callers; not their own memory; domain must exist. */
     b->u.foreign_domid = 0;
@@ -327,10 +334,54 @@ static void test_foreign_batch(void **state)
                                GVA(0x400)), 0);
         assert_int_equal(fake_p2m_get(dom0, 0x90, &t), INVALID_MFN);
         assert_false(frame_is_free(f0));
+        assert_int_equal(mfn_to_page(f0)->count_info, 0);
         assert_int_equal(fake_p2m_get(domu, 0x80, &t), f0);
         assert_int_equal(memop(dom0, XENMEM_remove_from_physmap,
                                GVA(0x400)), -ENOENT);
     }
+}
+
+/*
+ * A frame its owner gives up while dom0 maps it stays allocated (and
+ * counted) until the mapping goes; a dying domain's frames cannot be
+ * mapped at all.
+ */
+static void test_foreign_ref_keeps_frame(void **state)
+{
+    struct xen_add_to_physmap_batch *b = gmem(GVA(0));
+    xen_ulong_t *idxs = gmem(GVA(0x100));
+    xen_pfn_t *gpfns = gmem(GVA(0x200));
+    int *errs = gmem(GVA(0x300));
+    struct xen_remove_from_physmap *r = gmem(GVA(0x400));
+    unsigned long f = give_page(domu, 0x80), pages;
+    p2m_type_t t;
+
+    idxs[0] = 0x80; gpfns[0] = 0x90;
+    batch(b, 1);
+    assert_int_equal(memop(dom0, XENMEM_add_to_physmap_batch, GVA(0)), 0);
+    assert_int_equal(errs[0], 0);
+    pages = domu->tot_pages;
+
+    *r = (struct xen_remove_from_physmap){ 1, 0x80 };
+    assert_int_equal(memop(dom0, XENMEM_remove_from_physmap, GVA(0x400)),
+                     0);
+    assert_false(frame_is_free(f));
+    assert_int_equal(domu->tot_pages, pages);
+    assert_int_equal(fake_p2m_get(dom0, 0x90, &t), f);
+
+    /* Dying: no new mapping of its frames. */
+    give_page(domu, 0x81);
+    domu->is_dying = true;
+    idxs[0] = 0x81; gpfns[0] = 0x91;
+    assert_int_equal(memop(dom0, XENMEM_add_to_physmap_batch, GVA(0)), 0);
+    assert_int_equal(errs[0], -EINVAL);
+    assert_int_equal(fake_p2m_get(dom0, 0x91, &t), INVALID_MFN);
+    domu->is_dying = false;
+
+    *r = (struct xen_remove_from_physmap){ DOMID_SELF, 0x90 };
+    assert_int_equal(memop(dom0, XENMEM_remove_from_physmap, GVA(0x400)),
+                     0);
+    assert_int_equal(mfn_to_page(f)->count_info, 0);
 }
 
 static void test_remove_ram(void **state)
@@ -633,6 +684,7 @@ int main(void)
         cmocka_unit_test_setup(test_grant_frames, setup),
         cmocka_unit_test_setup(test_gmfn_move_and_range, setup),
         cmocka_unit_test_setup(test_foreign_batch, setup),
+        cmocka_unit_test_setup(test_foreign_ref_keeps_frame, setup),
         cmocka_unit_test_setup(test_remove_ram, setup),
         cmocka_unit_test_setup(test_balloon_identity, setup),
         cmocka_unit_test_setup(test_reservation_limits, setup),

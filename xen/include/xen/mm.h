@@ -79,6 +79,32 @@ void free_domheap_pages(struct page_info *pg, unsigned int order);
 int claim_lowest_for_domain(struct domain *d, unsigned long from,
                             unsigned int max_order, unsigned long *mfn);
 
+/*
+ * Page references (Xen's get_page/put_page).  A foreign mapping
+ * (XENMAPSPACE_gmfn_foreign) or a grant mapping of a domain's frame holds
+ * one reference on it for as long as it is mapped: the p2m entry owns it
+ * (asm/p2m.h, p2m_holds_ref) and drops it when the entry goes.  When its
+ * owner dies, a referenced frame is not freed: the owner stays a zombie
+ * (domain_kill) until the last reference goes, so no mapping ever
+ * reaches a frame that was given to someone else.
+ *
+ * get_page() takes a reference on frame mfn if it is a live (not dying)
+ * domain d's; false otherwise.  put_page() drops one; when it was the
+ * last one on a dying domain's frame, the frame is queued for freeing
+ * (domain_reap_zombies() frees it once no stale TLB can reach it).
+ */
+bool get_page(unsigned long mfn, const struct domain *d);
+void put_page(unsigned long mfn);
+/*
+ * Free d's in-use block headed by pg (2^order frames) except frames that
+ * still hold references: the block is split and those stay allocated to
+ * d as single pages.  Returns the pages freed; *kept (if not NULL) is
+ * increased by those kept.
+ */
+unsigned long free_domheap_unreferenced(struct page_info *pg,
+                                        unsigned int order,
+                                        unsigned long *kept);
+
 /* Frame <-> frame table (NULL / INVALID_MFN outside the heap). */
 struct page_info *mfn_to_page(unsigned long mfn);
 unsigned long page_to_mfn(const struct page_info *pg);
@@ -131,7 +157,11 @@ struct page_info {
     u8 state;               /* PGS_* */
     u8 order;               /* block order, valid for heads */
     u16 pad;
-    u32 count_info;         /* reference count (domain pages, later) */
+    /*
+     * Domain frames: references held by other domains' mappings
+     * (get_page).  xenheap pages of xmalloc's pools: objects in use.
+     */
+    u32 count_info;
 };
 #define PAGE_NIL 0xffffffffU
 

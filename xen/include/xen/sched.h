@@ -55,6 +55,12 @@ struct vcpu {
 #define VPF_down     1              /* not yet brought up / VCPUOP_down */
 #define VPF_shutdown 2
     bool is_running;
+    /*
+     * Between VM entry and exit (the vendor's run function sets it after
+     * it has taken up the p2m's flush_gen): a vCPU that is not may hold
+     * no stale p2m translation once it re-enters (domain_reap_zombies).
+     */
+    bool in_guest;
     int runstate;
     s_time_t runstate_entry_time;
     u64 cpu_time;                   /* ns spent running */
@@ -81,6 +87,13 @@ struct domain {
     bool is_privileged;             /* dom0: may use domctl/sysctl */
     bool is_hardware_domain;        /* dom0: owns the real devices */
     bool is_dying;
+    /*
+     * A dying domain whose frames other domains still map stays a
+     * zombie (off domain_list, on the zombie list) until they unmap;
+     * put_page() sets zombie_pending when one of its frames lost its
+     * last reference (heap_lock held).
+     */
+    bool zombie_pending;
     unsigned int pause_count;       /* domain_pause() nesting */
     bool is_shutting_down;
     unsigned int shutdown_code;     /* SHUTDOWN_* when shut down */
@@ -123,9 +136,24 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 /*
  * Destroy a guest (not the hardware domain): stop its vCPUs, close its
  * event channels and grants, return every page it owns to the heap and
- * free it.  0, or -EINVAL for the hardware domain.
+ * free it.  Frames another domain still maps (foreign or grant
+ * mappings hold page references) stay allocated: the domain then
+ * becomes a zombie, off domain_list (nothing can reach it through
+ * rcu_lock_domain_by_id), dying in getdomaininfo, its domid not reused,
+ * until domain_reap_zombies() finds its last frame unmapped.  0, or
+ * -EINVAL for the hardware domain.
  */
 int domain_kill(struct domain *d);
+/* A zombie with that domid, or NULL. */
+struct domain *domain_lookup_zombie(domid_t domid);
+/*
+ * Free the zombies' frames whose last reference went (once every vCPU
+ * that may still cache a translation of them has flushed) and the
+ * zombies left with no frame.  Called with domctl's lock held, at
+ * every domctl and sysctl (domctl_lock_acquire), so the toolstack's
+ * view of free memory and domains is current.
+ */
+void domain_reap_zombies(void);
 /* Pages d still owns that no p2m entry of d accounts for (debugging). */
 unsigned long domain_pages_left(const struct domain *d);
 

@@ -70,6 +70,17 @@ static void note_change(struct p2m_domain *p2m)
     p2m->flush_gen++;
 }
 
+/* The leaf e at level l goes: drop the references it held (asm/p2m.h). */
+static void drop_refs(struct p2m_domain *p2m, u64 e, unsigned int l)
+{
+    unsigned long i, mfn = entry_mfn(e);
+
+    if ( !e || !p2m->put_ref || !p2m_holds_ref(entry_type(e)) )
+        return;
+    for ( i = 0; i < (1UL << ENTRY_ORDER(l)); i++ )
+        p2m->put_ref(p2m, mfn + i);
+}
+
 /* ---- table pool ------------------------------------------------------ */
 
 /* Preallocated tables, linked through their first words. */
@@ -177,6 +188,8 @@ static void free_subtree(struct p2m_domain *p2m, paddr_t ma, unsigned int l)
             free_subtree(p2m, e & P2M_ADDR_MASK, l - 1);
         else if ( p2m_is_ram(entry_type(e)) )
             p2m->nr_ram_pages -= 1UL << ENTRY_ORDER(l);
+        else
+            drop_refs(p2m, e, l);
     }
     p2m->free_table(p2m, t, ma);
     p2m->nr_table_pages--;
@@ -395,12 +408,18 @@ int p2m_set_entry(struct p2m_domain *p2m, unsigned long gfn,
                 new = p2m->fmt->leaf_entry(type_has_mfn(t) ? mfn + (x - gfn)
                                            : 0, t, leaf);
             if ( old == new )
+            {
+                /* The caller's new reference is one too many. */
+                drop_refs(p2m, old, leaf);
                 continue;
+            }
             write_entry(slot, new);
             if ( is_table(p2m, old, leaf) )
                 free_subtree(p2m, old & P2M_ADDR_MASK, leaf - 1);
             else if ( old && p2m_is_ram(entry_type(old)) )
                 p2m->nr_ram_pages -= 1UL << ENTRY_ORDER(leaf);
+            else
+                drop_refs(p2m, old, leaf);
             if ( p2m_is_ram(t) )
                 p2m->nr_ram_pages += 1UL << ENTRY_ORDER(leaf);
             if ( old )
@@ -633,6 +652,11 @@ static void *directmap_table(struct p2m_domain *p2m, paddr_t ma)
     return maddr_to_virt(ma);
 }
 
+static void p2m_put_page(struct p2m_domain *p2m, unsigned long mfn)
+{
+    put_page(mfn);
+}
+
 static void p2m_set_defaults(struct p2m_domain *p2m)
 {
     if ( !p2m->alloc_table )
@@ -641,6 +665,8 @@ static void p2m_set_defaults(struct p2m_domain *p2m)
         p2m->free_table = xenheap_free_table;
     if ( !p2m->map_table )
         p2m->map_table = directmap_table;
+    if ( !p2m->put_ref )
+        p2m->put_ref = p2m_put_page;
     if ( !p2m->fmt )
         p2m->fmt = (hvm_enabled && hvm_funcs.name &&
                     !strcmp(hvm_funcs.name, "VMX")) ? &p2m_ept_format

@@ -330,7 +330,10 @@ static void svm_run(struct vcpu *v, struct hvm_exit *exit)
 
     svm_intr_assist(v);
 
+    /* After flush_gen was taken up (domain_reap_zombies relies on it). */
+    __atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
     svm_vmrun(regs, v->hvm->svm.vmcb_pa, host_vmcb[cpu]);
+    __atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 
     regs->rax = vmcb->rax;
     regs->rip = vmcb->rip;

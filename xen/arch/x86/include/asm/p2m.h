@@ -99,7 +99,25 @@ struct p2m_domain {
      */
     bool need_flush;
     unsigned long flush_gen;
+    /*
+     * Page references (xen/mm.h get_page): entries of the types
+     * p2m_holds_ref() names map another domain's frame and own one
+     * reference on it per 4 KiB page.  p2m_set_entry() installing such
+     * an entry takes over a reference the caller got; whenever such an
+     * entry is replaced, removed (also when the same entry is written
+     * again) or torn down, put_ref is called for each of its frames,
+     * with p2m->lock held.  NULL: references are not counted (the unit
+     * tests); the hypervisor's default is put_page().
+     */
+    void (*put_ref)(struct p2m_domain *p2m, unsigned long mfn);
 };
+
+/* Foreign and grant mappings hold a reference on the frame they map. */
+static inline bool p2m_holds_ref(p2m_type_t t)
+{
+    return t == p2m_foreign || t == p2m_grant_map_rw ||
+           t == p2m_grant_map_ro;
+}
 
 /* Set up an empty p2m (allocates the root).  0 or -ENOMEM. */
 int p2m_init(struct p2m_domain *p2m);
