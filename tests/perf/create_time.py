@@ -232,7 +232,7 @@ def parse(log):
             r["list"].append(m.group(1))
             continue
         if re.search(r"vtprobe: (\S+ FAILED|.*not reached|.*: \w+ failed)|"
-                     r"perfxm: tiny\d+ failed|^Error: ", line):
+                     r"perfxm: tiny\d+ failed|\(d0\) Error: ", line):
             r["fail"].append(line.strip())
     return r
 
@@ -419,8 +419,12 @@ def main(argv=None):
         print("  warm/cold: %.3fx (the cache saves %.3f s)" % (
             by["warm"][2] / by["cold"][2], by["cold"][2] - by["warm"][2]))
     print()
+    seen = {}
     for p in problems:
-        print("create_time: problem: " + p)
+        seen[p] = seen.get(p, 0) + 1
+    for p, n in seen.items():
+        print("create_time: problem: %s%s" % (
+            p, " (%d times)" % n if n > 1 else ""))
     print("create_time: done in %.0f s wall" % wall)
     return 1 if problems else 0
 
