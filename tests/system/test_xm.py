@@ -118,3 +118,74 @@ def test_xm_lifecycle():
 
 
 test_xm_lifecycle.timeout = 900
+
+
+# Leak and state summary typed once per scenario: the domains xenstore
+# knows, /vm entries, console clients, ptys xenconsoled holds, free memory.
+CHK = (b"chk() { echo \"CHK-$1 doms=$(xenstore-list /local/domain | "
+       b"tr '\\n' ,) vms=$(xenstore-list /vm 2>/dev/null | wc -l) "
+       b"cons=$(pidof xenconsole | wc -w) "
+       b"pts=$(ls /dev/pts | grep -c '^[0-9]') "
+       b"fm=$(xm info | sed -n 's/^free_memory *: //p')\"; }; ")
+# Unanchored: a marker may follow a guest's prompt on the same line.
+GUEST = r"\(d0\) .*keel-initrd: /init running on "
+D0M = r"\(d0\) .*"
+
+GUEST_SCRIPT = [
+    # 1: create -c: the guest's /init on its console, typed input reaches
+    # its shell, Ctrl-] comes back to dom0.
+    (READY, CHK + b"chk start; xm create -c /etc/xen/example; "
+     b"echo detached-$((40+2))\r"),
+    (GUEST, b"echo guest-$((6*7))-alive\r"),
+    (D0M + r"guest-42-alive", b"\x1d"),
+    # 2: its console log; a second guest, powered off from inside.
+    (D0M + r"detached-42",
+     b"echo LOG=$(grep -c 'init running' "
+     b"/var/log/xen/console/example.log); chk one; "
+     b"xm create -c /etc/xen/example name=example2; "
+     b"echo c2-exit-$((1+1))\r"),
+    (GUEST, b"echo g2-$((5*5))\r"),
+    (D0M + r"g2-25", b"poweroff -f\r"),
+    # 3: two guests at once; a reboot from inside restarts example.
+    (D0M + r"c2-exit-2",
+     b"chk poweroff; xm create /etc/xen/example name=example2; "
+     b"xm list; ID1=$(xm domid example); xm console example; "
+     b"echo c1-exit-$((1+2))\r"),
+    (D0M + r"example2 +\d+ +128 ", b"echo g1-$((7*7))\r"),
+    (D0M + r"g1-49", b"reboot -f\r"),
+    (D0M + r"c1-exit-3",
+     b"echo ID1=$ID1 ID2=$(xm domid example); xm list; chk reboot; "
+     b"xm console example; echo c3-exit-$((1+3))\r"),
+    (D0M + r"CHK-reboot ", b"echo g3-$((8*8))\r"),
+    (D0M + r"g3-64", b"\x1d"),
+    # 4: xend killed and started again: both guests still there and
+    # manageable; then both destroyed and nothing left.
+    (D0M + r"c3-exit-4",
+     b"kill -9 $(pidof xend); /etc/init.d/xend start; xm list; "
+     b"xm pause example2; xm list example2; xm unpause example2; "
+     b"xm destroy example2; echo d2-rc-$((0+$?)); "
+     b"xm destroy example; echo d1-rc-$((0+$?)); xm list; chk end; "
+     b"ps | grep -v grep | grep -c xenconsole | sed s/^/PS=/; "
+     b"echo done-$((6*7))\r"),
+]
+
+
+def chk(r, tag):
+    """The CHK-<tag> line's fields as a dict."""
+    m = one(r, r"CHK-%s (.*)$" % tag)[-1].group(1)
+    return dict(f.split("=", 1) for f in m.split())
+
+
+def test_xm_guests():
+    r = keel.boot_qemu(
+        kernel=keel.xen_image("xen"), append=APPEND,
+        modules=keel.dom0_modules(KERNEL_ARGS, initrd_path=tools_initrd()),
+        script=GUEST_SCRIPT,
+        until=r"^\(XEN\) \(d0\) done-42", timeout=1500)
+    start = chk(r, "start")
+    if start != {"doms": "0,", "vms": "0", "cons": "0", "pts": "0",
+                 "fm": start["fm"]}:
+        bc.fail(r, "before any guest: %s" % start)
+
+
+test_xm_guests.timeout = 1600

@@ -34,7 +34,8 @@ static void restore_term(void)
 {
     if ( restore_needed )
     {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        /* What was typed after the detach is for the shell: keep it. */
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &saved);
         restore_needed = false;
     }
 }
@@ -314,7 +315,11 @@ int main(int argc, char **argv)
         signal(SIGTERM, on_signal);
         signal(SIGHUP, on_signal);
         signal(SIGINT, on_signal);
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+        /*
+         * Not TCSAFLUSH: keys typed while `xm console' was starting are
+         * meant for the guest and would otherwise be lost silently.
+         */
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &t);
     }
     signal(SIGPIPE, SIG_IGN);
     rc = console_loop(fd, escape);
