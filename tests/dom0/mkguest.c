@@ -424,8 +424,14 @@ static int create_and_build(xc_interface *xch, const struct opts *o,
 static void report(struct guest *g, const char *expect)
 {
     xc_dominfo_t *i = &g->info;
-    const char *how = i->shutdown ? reason_name(i->shutdown_reason)
-                                  : i->dying ? "dying" : "running";
+    /*
+     * libxc (as Xen's) reports a crash as crashed=1 with shutdown=0: a
+     * crashed guest has ended too.
+     */
+    const char *how = i->crashed ? "crash"
+                      : i->shutdown ? reason_name(i->shutdown_reason)
+                      : i->dying ? "dying" : "running";
+    bool ended = i->shutdown || i->crashed;
 
     printf("mkguest: d%u info: shutdown=%u reason=%u (%s) crashed=%u "
            "nr_pages=%lu max_memkb=%lu vcpus=%u online=%u "
@@ -434,9 +440,9 @@ static void report(struct guest *g, const char *expect)
            i->max_vcpu_id + 1, i->nr_online_vcpus,
            (unsigned long long)(i->cpu_time / 1000000),
            g->t_end - g->t_unpause);
-    CHECK(i->shutdown && !strcmp(how, expect),
+    CHECK(ended && !strcmp(how, expect),
           "d%u ended %s, expected %s", g->domid,
-          i->shutdown ? how : "not at all (timeout)", expect);
+          ended ? how : "not at all (timeout)", expect);
 }
 
 /* ---- main ------------------------------------------------------------ */
@@ -628,7 +634,9 @@ int main(int argc, char **argv)
                         x->done = true;
                         continue;
                     }
-                    if ( x->info.shutdown || x->info.dying )
+                    /* A crash is not a shutdown in libxc's terms. */
+                    if ( x->info.shutdown || x->info.crashed ||
+                         x->info.dying )
                     {
                         x->done = true;
                         x->t_end = now_ms();

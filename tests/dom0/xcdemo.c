@@ -13,6 +13,14 @@
  *                                          CONSOLEIO_write and powers off;
  *                                          VIRQ_DOM_EXC reaches dom0
  *   destroy                                free memory back to the start
+ *   --death: a guest that crashes          VIRQ_DOM_EXC, crashed, destroyed
+ *     (jumps to unmapped memory: a nested  while dom0 still maps one of its
+ *     page fault the hypervisor refuses)   pages: dying until unmapped, the
+ *                                          page still readable, then gone
+ *                                          and free memory exactly back
+ *
+ * No warm-up round: the hypervisor's small-object pools give their pages
+ * back, so the first domain returns free memory exactly.
  *
  * Built static with libxc's sources compiled in (tests/dom0/Makefile).
  */
@@ -183,9 +191,140 @@ static int run_guest(xc_interface *xch, uint32_t domid)
     return 0;
 }
 
+/*
+ * The crashing guest: 32-bit flat code at 0x1000 that jumps to 1 GiB,
+ * where the 16 MiB guest has nothing: an instruction fetch there is a
+ * nested page fault no emulator claims, so the hypervisor crashes the
+ * domain from its exit handler (hvm_domain_crash).
+ */
+static size_t crash_code(unsigned char *p)
+{
+    size_t n = 0;
+
+    p[n++] = 0xb8;                           /* mov $0x40000000, %eax */
+    p[n++] = 0x00; p[n++] = 0x00; p[n++] = 0x00; p[n++] = 0x40;
+    p[n++] = 0xff; p[n++] = 0xe0;            /* jmp *%eax */
+    /* vCPU 1 at 0x1010: blocked in hlt when vCPU 0 crashes. */
+    p[0x10] = 0xfa;                          /* cli */
+    p[0x11] = 0xf4;                          /* hlt */
+    p[0x12] = 0xeb; p[0x13] = 0xfd;          /* jmp hlt */
+    memcpy(p + 0x800, "xcdemo-marker", 14);  /* read back after destroy */
+    return n;
+}
+
+static int wait_virq(int xce, int port)
+{
+    struct pollfd pfd = { .fd = xce, .events = POLLIN };
+    uint32_t p;
+
+    return poll(&pfd, 1, 5000) > 0 && read(xce, &p, sizeof(p)) == sizeof(p)
+           && (int)p == port;
+}
+
+static int death(xc_interface *xch)
+{
+    struct xen_domctl_createdomain cfg;
+    struct vcpu_hvm_context ctx;
+    xenforeignmemory_handle *fm;
+    xc_physinfo_t pi, pi2;
+    xc_dominfo_t info;
+    xen_pfn_t gfn = 1, gfns[GUEST_MB / 2];
+    uint32_t domid = 0;
+    unsigned char *page;
+    unsigned long long t0;
+    unsigned int i;
+    int xce, port = -1;
+
+    CHECK(xc_physinfo(xch, &pi) == 0, "physinfo: %s", strerror(errno));
+    printf("xcdemo: death: free_pages %llu\n",
+           (unsigned long long)pi.free_pages);
+    xce = open("/dev/xen/evtchn", O_RDWR);
+    if ( xce >= 0 )
+    {
+        struct ioctl_evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC };
+
+        port = ioctl(xce, IOCTL_EVTCHN_BIND_VIRQ, &bv);
+    }
+    CHECK(port >= 0, "bind VIRQ_DOM_EXC: %s", strerror(errno));
+
+    xc_domain_pvh_config(&cfg, 2);
+    if ( xc_domain_create(xch, &domid, &cfg) )
+    {
+        CHECK(0, "create: %s", strerror(errno));
+        return -1;
+    }
+    for ( i = 0; i < GUEST_MB / 2; i++ )
+        gfns[i] = i * 512;
+    CHECK(xc_domain_setmaxmem(xch, domid, GUEST_MB * 1024) == 0 &&
+          xc_domain_populate_physmap_exact(xch, domid, GUEST_MB / 2, 9, 0,
+                                           gfns) == 0,
+          "populate: %s", strerror(errno));
+
+    fm = xenforeignmemory_open(0);
+    page = fm ? xenforeignmemory_map(fm, domid, PROT_READ | PROT_WRITE, 1,
+                                     &gfn, NULL) : NULL;
+    CHECK(page, "map gfn 1 of d%u: %s", domid, strerror(errno));
+    if ( !page )
+        return -1;
+    crash_code(page);
+
+    xc_vcpu_pvh_boot_context(&ctx, 0x1010, 0);
+    CHECK(xc_vcpu_setcontext(xch, domid, 1, &ctx) == 0, "setcontext 1: %s",
+          strerror(errno));
+    xc_vcpu_pvh_boot_context(&ctx, 0x1000, 0);
+    CHECK(xc_vcpu_setcontext(xch, domid, 0, &ctx) == 0, "setcontext: %s",
+          strerror(errno));
+    CHECK(xc_domain_unpause(xch, domid) == 0, "unpause: %s",
+          strerror(errno));
+    printf("xcdemo: death: d%u unpaused\n", domid);
+
+    t0 = now_ms();
+    memset(&info, 0, sizeof(info));
+    while ( xc_domain_getinfo_single(xch, domid, &info) == 0 &&
+            !info.crashed && !info.shutdown && now_ms() - t0 < 20000 )
+        usleep(10000);
+    printf("xcdemo: death: crashed=%u shutdown=%u\n", info.crashed,
+           info.shutdown);
+    CHECK(info.crashed, "the guest did not crash");
+    CHECK(xce >= 0 && port >= 0 && wait_virq(xce, port),
+          "no VIRQ_DOM_EXC");
+    printf("xcdemo: death: VIRQ_DOM_EXC received\n");
+
+    /* Destroyed while dom0 still maps its page: dying, not gone. */
+    CHECK(xc_domain_destroy(xch, domid) == 0, "destroy: %s",
+          strerror(errno));
+    CHECK(xc_domain_getinfo_single(xch, domid, &info) == 0 && info.dying,
+          "not dying after destroy with a page mapped (%s)",
+          strerror(errno));
+    printf("xcdemo: death: destroyed, dying=%u nr_pages=%lu\n", info.dying,
+           (unsigned long)info.nr_pages);
+    /* The page is still its own: dom0 reads what it wrote. */
+    printf("xcdemo: death: mapped page still reads \"%s\"\n",
+           (char *)page + 0x800);
+    CHECK(!strcmp((char *)page + 0x800, "xcdemo-marker"),
+          "mapped page changed");
+    CHECK(xc_domain_create(xch, &(uint32_t){ domid }, &cfg) < 0 &&
+          errno == EEXIST, "a dying domain's domid was reused");
+
+    xenforeignmemory_unmap(fm, page, 1);
+    xenforeignmemory_close(fm);
+    EXPECT_ERR(xc_domain_getinfo_single(xch, domid, &info), ESRCH,
+               "getinfo after the last unmap");
+    CHECK(xc_physinfo(xch, &pi2) == 0, "physinfo");
+    printf("xcdemo: death: free_pages before %llu after %llu\n",
+           (unsigned long long)pi.free_pages,
+           (unsigned long long)pi2.free_pages);
+    CHECK(pi2.free_pages == pi.free_pages, "free memory not restored "
+          "(%lld pages)", (long long)(pi2.free_pages - pi.free_pages));
+    if ( xce >= 0 )
+        close(xce);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     bool guest = !(argc > 1 && !strcmp(argv[1], "--no-guest"));
+    bool die = argc > 1 && !strcmp(argv[1], "--death");
     struct xen_domctl_createdomain cfg;
     struct xen_domctl_sched_credit cred;
     xc_physinfo_t pi, pi2;
@@ -207,23 +346,13 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    /*
-     * Warm-up: one create/populate/destroy first, so the hypervisor's
-     * own small-object pools (xmalloc) are grown before free memory is
-     * measured: what must come back exactly is the domain's memory.
-     */
+    if ( die )
     {
-        struct xen_domctl_createdomain w;
-        uint32_t wid = 0;
-        xen_pfn_t g = 0;
-
-        xc_domain_pvh_config(&w, 1);
-        if ( xc_domain_create(xch, &wid, &w) == 0 )
-        {
-            xc_domain_setmaxmem(xch, wid, 2048);
-            xc_domain_populate_physmap_exact(xch, wid, 1, 9, 0, &g);
-            xc_domain_destroy(xch, wid);
-        }
+        death(xch);
+        xc_interface_close(xch);
+        printf("xcdemo: %s (%d failures)\n", failures ? "FAILED" : "done",
+               failures);
+        return failures ? 1 : 0;
     }
 
     /* ---- host ---- */

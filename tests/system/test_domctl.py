@@ -18,19 +18,20 @@ KERNEL_ARGS = "console=hvc0 keel-test=1 keel.test=domctl"
 APPEND = "dom0_mem=512M console=com1 dom0=pvh"
 
 
-def domctl_initrd():
+def domctl_initrd(extra_scenarios=None, name="initrd-domctl.gz"):
     """The dom0 test initramfs with xcdemo in /bin, built from the tree
-    (the cached one predates xcdemo)."""
+    (the cached one predates xcdemo); extra_scenarios: {name: path}."""
     out = keel.out_dir()
     progs_dir = os.path.join(out, "domctl-progs")
     progs = mkinitrd.build_dom0_progs(progs_dir)
     progs["xcdemo"] = os.path.join(progs_dir, "xcdemo")
     scen = mkinitrd.scenario_files(os.path.join(keel.ROOT, "tests", "dom0",
                                                 "scenarios"))
+    scen.update(extra_scenarios or {})
     data = mkinitrd.build("/bin/busybox", list(mkinitrd.XEN_MODULES),
                           os.path.join(keel.cache_dir(), "kernel"),
                           progs, scen)
-    path = os.path.join(out, "initrd-domctl.gz")
+    path = os.path.join(out, name)
     with open(path, "wb") as f:
         with gzip.GzipFile(fileobj=f, mode="wb", mtime=0) as g:
             g.write(data)
