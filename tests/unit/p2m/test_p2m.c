@@ -368,6 +368,57 @@ static void test_teardown_frees_everything(void **state)
     assert_int_equal(p2m.nr_ram_pages, 0);
 }
 
+/* put_ref calls, per mfn (asm/p2m.h: entries that hold references). */
+static unsigned int refs_put[64];
+
+static void count_put(struct p2m_domain *p, unsigned long mfn)
+{
+    assert_true(mfn >= 0x1000 && mfn < 0x1000 + 64);
+    refs_put[mfn - 0x1000]++;
+}
+
+static void test_refs_dropped_when_entries_go(void **state)
+{
+    memset(refs_put, 0, sizeof(refs_put));
+    new_p2m(&p2m_npt_format, 3);
+    p2m.put_ref = count_put;
+
+    /* Installing takes over the caller's reference: nothing put. */
+    assert_int_equal(p2m_set_entry(&p2m, 0x10, 0x1000, 0, p2m_foreign), 0);
+    assert_int_equal(p2m_set_entry(&p2m, 0x11, 0x1001, 0, p2m_grant_map_rw),
+                     0);
+    assert_int_equal(p2m_set_entry(&p2m, 0x12, 0x1002, 0, p2m_grant_map_ro),
+                     0);
+    assert_int_equal(p2m_set_entry(&p2m, 0x13, 0x1003, 0, p2m_ram_rw), 0);
+    assert_int_equal(refs_put[0] + refs_put[1] + refs_put[2] + refs_put[3],
+                     0);
+
+    /* The same entry again: the new reference is one too many. */
+    assert_int_equal(p2m_set_entry(&p2m, 0x10, 0x1000, 0, p2m_foreign), 0);
+    assert_int_equal(refs_put[0], 1);
+    /* Removed: dropped.  Replaced by another frame: the old one dropped. */
+    assert_int_equal(p2m_set_entry(&p2m, 0x10, 0, 0, p2m_invalid), 0);
+    assert_int_equal(refs_put[0], 2);
+    assert_int_equal(p2m_set_entry(&p2m, 0x11, 0x1004, 0, p2m_foreign), 0);
+    assert_int_equal(refs_put[1], 1);
+    assert_int_equal(refs_put[4], 0);
+    /* RAM holds none. */
+    assert_int_equal(p2m_set_entry(&p2m, 0x13, 0, 0, p2m_invalid), 0);
+    assert_int_equal(refs_put[3], 0);
+
+    /* A 2 MiB removal over the table that holds them drops each one. */
+    assert_int_equal(p2m_set_entry(&p2m, 0, 0, 9, p2m_invalid), 0);
+    assert_int_equal(refs_put[2], 1);
+    assert_int_equal(refs_put[4], 1);
+
+    /* Teardown drops what is left. */
+    assert_int_equal(p2m_set_entry(&p2m, 0x400, 0x1005, 0, p2m_grant_map_rw),
+                     0);
+    p2m_teardown(&p2m);
+    assert_int_equal(refs_put[5], 1);
+    assert_int_equal(refs_put[0], 2);
+}
+
 static void test_bad_arguments(void **state)
 {
     new_p2m(&p2m_npt_format, 3);
@@ -574,6 +625,8 @@ int main(void)
                                   teardown),
         cmocka_unit_test_teardown(test_teardown_frees_everything, teardown),
         cmocka_unit_test_teardown(test_bad_arguments, teardown),
+        cmocka_unit_test_teardown(test_refs_dropped_when_entries_go,
+                                  teardown),
         cmocka_unit_test_teardown(test_flush_tracking_and_type_change,
                                   teardown),
         cmocka_unit_test_teardown(test_identity_dom0, heap_teardown),
