@@ -507,7 +507,10 @@ int xenstore_client_main(int argc, char **argv)
             o.max_width = INT_MAX / 2;
             o.desired_width = 0;
         }
-        else if ( ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 )
+        /* A console that knows no size (hvc0, a serial line) says 0
+         * columns: keep 80 rather than cut every value to nothing. */
+        else if ( ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+                  ws.ws_col > TAG_LEN + 2 )
             o.max_width = ws.ws_col - 2;
         if ( !argc )
             rc = do_ls(h, out, "/", 0, &o);
