@@ -108,8 +108,9 @@ def test_mkguest_one_guest_boots_and_powers_off():
     bc.xen_line(r, D0 + r"d\d+ info: shutdown=1 reason=0 \(poweroff\) "
                 r"crashed=0 nr_pages=\d+ max_memkb=262144 vcpus=1")
     bc.xen_line(r, D0 + r"VIRQ_DOM_EXC received$")
-    # Two rounds: the first real guest grows the hypervisor's pools once;
-    # after the second, free memory is back exactly.
+    # Two rounds: the first real guest leaves one more table page in
+    # dom0's p2m (its foreign-mapping area); after the second, free
+    # memory is back exactly.
     bc.xen_line(r, D0 + r"round 2 of 2$")
     bc.xen_line(r, D0 + r"free_pages before (\d+) after \1$")
     bc.xen_line(r, D0 + r"domains before (\d+) after \1$")

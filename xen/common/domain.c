@@ -360,10 +360,15 @@ void domain_reap_zombies(void)
     for ( d = zombie_list; d; d = d->next_in_list )
         pending |= __atomic_exchange_n(&d->zombie_pending, false,
                                        __ATOMIC_SEQ_CST);
+    for ( d = domain_list; d; d = d->next_in_list )
+        pending |= d->p2m.nr_detached != 0;
     if ( !pending )
         return;
 
     sync_guest_tlbs();
+    /* p2m table pages unmapping emptied (asm/p2m.h) go back too. */
+    for ( d = domain_list; d; d = d->next_in_list )
+        p2m_free_detached(&d->p2m);
     for ( pd = &zombie_list; (d = *pd) != NULL; )
     {
         unsigned long kept = 0, freed = free_domain_pages(d, &kept);

@@ -4,8 +4,11 @@
 #   1. builds that must fail (missing kernel, too little memory for the
 #      kernel, more memory than the host has) leave no domain and no
 #      memory behind;
-#   2. one guest boots to its initramfs, powers off, is destroyed;
+#   2. one guest boots to its initramfs, powers off, is destroyed, twice;
 #   3. two guests at once, the same.
+# Free memory must be back exactly after the second round: the first
+# real guest leaves one page-table page in dom0's own p2m (where dom0's
+# kernel mapped the first guest's pages; it still holds other entries).
 # The guest image and ramdisk are in /var/lib/xen/images/example/;
 # keel.mkguest=fail,one,two picks the steps (default: all).
 img=/var/lib/xen/images/example

@@ -148,11 +148,18 @@ static void every_order_and_type(const struct p2m_format *fmt)
                                  INVALID_MFN);
             assert_int_equal(p2m.nr_ram_pages, p2m_is_ram(t) ? n : 0);
             assert_int_equal(p2m.max_mapped_gfn, gfn + n - 1);
-            /* Remove it all again: the counts drop back. */
+            /*
+             * Remove it all again: the counts drop back and the tables
+             * the mapping needed are detached (only the root is left).
+             */
             assert_int_equal(p2m_set_entry(&p2m, gfn, 0, order,
                                            p2m_invalid), 0);
-            expect(gfn, INVALID_MFN, p2m_invalid, eo);
+            expect(gfn, INVALID_MFN, p2m_invalid, 27);
             assert_int_equal(p2m.nr_ram_pages, 0);
+            assert_int_equal(p2m.nr_table_pages, 1);
+            assert_int_equal(live_tables, 1 + (long)p2m.nr_detached);
+            p2m_free_detached(&p2m);
+            assert_int_equal(live_tables, 1);
             p2m_teardown(&p2m);
             assert_int_equal(live_tables, 0);
         }

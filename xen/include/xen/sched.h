@@ -147,9 +147,10 @@ int domain_kill(struct domain *d);
 /* A zombie with that domid, or NULL. */
 struct domain *domain_lookup_zombie(domid_t domid);
 /*
- * Free the zombies' frames whose last reference went (once every vCPU
- * that may still cache a translation of them has flushed) and the
- * zombies left with no frame.  Called with domctl's lock held, at
+ * Free the zombies' frames whose last reference went and the p2m table
+ * pages unmapping detached (once every vCPU that may still cache a
+ * translation through them has flushed), and the zombies left with no
+ * frame.  Called with domctl's lock held, at
  * every domctl and sysctl (domctl_lock_acquire), so the toolstack's
  * view of free memory and domains is current.
  */

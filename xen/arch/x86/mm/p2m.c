@@ -172,8 +172,28 @@ int p2m_init(struct p2m_domain *p2m)
     return 0;
 }
 
-/* Free the table at ma (level l) and everything below it. */
-static void free_subtree(struct p2m_domain *p2m, paddr_t ma, unsigned int l)
+/*
+ * A table page that left the tree while the p2m is live: a vCPU may
+ * still hold it in its paging-structure caches until it flushes, so it
+ * is not freed now but queued (lock held), linked through its first
+ * entry (a page-aligned address: never a present entry in either
+ * format), for p2m_free_detached().
+ */
+static void detach_table(struct p2m_domain *p2m, u64 *t, paddr_t ma)
+{
+    memset(t, 0, PAGE_SIZE);
+    t[0] = p2m->detached;
+    p2m->detached = ma;
+    p2m->nr_detached++;
+    p2m->nr_table_pages--;
+}
+
+/*
+ * Free (or, with defer, detach) the table at ma (level l) and everything
+ * below it.
+ */
+static void free_subtree(struct p2m_domain *p2m, paddr_t ma, unsigned int l,
+                         bool defer)
 {
     u64 *t = map_table(p2m, ma);
     unsigned int i;
@@ -185,14 +205,53 @@ static void free_subtree(struct p2m_domain *p2m, paddr_t ma, unsigned int l)
         if ( !e )
             continue;
         if ( is_table(p2m, e, l) )
-            free_subtree(p2m, e & P2M_ADDR_MASK, l - 1);
+            free_subtree(p2m, e & P2M_ADDR_MASK, l - 1, defer);
         else if ( p2m_is_ram(entry_type(e)) )
             p2m->nr_ram_pages -= 1UL << ENTRY_ORDER(l);
         else
             drop_refs(p2m, e, l);
     }
+    if ( defer )
+    {
+        detach_table(p2m, t, ma);
+        return;
+    }
     p2m->free_table(p2m, t, ma);
     p2m->nr_table_pages--;
+}
+
+/* Free the detached tables (lock held). */
+static void free_detached_locked(struct p2m_domain *p2m)
+{
+    while ( p2m->detached )
+    {
+        paddr_t ma = p2m->detached;
+        u64 *t = map_table(p2m, ma);
+
+        p2m->detached = t[0];
+        t[0] = 0;
+        p2m->nr_detached--;
+        p2m->free_table(p2m, t, ma);
+    }
+}
+
+void p2m_free_detached(struct p2m_domain *p2m)
+{
+    if ( !p2m->nr_detached )
+        return;
+    spin_lock(&p2m->lock);
+    free_detached_locked(p2m);
+    spin_unlock(&p2m->lock);
+}
+
+static bool table_empty(const u64 *t)
+{
+    unsigned int i;
+
+    for ( i = 0; i < LEVEL_ENTRIES; i++ )
+        if ( t[i] )
+            return false;
+    return true;
 }
 
 void p2m_teardown(struct p2m_domain *p2m)
@@ -200,7 +259,8 @@ void p2m_teardown(struct p2m_domain *p2m)
     if ( !p2m->root )
         return;
     spin_lock(&p2m->lock);
-    free_subtree(p2m, p2m->root, p2m->levels);
+    free_subtree(p2m, p2m->root, p2m->levels, false);
+    free_detached_locked(p2m);
     p2m->root = 0;
     p2m->max_mapped_gfn = 0;
     note_change(p2m);
@@ -382,11 +442,13 @@ int p2m_set_entry(struct p2m_domain *p2m, unsigned long gfn,
         u64 *tab = map_table(p2m, p2m->root);
         unsigned long cend = next_chunk(g, leaf), x;
         unsigned int l;
+        u64 *path[5] = { NULL };    /* path[l]: the slot at level l */
 
         for ( l = p2m->levels; l > leaf; l-- )
         {
             u64 *slot = &tab[TABLE_INDEX(g, l)];
 
+            path[l] = slot;
             if ( is_table(p2m, *slot, l) )
                 tab = map_table(p2m, *slot & P2M_ADDR_MASK);
             else if ( !*slot && removing )
@@ -415,7 +477,7 @@ int p2m_set_entry(struct p2m_domain *p2m, unsigned long gfn,
             }
             write_entry(slot, new);
             if ( is_table(p2m, old, leaf) )
-                free_subtree(p2m, old & P2M_ADDR_MASK, leaf - 1);
+                free_subtree(p2m, old & P2M_ADDR_MASK, leaf - 1, true);
             else if ( old && p2m_is_ram(entry_type(old)) )
                 p2m->nr_ram_pages -= 1UL << ENTRY_ORDER(leaf);
             else
@@ -424,6 +486,23 @@ int p2m_set_entry(struct p2m_domain *p2m, unsigned long gfn,
                 p2m->nr_ram_pages += 1UL << ENTRY_ORDER(leaf);
             if ( old )
                 note_change(p2m);
+        }
+
+        /*
+         * Tables a removal left empty go (up to, not including, the
+         * root), so unmapping gives back what mapping took: dom0's
+         * foreign mappings come and go at gfns nothing else uses.
+         */
+        for ( l = leaf + 1; removing && l <= p2m->levels && path[l]; l++ )
+        {
+            paddr_t ma = *path[l] & P2M_ADDR_MASK;
+            u64 *sub = map_table(p2m, ma);
+
+            if ( !is_table(p2m, *path[l], l) || !table_empty(sub) )
+                break;
+            write_entry(path[l], 0);
+            note_change(p2m);
+            detach_table(p2m, sub, ma);
         }
     }
 

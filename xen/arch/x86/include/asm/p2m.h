@@ -110,6 +110,14 @@ struct p2m_domain {
      * tests); the hypervisor's default is put_page().
      */
     void (*put_ref)(struct p2m_domain *p2m, unsigned long mfn);
+    /*
+     * Table pages that left the tree (a removal emptied them, or a large
+     * entry replaced them): a vCPU's paging-structure cache may still
+     * reach them until it flushes, so they wait here, linked through
+     * their first entries, until p2m_free_detached().
+     */
+    paddr_t detached;
+    unsigned long nr_detached;
 };
 
 /* Foreign and grant mappings hold a reference on the frame they map. */
@@ -124,11 +132,18 @@ int p2m_init(struct p2m_domain *p2m);
 
 /* Free every table page (not the mapped frames themselves). */
 void p2m_teardown(struct p2m_domain *p2m);
+/*
+ * Free the detached table pages (see struct p2m_domain).  Only once no
+ * vCPU of the domain can still hold a translation from before they
+ * were detached (domain_reap_zombies() waits for that).
+ */
+void p2m_free_detached(struct p2m_domain *p2m);
 
 /*
  * Map 2^order frames gfn.. -> mfn.. with type t (p2m_invalid removes).
  * Uses 2 MiB / 1 GiB entries when gfn, mfn and order allow and splits
- * larger entries when a smaller range inside them changes.  Returns 0,
+ * larger entries when a smaller range inside them changes; a removal
+ * detaches the tables it leaves empty (never the root).  Returns 0,
  * -EINVAL (misaligned, gfn out of range) or -ENOMEM (tables unchanged).
  * p2m_invalid and p2m_io_forward name no frame: mfn is ignored.
  * Takes p2m->lock; never call it with the lock held.
