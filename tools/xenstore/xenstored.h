@@ -124,6 +124,8 @@ int domain_init(const struct backend *be, bool dom0_from_kernel);
 void domain_fini(void);
 int domain_backend_fd(void);
 void domain_handle_events(void);
+bool domain_any_introduced(void);
+void domain_sweep(void);
 int domain_introduce(unsigned int domid, unsigned long mfn,
                      unsigned int port);
 int domain_release(unsigned int domid);

@@ -1023,6 +1023,8 @@ int xenstored_main(int argc, char **argv)
     sigset_t stop_sigs, wait_mask;
     struct pollfd *pfd = NULL;
     size_t npfd_max = 0;
+    const struct timespec sweep_every = { 1, 0 };
+    int ready;
 
     optind = 1;
     while ( (opt = getopt_long(argc, argv, "NF:R:L:T:DE:S:W:t:Vh", longopts,
@@ -1183,13 +1185,18 @@ int xenstored_main(int argc, char **argv)
                     (conn_wants_input(c) ? POLLIN : 0) |
                     (c->out_head ? POLLOUT : 0), 0 };
 
-        if ( ppoll(pfd, np, NULL, &wait_mask) < 0 )
+        /* With guests to serve, wake up now and then for domain_sweep. */
+        if ( (ready = ppoll(pfd, np, domain_any_introduced() ?
+                                         &sweep_every : NULL,
+                            &wait_mask)) < 0 )
         {
             if ( errno == EINTR )
                 continue;
             xsd_log("poll failed: %s", strerror(errno));
             break;
         }
+        if ( ready == 0 )
+            domain_sweep();
         for ( size_t i = 0; i < 2; i++ )
             if ( pfd[i].revents & POLLIN )
             {

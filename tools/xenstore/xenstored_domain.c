@@ -29,6 +29,7 @@ struct domain
     struct xenstore_domain_interface *intf;
     bool from_kernel;           /* dom0's page from its own kernel */
     bool bad_ring;              /* corrupt indexes seen: ignored since */
+    bool lost_logged;           /* a lost event was reported once */
     struct conn *conn;
     struct domain *next;
 };
@@ -286,6 +287,46 @@ void domain_handle_events(void)
                 handle_ring(d);
                 break;
             }
+}
+
+bool domain_any_introduced(void)
+{
+    struct domain *d;
+
+    for ( d = domains; d; d = d->next )
+        if ( !d->from_kernel )
+            return true;
+    return false;
+}
+
+/*
+ * Requests waiting in a guest's ring that no event told us of: look
+ * every so often, so a lost notification delays a guest instead of
+ * hanging its xenbus for good, and say so once per domain (it is a bug
+ * in event delivery somewhere below us).
+ */
+void domain_sweep(void)
+{
+    struct domain *d, *next;
+
+    for ( d = domains; d; d = next )
+    {
+        XENSTORE_RING_IDX cons, prod;
+
+        next = d->next;
+        if ( d->bad_ring || !d->conn )
+            continue;
+        cons = d->intf->req_cons;
+        prod = __atomic_load_n(&d->intf->req_prod, __ATOMIC_ACQUIRE);
+        if ( prod == cons )
+            continue;
+        if ( !d->lost_logged )
+            xsd_log("dom%u: requests in its ring without an event on port"
+                    " %d (a lost notification): handled by the periodic "
+                    "check", d->domid, d->local_port);
+        d->lost_logged = true;
+        handle_ring(d);
+    }
 }
 
 int domain_init(const struct backend *backend, bool dom0_from_kernel)

@@ -333,6 +333,40 @@ static void test_introduce_rules(void **state)
     guest_destroy(&g);
 }
 
+/*
+ * A request whose event never came (a lost notification below us): the
+ * daemon's periodic check still answers it, and logs it once.
+ */
+static void test_lost_event(void **state)
+{
+    struct world *w = *state;
+    struct xs_handle *h = w->h;
+    struct xsd_sockmsg m = { XS_GET_DOMAIN_PATH, 77, 0, 0 };
+    const char path[] = "9";
+    struct xsd_sockmsg hdr;
+    char msg[sizeof(m) + sizeof(path)], body[64];
+    XENSTORE_RING_IDX prod;
+    struct guest g;
+    size_t i;
+
+    guest_create(&g, &w->x, 9);
+    guest_introduce(&g, h);
+    /* Written into the ring by hand: no kick. */
+    m.len = sizeof(path);
+    memcpy(msg, &m, sizeof(m));
+    memcpy(msg + sizeof(m), path, sizeof(path));
+    prod = g.intf->req_prod;
+    for ( i = 0; i < sizeof(msg); i++ )
+        g.intf->req[MASK_XENSTORE_IDX(prod + i)] = msg[i];
+    __atomic_store_n(&g.intf->req_prod, prod + sizeof(msg),
+                     __ATOMIC_RELEASE);
+    assert_true(guest_recv(&g, &hdr, body, sizeof(body), 4000));
+    assert_int_equal(hdr.type, XS_GET_DOMAIN_PATH);
+    assert_int_equal(hdr.req_id, 77);
+    assert_string_equal(body, "/local/domain/9");
+    guest_destroy(&g);
+}
+
 static void test_ring_wraps_and_big_messages(void **state)
 {
     struct world *w = *state;
@@ -1028,6 +1062,7 @@ int main(int argc, char **argv)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_introduce_rules, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_lost_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ring_wraps_and_big_messages,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_watches, setup, teardown),
