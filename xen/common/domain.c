@@ -329,6 +329,14 @@ static void domain_free(struct domain *d)
  * interrupt, so this cannot wait on a vCPU spinning in the hypervisor
  * for a lock the caller holds.
  */
+/* v runs in guest mode on a TLB older than p2m generation gen. */
+static bool stale_in_guest(const struct vcpu *v, unsigned long gen)
+{
+    return __atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) &&
+           (long)(__atomic_load_n(&v->hvm->p2m_flush_gen,
+                                  __ATOMIC_SEQ_CST) - gen) < 0;
+}
+
 static void sync_guest_tlbs(void)
 {
     struct domain *m;
@@ -338,17 +346,17 @@ static void sync_guest_tlbs(void)
         for ( i = 0; i < m->max_vcpus; i++ )
         {
             struct vcpu *v = m->vcpu[i];
+            /* What it must have caught up with (later changes: no matter). */
+            unsigned long gen = __atomic_load_n(&m->p2m.flush_gen,
+                                                __ATOMIC_SEQ_CST);
 
             if ( !v || !v->hvm || v == current )
                 continue;
-            while ( __atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) &&
-                    __atomic_load_n(&v->hvm->p2m_flush_gen,
-                                    __ATOMIC_SEQ_CST) !=
-                    __atomic_load_n(&m->p2m.flush_gen, __ATOMIC_SEQ_CST) )
-            {
+            /* One kick: its interrupt makes the vCPU exit (and re-enter). */
+            if ( stale_in_guest(v, gen) )
                 hvm_vcpu_kick(v);
+            while ( stale_in_guest(v, gen) )
                 cpu_relax();
-            }
         }
 }
 
