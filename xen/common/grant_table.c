@@ -312,6 +312,7 @@ void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
     struct grant_table *lgt = ld->grant_table;
     bool readonly = op->flags & GNTMAP_readonly;
     bool host = op->flags & GNTMAP_host_map;
+    bool dev = op->flags & GNTMAP_device_map;
     unsigned long gfn = 0, mfn, old_mfn = INVALID_MFN;
     p2m_type_t ot = p2m_invalid;
     struct grant_mapping *map;
@@ -379,15 +380,24 @@ void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
 
     /*
      * The host mapping holds a reference on the frame (the p2m entry
-     * owns it and drops it when the entry goes), so the frame outlives
-     * a granting domain that dies while it is mapped.
+     * owns it and drops it when the entry goes), and a device mapping
+     * (the bus address handed out) one of its own, dropped when the
+     * device part is unmapped: the frame outlives a granting domain
+     * that dies while it is mapped.
      */
     if ( host && !get_page(mfn, rd) )
+        rc = GNTST_bad_page;
+    else if ( dev && !get_page(mfn, rd) )
+    {
+        if ( host )
+            put_page(mfn);
+        rc = GNTST_bad_page;
+    }
+    if ( rc )
     {
         spin_lock(&rd->grant_table->lock);
         grant_unpin(rd->grant_table, op->ref, readonly);
         spin_unlock(&rd->grant_table->lock);
-        rc = GNTST_bad_page;
         goto put;
     }
     if ( host &&
@@ -395,6 +405,8 @@ void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
                        readonly ? p2m_grant_map_ro : p2m_grant_map_rw) )
     {
         put_page(mfn);
+        if ( dev )
+            put_page(mfn);
         spin_lock(&rd->grant_table->lock);
         grant_unpin(rd->grant_table, op->ref, readonly);
         spin_unlock(&rd->grant_table->lock);
@@ -468,7 +480,10 @@ void gnttab_unmap_grant_ref(struct vcpu *curr,
     if ( do_host )
         map->flags &= ~GNTMAP_host_map;
     if ( do_dev )
+    {
         map->flags &= ~GNTMAP_device_map;
+        put_page(map->mfn);
+    }
     if ( !(map->flags & (GNTMAP_host_map | GNTMAP_device_map)) )
     {
         unpin_in(ld, map->domid, map->ref, map->flags & GNTMAP_readonly);
@@ -743,6 +758,8 @@ void grant_table_destroy(struct domain *d)
             continue;
         if ( map->flags & GNTMAP_host_map )
             unmap_host(d, map);
+        if ( map->flags & GNTMAP_device_map )
+            put_page(map->mfn);
         unpin_in(d, map->domid, map->ref, map->flags & GNTMAP_readonly);
         maptrack_put(gt, h);
     }

@@ -141,8 +141,8 @@ static void test_map_unmap_rw(void **state)
     assert_int_equal(t, p2m_grant_map_rw);
     assert_int_equal(entry(dom1, 5)->flags,
                      GTF_permit_access | GTF_reading | GTF_writing);
-    /* The host mapping holds a reference on the granted frame. */
-    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 1);
+    /* The host and the device mapping each hold a reference. */
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 2);
 
     /* Through the mapping, dom0 writes dom1's page. */
     memcpy(frame_va(fake_p2m_get(dom0, HOST_GFN, &t)), "ring", 5);
@@ -152,11 +152,12 @@ static void test_map_unmap_rw(void **state)
     assert_int_equal(unmap(dom0, op.handle, HOST_ADDR, 0), GNTST_okay);
     assert_int_equal(fake_p2m_get(dom0, HOST_GFN, &t), INVALID_MFN);
     assert_int_equal(t, p2m_invalid);
-    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 0);
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 1);
     assert_int_equal(entry(dom1, 5)->flags,
                      GTF_permit_access | GTF_reading | GTF_writing);
     assert_int_equal(unmap(dom0, op.handle, 0, (u64)ram1 << 12),
                      GNTST_okay);
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 0);
     assert_int_equal(entry(dom1, 5)->flags, GTF_permit_access);
     assert_int_equal(dom0->grant_table->maptrack_used, 0);
 
@@ -526,7 +527,9 @@ static void test_destroy_with_mappings(void **state)
     assert_int_equal(op.status, GNTST_okay);
 
     /* The mapping domain dies: its mappings are given back. */
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 2);  /* d0 and d2 */
     grant_table_destroy(dom0);
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 1);
     assert_null(dom0->grant_table);
     assert_int_equal(fake_p2m_get(dom0, HOST_GFN, &t), INVALID_MFN);
     assert_int_equal(entry(dom1, 5)->flags, GTF_permit_access);
@@ -536,6 +539,7 @@ static void test_destroy_with_mappings(void **state)
     dom1 = NULL;
     assert_int_equal(unmap(dom2, op.handle, 0x5000, 0), GNTST_okay);
     assert_int_equal(fake_p2m_get(dom2, 5, &t), INVALID_MFN);
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 0);
 }
 
 /* A dying granter's frames can no longer be mapped (no reference). */
