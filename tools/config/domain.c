@@ -792,61 +792,96 @@ static bool uuid_ok(const char *u)
     return i == 36 && hex == 32;
 }
 
+/* The vm.cfg options whose items are device strings of one kind. */
+struct dev_list {
+    const char *opt;                /* also the error messages' prefix */
+    size_t size;                    /* of one parsed element */
+    size_t line_off, col_off;       /* of its int line, column */
+    bool (*parse)(struct arena *a, const char *spec, void *out, char *msg,
+                  size_t msg_len, size_t *off);
+};
+
+static bool disk_parse_item(struct arena *a, const char *spec, void *out,
+                            char *msg, size_t msg_len, size_t *off)
+{
+    return disk_parse(a, spec, out, msg, msg_len, off);
+}
+
+static bool vif_parse_item(struct arena *a, const char *spec, void *out,
+                           char *msg, size_t msg_len, size_t *off)
+{
+    return vif_parse(a, spec, out, msg, msg_len, off);
+}
+
+static bool vfb_parse_item(struct arena *a, const char *spec, void *out,
+                           char *msg, size_t msg_len, size_t *off)
+{
+    return vfb_parse(a, spec, out, msg, msg_len, off);
+}
+
+#define DEV_LIST(o, type, fn) \
+    { o, sizeof(struct type), offsetof(struct type, line), \
+      offsetof(struct type, column), fn }
+
+static const struct dev_list disk_list =
+    DEV_LIST("disk", kcfg_disk, disk_parse_item);
+static const struct dev_list vif_list =
+    DEV_LIST("vif", kcfg_vif, vif_parse_item);
+static const struct dev_list vfb_list =
+    DEV_LIST("vfb", kcfg_vfb, vfb_parse_item);
+
+/*
+ * Parse one device list option into an array (at least one element is
+ * allocated, so an empty list is not NULL); each element remembers where
+ * its item stands in the file for later error messages.
+ */
+static bool build_dev_list(struct ctx *c, const struct dev_list *k,
+                           void **out, size_t *nout)
+{
+    const struct kcfg_value *items;
+    struct kcfg_value single;
+    size_t n, i, off;
+    char msg[200];
+    char *arr;
+
+    if ( !get_strlist(c, k->opt, &items, &n, &single) )
+        return false;
+    arr = arena_alloc(&c->pv->arena, (n ? n : 1) * k->size);
+    if ( !arr )
+        return verr(c, NULL, "out of memory");
+    for ( i = 0; i < n; i++ )
+    {
+        char *e = arr + i * k->size;
+
+        if ( !k->parse(&c->pv->arena, items[i].s, e, msg, sizeof(msg),
+                       &off) )
+            return verr_in(c, &items[i], off, "%s '%.60s': %s", k->opt,
+                           items[i].s, msg);
+        memcpy(e + k->line_off, &items[i].line, sizeof(int));
+        memcpy(e + k->col_off, &items[i].column, sizeof(int));
+    }
+    *out = arr;
+    *nout = n;
+    return true;
+}
+
 static bool build_devices(struct ctx *c)
 {
     struct kcfg_domain *d = c->d;
     const struct kcfg_value *items;
     struct kcfg_value single;
-    size_t n, i, off;
-    char msg[200];
+    size_t n, i;
+    void *arr;
 
-    if ( !get_strlist(c, "disk", &items, &n, &single) )
+    if ( !build_dev_list(c, &disk_list, &arr, &d->n_disks) )
         return false;
-    d->disks = arena_alloc(&c->pv->arena, (n ? n : 1) * sizeof(*d->disks));
-    if ( !d->disks )
-        return verr(c, NULL, "out of memory");
-    for ( i = 0; i < n; i++ )
-    {
-        if ( !disk_parse(&c->pv->arena, items[i].s, &d->disks[i], msg,
-                         sizeof(msg), &off) )
-            return verr_in(c, &items[i], off, "disk '%.60s': %s", items[i].s,
-                           msg);
-        d->disks[i].line = items[i].line;
-        d->disks[i].column = items[i].column;
-    }
-    d->n_disks = n;
-
-    if ( !get_strlist(c, "vif", &items, &n, &single) )
+    d->disks = arr;
+    if ( !build_dev_list(c, &vif_list, &arr, &d->n_vifs) )
         return false;
-    d->vifs = arena_alloc(&c->pv->arena, (n ? n : 1) * sizeof(*d->vifs));
-    if ( !d->vifs )
-        return verr(c, NULL, "out of memory");
-    for ( i = 0; i < n; i++ )
-    {
-        if ( !vif_parse(&c->pv->arena, items[i].s, &d->vifs[i], msg,
-                        sizeof(msg), &off) )
-            return verr_in(c, &items[i], off, "vif '%.60s': %s", items[i].s,
-                           msg);
-        d->vifs[i].line = items[i].line;
-        d->vifs[i].column = items[i].column;
-    }
-    d->n_vifs = n;
-
-    if ( !get_strlist(c, "vfb", &items, &n, &single) )
+    d->vifs = arr;
+    if ( !build_dev_list(c, &vfb_list, &arr, &d->n_vfbs) )
         return false;
-    d->vfbs = arena_alloc(&c->pv->arena, (n ? n : 1) * sizeof(*d->vfbs));
-    if ( !d->vfbs )
-        return verr(c, NULL, "out of memory");
-    for ( i = 0; i < n; i++ )
-    {
-        if ( !vfb_parse(&c->pv->arena, items[i].s, &d->vfbs[i], msg,
-                        sizeof(msg), &off) )
-            return verr_in(c, &items[i], off, "vfb '%.60s': %s", items[i].s,
-                           msg);
-        d->vfbs[i].line = items[i].line;
-        d->vfbs[i].column = items[i].column;
-    }
-    d->n_vfbs = n;
+    d->vfbs = arr;
 
     if ( !get_strlist(c, "pci", &items, &n, &single) )
         return false;
