@@ -79,6 +79,17 @@ def main():
         plain = cpio_files(mkinitrd.build("/bin/busybox"))
         assert "lib/modules/load.list" not in plain
         assert plain["init"] == mkinitrd.INIT.encode()
+        # --guest: the guest's /init, its scenarios where it looks.
+        scen = os.path.join(tmp, "s.sh")
+        with open(scen, "w") as f:
+            f.write("echo hi\n")
+        g = cpio_files(mkinitrd.build("/bin/busybox", ["xenfs"], tmp,
+                                      scenarios={"s": scen}, guest=True))
+        assert g["init"] == mkinitrd.GUEST_INIT.encode()
+        assert g["etc/keel/guest/s.sh"] == b"echo hi\n"
+        assert "etc/keel/tests/s.sh" not in g
+        assert g["lib/modules/load.list"].startswith(b"xenfs ")
+        assert b"keel-guest: ready" in g["init"]
     finally:
         shutil.rmtree(tmp)
     print("check_initrd: ok")

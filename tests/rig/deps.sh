@@ -6,7 +6,9 @@
 #   - the Debian kernel used as dom0, fetched with `apt-get download` and
 #     unpacked into the cache (never installed into this machine's /boot),
 #   - grub-legacy's files (stage2_eltorito for GRUB 0.97 ISOs), unpacked,
-#   - a busybox-static initramfs (initrd.gz).
+#   - a busybox-static initramfs (initrd.gz),
+#   - the PV guest ramdisk (initrd-guest.gz: front-end modules, scenarios),
+#   - dom0's test and toolstack initramfs images.
 # The cache is ${KEEL_CACHE:-$HOME/.cache/keel}.  When everything is there
 # this makes no apt calls and returns at once.
 set -euo pipefail
@@ -159,6 +161,21 @@ if [ ! -e "$cache/initrd.gz" ] || [ "$here/mkinitrd.py" -nt "$cache/initrd.gz" ]
     mv "$cache/initrd.gz.tmp" "$cache/initrd.gz"
 fi
 
+# --- the PV guest ramdisk -------------------------------------------------
+# busybox, xen-blkfront and xen-netfront, tests/dom0/guest's scenarios
+# (mkinitrd.py --guest): the example guest's ramdisk.  Rebuilt when the
+# generator or the guest scenarios change.
+guest_src=$(cd "$here/../dom0/guest" && pwd)
+guest_img=$cache/initrd-guest.gz
+if [ ! -e "$guest_img" ] || [ "$here/mkinitrd.py" -nt "$guest_img" ] ||
+   [ -n "$(find "$guest_src" -newer "$guest_img" -type f | head -n1)" ]; then
+    note "building initrd-guest.gz"
+    python3 "$here/mkinitrd.py" --busybox /bin/busybox --guest \
+        --kernel-root "$cache/kernel" -o "$guest_img.tmp" ||
+        die "building the guest ramdisk failed"
+    mv "$guest_img.tmp" "$guest_img"
+fi
+
 # --- the dom0 test initramfs ------------------------------------------------
 # The same plus the kernel's Xen modules, tests/dom0's static programs and
 # scenario scripts (mkinitrd.py --dom0).  Rebuilt when the generator, the
@@ -184,6 +201,7 @@ fi
 root=$(cd "$here/../.." && pwd)
 tools_img=$cache/initrd-dom0-tools.gz
 if [ ! -e "$tools_img" ] || [ "$here/mkinitrd.py" -nt "$tools_img" ] ||
+   [ "$guest_img" -nt "$tools_img" ] ||
    [ -n "$(find "$root/tools" "$dom0_src" -newer "$tools_img" -type f \
            ! -path '*/build/*' | head -n1)" ]; then
     note "building initrd-dom0-tools.gz"
@@ -193,7 +211,7 @@ if [ ! -e "$tools_img" ] || [ "$here/mkinitrd.py" -nt "$tools_img" ] ||
         python3 "$here/mkinitrd.py" --busybox /bin/busybox --dom0 \
             --kernel-root "$cache/kernel" --progs-dir "$cache/dom0-progs" \
             --tools "$cache/dom0-tools" --guest-kernel "$cache/vmlinuz" \
-            --guest-ramdisk "$cache/initrd.gz" \
+            --guest-ramdisk "$guest_img" \
             -o "$tools_img.tmp" || die "building the toolstack initramfs failed"
         mv "$tools_img.tmp" "$tools_img"
     else

@@ -33,6 +33,20 @@ keel.test=<name>[,<name>...]; keel.after=shell|poweroff|reboot|halt says
 what comes next (default: a shell on the console).  keel.modules=0 skips
 loading the modules.
 
+--guest makes the PV guest ramdisk instead: busybox, the front-end
+modules (xen-blkfront, xen-netfront) and the guest scenarios of
+tests/dom0/guest/ in /etc/keel/guest/.  Its /init prints
+
+  keel-initrd: /init running on <uname -r>
+  keel-guest: insmod <name> ok | failed (<rc>)
+  keel-guest: modules loaded: <n> ok, <m> failed
+  keel-guest: scenario <name> begin / end rc=<rc>
+  keel-guest: ready
+
+(its own prefix, so that a guest's console copied onto dom0's never
+looks like dom0's markers), runs keel.test=... and keel.after=... like
+dom0's, then a shell.
+
 --probe puts tscrtc in front as /init (the boot-time benchmark): it times
 its own start against the RTC, then executes the script, now /init.sh.
 
@@ -67,6 +81,14 @@ DOM0_DIR = os.path.join(ROOT, "tests", "dom0")
 # What dom0 needs for the toolstack and the back-ends (issue 3).
 XEN_MODULES = ("xen-evtchn", "xen-privcmd", "xen-gntdev", "xen-gntalloc",
                "xenfs", "xen-blkback", "xen-netback")
+
+# What dom0's back-ends need around them: a loop device under a file vbd,
+# a bridge for the vifs (stp and llc come with it).
+DOM0_MODULES = XEN_MODULES + ("loop", "bridge")
+
+# A PV guest's front-ends (the guest ramdisk, --guest).
+GUEST_MODULES = ("xen-blkfront", "xen-netfront")
+GUEST_DIR = os.path.join(DOM0_DIR, "guest")
 
 DOM0_PROGS = ("hcall", "tscrtc", "xcdemo")
 
@@ -201,6 +223,63 @@ if [ "$after" != shell ] && [ -x /etc/init.d/keel-toolstack ]; then
     /etc/init.d/keel-toolstack stop
 fi
 case "$after" in
+poweroff) poweroff -f ;;
+reboot) reboot -f ;;
+halt) halt -f ;;
+esac
+exec setsid cttyhack sh
+"""
+
+
+GUEST_INIT = r"""#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Keel's PV guest ramdisk (tests/rig/mkinitrd.py --guest).
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "keel-initrd: /init running on $(uname -r)"
+
+param()
+{
+    for w in $(cat /proc/cmdline); do
+        case "$w" in
+        keel.$1=*) echo "${w#keel.$1=}"; return 0 ;;
+        esac
+    done
+    echo "$2"
+}
+
+if [ "$(param modules 1)" != 0 ] && [ -s /lib/modules/load.list ]; then
+    ok=0
+    bad=0
+    while read -r name path; do
+        if out=$(insmod "/lib/modules/$path" 2>&1); then
+            echo "keel-guest: insmod $name ok"
+            ok=$((ok + 1))
+        else
+            echo "keel-guest: insmod $name failed ($out)"
+            bad=$((bad + 1))
+        fi
+    done < /lib/modules/load.list
+    echo "keel-guest: modules loaded: $ok ok, $bad failed"
+fi
+
+for t in $(param test "" | tr , " "); do
+    echo "keel-guest: scenario $t begin"
+    if [ -f "/etc/keel/guest/$t.sh" ]; then
+        sh "/etc/keel/guest/$t.sh"
+        rc=$?
+    else
+        echo "keel-guest: no scenario $t"
+        rc=127
+    fi
+    echo "keel-guest: scenario $t end rc=$rc"
+done
+echo "keel-guest: ready"
+
+case "$(param after shell)" in
 poweroff) poweroff -f ;;
 reboot) reboot -f ;;
 halt) halt -f ;;
@@ -468,19 +547,21 @@ def add_tools(c, tools_dir, guest_kernel=None, guest_ramdisk=None):
 
 def build(busybox, modules=(), kernel_root=None, progs=None,
           scenarios=None, probe=False, tools=None, guest_kernel=None,
-          guest_ramdisk=None):
+          guest_ramdisk=None, guest=False):
     """The cpio archive (bytes).  modules: names to include with their
     dependencies; progs: {name: host path} for /bin; scenarios: {name:
     host path} for /etc/keel/tests; probe: tscrtc (in progs) as /init;
     tools: a dist/install tree (dom0's userland), guest_kernel and
-    guest_ramdisk: the example guest's."""
+    guest_ramdisk: the example guest's; guest: the PV guest ramdisk
+    (GUEST_INIT, scenarios in /etc/keel/guest)."""
     progs = progs or {}
     scenarios = scenarios or {}
     with open(busybox, "rb") as f:
         bb = f.read()
     if bb[:4] != b"\x7fELF":
         raise SystemExit("mkinitrd: %s is not an ELF binary" % busybox)
-    dom0 = bool(modules or progs or scenarios or probe or tools)
+    dom0 = bool(modules or progs or scenarios or probe or tools) and \
+        not guest
     c = Cpio()
     for d in ("bin", "sbin", "dev", "proc", "sys", "tmp", "root", "etc",
               "lib", "lib/modules", "mnt", "var", "run"):
@@ -491,7 +572,7 @@ def build(busybox, modules=(), kernel_root=None, progs=None,
     c.chardev("dev/null", 1, 3, 0o666)
     c.file("bin/busybox", bb, 0o755)
     c.symlink("bin/sh", "busybox")
-    if not dom0:
+    if not dom0 and not guest:
         c.file("init", INIT.encode(), 0o755)
         return c.finish()
 
@@ -518,11 +599,15 @@ def build(busybox, modules=(), kernel_root=None, progs=None,
         with open(progs[name], "rb") as f:
             c.file("bin/" + name, f.read(), 0o755)
     if scenarios:
+        sdir = "etc/keel/guest" if guest else "etc/keel/tests"
         c.dir("etc/keel")
-        c.dir("etc/keel/tests")
+        c.dir(sdir)
         for name in sorted(scenarios):
             with open(scenarios[name], "rb") as f:
-                c.file("etc/keel/tests/%s.sh" % name, f.read(), 0o755)
+                c.file("%s/%s.sh" % (sdir, name), f.read(), 0o755)
+    if guest:
+        c.file("init", GUEST_INIT.encode(), 0o755)
+        return c.finish()
     if tools:
         add_tools(c, tools, guest_kernel, guest_ramdisk)
     if probe:
@@ -542,6 +627,10 @@ def main():
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--dom0", action="store_true",
                     help="--xen-modules, the tests/dom0 programs and "
+                    "scenarios")
+    ap.add_argument("--guest", action="store_true",
+                    help="the PV guest ramdisk: front-end modules (" +
+                    " ".join(GUEST_MODULES) + ") and tests/dom0/guest's "
                     "scenarios")
     ap.add_argument("--xen-modules", action="store_true",
                     help="the Xen modules dom0 needs: " +
@@ -572,8 +661,15 @@ def main():
                     help="print the archive's modules in load order")
     args = ap.parse_args()
     modules = list(args.module)
-    if args.dom0 or args.xen_modules:
+    if args.guest and (args.dom0 or args.xen_modules or args.progs or
+                       args.probe or args.tools):
+        ap.error("--guest makes a guest's ramdisk: no dom0 options")
+    if args.dom0:
+        modules = list(DOM0_MODULES) + modules
+    elif args.xen_modules:
         modules = list(XEN_MODULES) + modules
+    elif args.guest:
+        modules = list(GUEST_MODULES) + modules
     progs = None
     if args.dom0 or args.progs or args.probe:
         progs = build_dom0_progs(os.path.abspath(
@@ -582,12 +678,14 @@ def main():
     scen = args.scenarios
     if scen is None and args.dom0:
         scen = os.path.join(DOM0_DIR, "scenarios")
+    elif scen is None and args.guest:
+        scen = GUEST_DIR
     scenarios = scenario_files(scen)
     if (args.guest_kernel or args.guest_ramdisk) and not args.tools:
         ap.error("--guest-kernel and --guest-ramdisk need --tools")
     data = build(args.busybox, modules, args.kernel_root, progs, scenarios,
                  args.probe, args.tools, args.guest_kernel,
-                 args.guest_ramdisk)
+                 args.guest_ramdisk, args.guest)
     if args.list and modules:
         tree = ModuleTree(args.kernel_root or default_kernel_root())
         print("\n".join(tree.resolve(modules)))

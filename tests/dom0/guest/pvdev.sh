@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# keel.test=pvdev inside a PV guest (tests/dom0/scenarios/pvdev.sh sets up
+# dom0's side): the disk dom0 exported as xvda (its first sector carries a
+# marker dom0 wrote, 64 MB read with dd for the throughput figure, a
+# marker written at 65 MiB that dom0 reads back after the guest is gone)
+# and eth0 on dom0's bridge (a bounded ping of dom0's 10.99.0.1).
+# "pvdev:" lines are what dom0's scenario and the system test look for.
+
+# Front-ends connect in the background after insmod: wait, bounded.
+i=0
+while [ ! -b /dev/xvda ]; do
+    i=$((i + 1))
+    if [ $i -gt 30 ]; then
+        echo "pvdev: no /dev/xvda"
+        ls /sys/bus/xen/devices 2>&1
+        exit 1
+    fi
+    sleep 1
+done
+echo "pvdev: xvda $(cat /sys/block/xvda/size) sectors"
+echo "pvdev: xvda ro=$(cat /sys/block/xvda/ro)"
+
+m=$(dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -c 24)
+echo "pvdev: first sector: $m"
+
+# 64 MB through blkfront; busybox dd prints bytes, seconds and rate.
+dd if=/dev/xvda of=/dev/null bs=1M count=64 2>&1 | sed 's/^/pvdev: dd read: /'
+# The whole range again must read the same thing as dom0 wrote: the
+# pattern file dom0 filled the first 64 MiB with hashes to this sum.
+echo "pvdev: read sum $(dd if=/dev/xvda bs=1M count=64 2>/dev/null | md5sum | cut -d' ' -f1)"
+
+# A write: straight to the device, synced, read back after dropping the
+# page cache (so the read goes through the ring again).
+echo "written-by-guest-$((6*7))" | dd of=/dev/xvda bs=512 seek=133120 conv=sync,fsync 2>/dev/null
+sync
+echo 3 > /proc/sys/vm/drop_caches
+echo "pvdev: readback: $(dd if=/dev/xvda bs=512 skip=133120 count=1 2>/dev/null | head -c 18)"
+
+# The network: eth0 on dom0's bridge.
+i=0
+while [ ! -e /sys/class/net/eth0 ]; do
+    i=$((i + 1))
+    if [ $i -gt 30 ]; then
+        echo "pvdev: no eth0"
+        exit 1
+    fi
+    sleep 1
+done
+ip link set lo up
+ip link set eth0 up
+ip addr add 10.99.0.2/24 dev eth0
+echo "pvdev: eth0 mac $(cat /sys/class/net/eth0/address)"
+ping -c 5 -w 30 10.99.0.1 2>&1 | sed 's/^/pvdev: ping: /'
+echo "pvdev: done"
