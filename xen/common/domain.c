@@ -305,6 +305,11 @@ unsigned long domain_pages_left(const struct domain *d)
     return d->tot_pages;
 }
 
+struct domain *domain_first_zombie(void)
+{
+    return zombie_list;
+}
+
 struct domain *domain_lookup_zombie(domid_t domid)
 {
     struct domain *d;
@@ -473,6 +478,9 @@ int domain_kill(struct domain *d)
         zombie_list = d;
         /* Frames unmapped meanwhile are found at the next reaping. */
         d->zombie_pending = true;
+        /* As Xen's: dom0's xenstored learns a domain died (not only
+         * shut down) and releases its connection. */
+        send_global_virq(VIRQ_DOM_EXC);
         return 0;
     }
     printk("Domain %u destroyed: %lu pages returned\n", d->domain_id,
@@ -481,5 +489,6 @@ int domain_kill(struct domain *d)
         printk(XENLOG_ERR "d%u: %lu pages still counted after destroy\n",
                d->domain_id, d->tot_pages);
     domain_free(d);
+    send_global_virq(VIRQ_DOM_EXC);
     return 0;
 }

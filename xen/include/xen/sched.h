@@ -147,6 +147,12 @@ int domain_kill(struct domain *d);
 /* A zombie with that domid, or NULL. */
 struct domain *domain_lookup_zombie(domid_t domid);
 /*
+ * The zombies (linked by next_in_list, in no order): walk them under
+ * domctl's lock (domain_reap_zombies frees them), or as a debug-key
+ * snapshot.
+ */
+struct domain *domain_first_zombie(void);
+/*
  * Free the zombies' frames whose last reference went and the p2m table
  * pages unmapping detached (once every vCPU that may still cache a
  * translation through them has flushed), and the zombies left with no
