@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# keel.test=pvdev (needs the toolstack initramfs: xenstored, xend, the
+# guest ramdisk as /var/lib/xen/images/example/initrd.gz): the PV data
+# path driven by hand, without xend's device support.  dom0 exports a
+# loop device as the guest's xvda (blkback) and a vif on bridge xenbr0
+# (netback), writing Xen's xenstore layout itself; the guest runs
+# tests/dom0/guest/pvdev.sh (reads, writes, pings) and powers off.
+# "pvdev:" lines are what tests/system/test_pv_devices.py asserts; the
+# guest's own are copied from its console log as "pvdev: guest: ...".
+
+say() { echo "pvdev: $*"; }
+fail() { say "FAIL: $*"; exit 1; }
+
+# wait_for SECONDS COMMAND...: poll (guest seconds), bounded.
+wait_for()
+{
+    n=$1
+    shift
+    while ! "$@" >/dev/null 2>&1; do
+        n=$((n - 1))
+        [ $n -gt 0 ] || return 1
+        sleep 1
+    done
+}
+
+fm() { xm info | sed -n 's/^free_memory *: //p'; }
+FM1=$(fm)
+
+# The disk: 64 MiB of random data with a marker in its first sector,
+# 16 MiB of zeros after it (the guest writes at 65 MiB).
+dd if=/dev/urandom of=/tmp/pvdev.img bs=1M count=64 2>/dev/null
+printf 'keel-pvdev-disk-marker-1' |
+    dd of=/tmp/pvdev.img conv=notrunc 2>/dev/null
+truncate -s 80M /tmp/pvdev.img
+say "disk sum $(dd if=/tmp/pvdev.img bs=1M count=64 2>/dev/null |
+                md5sum | cut -d' ' -f1)"
+losetup /dev/loop0 /tmp/pvdev.img || fail "losetup /dev/loop0"
+# blkback wants the device's numbers, as Xen's block script writes them.
+devno=$(stat -L -c '%t:%T' /dev/loop0)
+
+brctl addbr xenbr0 || fail "brctl addbr xenbr0"
+ip addr add 10.99.0.1/24 dev xenbr0
+ip link set xenbr0 up
+
+cat > /tmp/pvdev.cfg <<EOS
+name = "pvdev"
+kernel = "/var/lib/xen/images/example/vmlinuz"
+ramdisk = "/var/lib/xen/images/example/initrd.gz"
+extra = "console=hvc0 keel.test=pvdev keel.after=poweroff"
+memory = 128
+vcpus = 1
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+EOS
+xm create -p /tmp/pvdev.cfg || fail "xm create -p"
+D=$(xm domid pvdev) || fail "no domid"
+say "guest is domain $D"
+
+# Xen's layout.  Front-end nodes first (a back-end's probe checks that
+# its other end exists), "state" last (xenbus probes a device once its
+# state node says Initialising).
+VBD=51712
+BB=/local/domain/0/backend/vbd/$D/$VBD
+BF=/local/domain/$D/device/vbd/$VBD
+xenstore-write $BF/backend $BB $BF/backend-id 0 \
+    $BF/virtual-device $VBD $BF/device-type disk || fail "vbd front nodes"
+xenstore-chmod -r $BF n$D r0 || fail "vbd front permissions"
+xenstore-write $BB/frontend $BF $BB/frontend-id $D $BB/online 1 \
+    $BB/removable 0 $BB/mode w $BB/type phy $BB/dev xvda \
+    $BB/params /dev/loop0 $BB/physical-device "$devno" ||
+    fail "vbd back nodes"
+xenstore-chmod -r $BB n0 r$D || fail "vbd back permissions"
+
+MAC=00:16:3e:00:99:02
+VB=/local/domain/0/backend/vif/$D/0
+VF=/local/domain/$D/device/vif/0
+xenstore-write $VF/backend $VB $VF/backend-id 0 $VF/handle 0 \
+    $VF/mac $MAC || fail "vif front nodes"
+xenstore-chmod -r $VF n$D r0 || fail "vif front permissions"
+xenstore-write $VB/frontend $VF $VB/frontend-id $D $VB/online 1 \
+    $VB/handle 0 $VB/mac $MAC $VB/bridge xenbr0 \
+    $VB/script /etc/xen/scripts/vif-bridge || fail "vif back nodes"
+xenstore-chmod -r $VB n0 r$D || fail "vif back permissions"
+
+xenstore-write $BB/state 1 $VB/state 1 || fail "back-end state"
+xenstore-write $BF/state 1 $VF/state 1 || fail "front-end state"
+xenstore-chmod $BF/state n$D r0
+xenstore-chmod $VF/state n$D r0
+
+# What vif-bridge would do: the back-end's interface into the bridge,
+# then hotplug-status (netback connects only after it).
+wait_for 30 test -e /sys/class/net/vif$D.0 || fail "no vif$D.0 from netback"
+brctl addif xenbr0 vif$D.0 || fail "brctl addif"
+ip link set vif$D.0 up
+xenstore-write $VB/hotplug-status connected
+say "backends: vbd state $(xenstore-read $BB/state)," \
+    "vif state $(xenstore-read $VB/state)"
+
+xm unpause pvdev || fail "xm unpause"
+
+log=/var/log/xen/console/pvdev.log
+done_guest() { grep -q "keel-guest: scenario pvdev end" $log; }
+if ! wait_for 600 done_guest; then
+    tail -n 20 $log | sed 's/^/pvdev: guest log: /'
+    fail "the guest's scenario did not finish"
+fi
+grep "pvdev: \|keel-guest: " $log | tr -d '\r' | sed 's/^/pvdev: guest: /'
+say "front states: vbd $(xenstore-read $BF/state)," \
+    "vif $(xenstore-read $VF/state)"
+
+# The guest powers off; xend destroys it.  Then the back-ends go (as
+# xend's device teardown would remove them) and must let go of the
+# loop device and the grants.
+wait_for 120 sh -c '! xm domid pvdev' || fail "pvdev still there"
+xenstore-rm /local/domain/0/backend/vbd/$D
+xenstore-rm /local/domain/0/backend/vif/$D
+wait_for 30 sh -c "! test -e /sys/class/net/vif$D.0" ||
+    fail "vif$D.0 still there"
+wait_for 30 losetup -d /dev/loop0 || fail "loop0 still busy"
+say "readback in dom0: $(dd if=/tmp/pvdev.img bs=512 skip=133120 count=1 \
+                         2>/dev/null | head -c 18)"
+ip link set xenbr0 down
+brctl delbr xenbr0
+rm -f /tmp/pvdev.img
+FM2=$(fm)
+say "free memory $FM1 MB before, $FM2 MB after"
+say "done"

@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The PV device data path between Debian's stock kernels: xen-blkback
+and xen-netback in the PVH dom0, xen-blkfront and xen-netfront in a PVH
+guest, set up by hand (tests/dom0/scenarios/pvdev.sh writes Xen's
+xenstore layout itself; xend's device support is not needed).
+
+Asserted: the front-end modules load in the guest; the guest sees
+/dev/xvda with dom0's size and first-sector marker; 64 MiB read by the
+guest hash to what dom0 wrote (the figure dd prints is reported); a
+sector the guest wrote reads back in the guest after dropping its page
+cache and in dom0's image after the guest is gone; eth0 pings dom0's
+bridge address; the back-ends let go of the loop device and the vif;
+free memory is the same before and after; no grant operation failed in
+the hypervisor's log."""
+
+import os
+import re
+import shutil
+import subprocess
+
+import bootcheck as bc
+from bootcheck import keel
+
+APPEND = "dom0_mem=768M console=com1 dom0=pvh loglvl=all"
+KERNEL_ARGS = "console=hvc0 keel.test=pvdev"
+END = r"^\(XEN\) \(d0\) keel-initrd: scenario pvdev end rc=\d+"
+
+
+def pvdev_initrd():
+    """The tools installed into tests/out, the guest ramdisk with its
+    scenario, both made into the dom0 toolstack initramfs."""
+    out_dir = keel.out_dir()
+    mk = os.path.join(keel.ROOT, "tests", "rig", "mkinitrd.py")
+    cache = keel.cache_dir()
+    dist = os.path.join(out_dir, "pvdev-tools")
+    shutil.rmtree(dist, ignore_errors=True)
+    subprocess.run(["make", "-s", "-C", os.path.join(keel.ROOT, "tools"),
+                    "install", "DESTDIR=" + dist], check=True,
+                   stdout=subprocess.DEVNULL)
+    guest = os.path.join(out_dir, "initrd-pvdev-guest.gz")
+    subprocess.run(["python3", mk, "--busybox", "/bin/busybox", "--guest",
+                    "--kernel-root", os.path.join(cache, "kernel"),
+                    "-o", guest], check=True)
+    out = os.path.join(out_dir, "initrd-dom0-pvdev.gz")
+    subprocess.run(["python3", mk, "--busybox", "/bin/busybox", "--dom0",
+                    "--kernel-root", os.path.join(cache, "kernel"),
+                    "--progs-dir", os.path.join(out_dir, "dom0-progs"),
+                    "--tools", dist,
+                    "--guest-kernel", os.path.join(cache, "vmlinuz"),
+                    "--guest-ramdisk", guest, "-o", out], check=True)
+    return out
+
+
+def d0(r, regex):
+    rx = re.compile(regex)
+    return [m for m in (rx.search(l[5:]) for l in r.xen_lines
+                        if l.startswith("(d0) ")) if m]
+
+
+def one(r, regex):
+    m = d0(r, regex)
+    if not m:
+        bc.fail(r, "dom0 printed no line matching /%s/" % regex)
+    return m[0]
+
+
+G = r"^pvdev: guest: "
+
+
+def test_pv_disk_and_net():
+    r = keel.boot_qemu(
+        kernel=keel.xen_image("xen"), append=APPEND,
+        modules=keel.dom0_modules(KERNEL_ARGS, initrd_path=pvdev_initrd()),
+        until=END, timeout=1500)
+    fails = d0(r, r"^pvdev: FAIL: (.*)$")
+    if fails:
+        bc.fail(r, "dom0's scenario failed: %s" % fails[0].group(1))
+    one(r, r"keel-initrd: insmod bridge ok$")
+    one(r, r"keel-initrd: insmod loop ok$")
+    for m in ("xen_blkfront", "xen_netfront"):
+        one(r, G + r"keel-guest: insmod %s ok$" % m)
+    # 80 MiB = 163840 sectors, writable, dom0's marker in sector 0.
+    one(r, G + r"pvdev: xvda 163840 sectors$")
+    one(r, G + r"pvdev: xvda ro=0$")
+    one(r, G + r"pvdev: first sector: keel-pvdev-disk-marker-1$")
+    want = one(r, r"^pvdev: disk sum ([0-9a-f]{32})$").group(1)
+    got = one(r, G + r"pvdev: read sum ([0-9a-f]{32})$").group(1)
+    if want != got:
+        bc.fail(r, "the guest read %s from xvda, dom0 wrote %s" %
+                (got, want))
+    rate = one(r, G + r"pvdev: dd read: (67108864 bytes .*)$").group(1)
+    print("xvda read in the guest: %s" % rate)
+    one(r, G + r"pvdev: readback: written-by-guest-42$")
+    one(r, r"^pvdev: readback in dom0: written-by-guest-42$")
+    ping = one(r, G + r"pvdev: ping: (\d+) packets transmitted, "
+               r"(\d+) packets received")
+    if int(ping.group(2)) < 3:
+        bc.fail(r, "ping: %s of %s answered" % (ping.group(2),
+                                                ping.group(1)))
+    for m in d0(r, G + r"pvdev: ping: (round-trip .*)$"):
+        print("ping dom0 from the guest: %s" % m.group(1))
+    one(r, G + r"pvdev: done$")
+    one(r, G + r"keel-guest: scenario pvdev end rc=0$")
+    fm = one(r, r"^pvdev: free memory (\d+) MB before, (\d+) MB after$")
+    if fm.group(1) != fm.group(2):
+        bc.fail(r, "free memory %s MB before the guest, %s after" %
+                (fm.group(1), fm.group(2)))
+    one(r, r"^pvdev: done$")
+    one(r, r"keel-initrd: scenario pvdev end rc=0$")
+    bad = [l for l in r.xen_lines if re.search(r"gnttab: .*fail", l)]
+    if bad:
+        bc.fail(r, "failed grant operations: %s" % bad[:5])
+
+
+test_pv_disk_and_net.timeout = 1600
