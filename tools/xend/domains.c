@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,323 @@ static int xs_write_layout(struct xend *x, const struct xend_xs_entry *e,
     return -1;
 }
 
+/* ---- devices ------------------------------------------------------------ */
+
+/*
+ * A second connection with one watch, for the waits below: the watcher
+ * thread owns x->xs_watch, and x->xs must stay free for requests.
+ */
+static struct xs_handle *waiter_open(const char *path)
+{
+    struct xs_handle *h = xs_open(0);
+
+    if ( h && !xs_watch(h, path, "xend-devices") )
+    {
+        xs_close(h);
+        h = NULL;
+    }
+    return h;
+}
+
+/* Until the next change under the watched path; false at the deadline. */
+static bool waiter_wait(struct xs_handle *h, double deadline)
+{
+    struct pollfd pf = { .fd = xs_fileno(h), .events = POLLIN };
+    double left = deadline - xend_now();
+    char **w;
+    bool any = false;
+
+    while ( (w = xs_check_watch(h)) )
+    {
+        free(w);
+        any = true;
+    }
+    if ( any )
+        return true;
+    if ( left <= 0 )
+        return false;
+    if ( poll(&pf, 1, (int)(left * 1000) + 1) <= 0 )
+        return xend_now() < deadline;
+    while ( (w = xs_check_watch(h)) )
+        free(w);
+    return true;
+}
+
+/* The back-end and front-end nodes of every device of d, in one
+ * transaction each (the back-end drivers see a device complete). */
+static int devices_write(struct xend *x, struct xdom *d, uint32_t domid,
+                         char *why, size_t len)
+{
+    struct xend_xs_entry ents[48];
+    unsigned int i;
+    bool first_vbd = true;
+
+    for ( i = 0; i < d->cfg.n_devs; i++ )
+    {
+        const struct xend_dev *dv = &d->cfg.devs[i];
+        struct xend_dev_layout_args a;
+        uint8_t u[16];
+        char dev_uuid[37];
+        int n;
+
+        xend_uuid_generate(u);
+        xend_uuid_format(u, dev_uuid);
+        memset(&a, 0, sizeof(a));
+        a.domid = domid;
+        a.name = d->name;
+        a.uuid = d->uuid;
+        a.dev_uuid = dev_uuid;
+        a.dev = dv;
+        a.bootable = dv->kind == XEND_DEV_VBD && first_vbd;
+        if ( dv->kind == XEND_DEV_VBD )
+            first_vbd = false;
+        n = xend_dev_layout(&a, ents, sizeof(ents) / sizeof(ents[0]));
+        if ( n < 0 )
+        {
+            snprintf(why, len, "device %u (%s): too many nodes", dv->devid,
+                     xend_dev_class(dv));
+            return -1;
+        }
+        if ( xs_write_layout(x, ents, n, domid, why, len) )
+            return -1;
+        if ( dv->kind == XEND_DEV_VBD )
+            LOG_INFO("Domain %u (%s): device %u (vbd): %s:%s as %s, mode "
+                     "%s", domid, d->name, dv->devid, dv->type, dv->params,
+                     dv->vdev, dv->mode);
+        else
+            LOG_INFO("Domain %u (%s): device %u (vif): mac %s, bridge %s, "
+                     "script %s", domid, d->name, dv->devid, dv->mac,
+                     dv->bridge[0] ? dv->bridge : XEND_DEFAULT_BRIDGE,
+                     dv->script);
+    }
+    return 0;
+}
+
+/*
+ * Xen's waitForDevices: every back-end's hotplug script reports
+ * hotplug-status "connected" (or "error" with hotplug-error saying why)
+ * within device-create-timeout.
+ */
+static int devices_wait(struct xend *x, struct xdom *d, uint32_t domid,
+                        char *why, size_t len)
+{
+    double start = xend_now(), deadline;
+    long timeout = x->xcfg->device_create_timeout;
+    struct xs_handle *h;
+    unsigned int i;
+
+    if ( !d->cfg.n_devs )
+        return 0;
+    if ( timeout <= 0 )
+        timeout = 100;
+    deadline = start + timeout;
+    h = waiter_open("/local/domain/0/backend");
+    if ( !h )
+    {
+        snprintf(why, len, "cannot watch the back-ends in xenstore: %s",
+                 strerror(errno));
+        return -1;
+    }
+    for ( ;; )
+    {
+        bool all = true;
+
+        for ( i = 0; i < d->cfg.n_devs; i++ )
+        {
+            const struct xend_dev *dv = &d->cfg.devs[i];
+            char back[96], front[96], *st, *msg;
+
+            xend_dev_paths(dv, domid, back, front);
+            st = xs_get(x, "%s/hotplug-status", back);
+            if ( st && !strcmp(st, "connected") )
+            {
+                free(st);
+                continue;
+            }
+            all = false;
+            if ( st && !strcmp(st, "error") )
+            {
+                msg = xs_get(x, "%s/hotplug-error", back);
+                snprintf(why, len, "Device %u (%s) could not be connected. "
+                         "%s", dv->devid, xend_dev_class(dv),
+                         msg && *msg ? msg : "The hotplug script failed "
+                         "without saying why.");
+                free(msg);
+                free(st);
+                xs_close(h);
+                return -1;
+            }
+            free(st);
+        }
+        if ( all )
+            break;
+        if ( !waiter_wait(h, deadline) )
+        {
+            /* Say which device, and whether a back-end driver took it up
+             * at all (it moves the state on from Initialising). */
+            for ( i = 0; i < d->cfg.n_devs; i++ )
+            {
+                const struct xend_dev *dv = &d->cfg.devs[i];
+                char back[96], front[96], *st, *state;
+
+                xend_dev_paths(dv, domid, back, front);
+                st = xs_get(x, "%s/hotplug-status", back);
+                state = xs_get(x, "%s/state", back);
+                if ( !st || strcmp(st, "connected") )
+                {
+                    if ( !state || !strcmp(state, "1") )
+                        snprintf(why, len, "Device %u (%s) could not be "
+                                 "connected. No back-end driver took it up "
+                                 "within %ld s: is %s loaded in dom0?",
+                                 dv->devid, xend_dev_class(dv), timeout,
+                                 dv->kind == XEND_DEV_VBD ? "xen-blkback" :
+                                 "xen-netback");
+                    else
+                        snprintf(why, len, "Device %u (%s) could not be "
+                                 "connected. Hotplug scripts not working "
+                                 "(no answer within %ld s: see "
+                                 "/var/log/xen/xen-hotplug.log).",
+                                 dv->devid, xend_dev_class(dv), timeout);
+                    free(st);
+                    free(state);
+                    break;
+                }
+                free(st);
+                free(state);
+            }
+            xs_close(h);
+            return -1;
+        }
+    }
+    xs_close(h);
+    LOG_INFO("Domain %u (%s): %u device(s) connected in %.3f s", domid,
+             d->name, d->cfg.n_devs, xend_now() - start);
+    return 0;
+}
+
+/*
+ * Tear down every device of domid (from xenstore, so this works for
+ * domains found again after a restart too): back-ends offline, the
+ * front-ends removed.  The back-end drivers then see their front-end
+ * gone and unregister, which sends the remove events; the hotplug
+ * scripts free what they set up (loop devices, bridge ports) and remove
+ * the back-end directory last.  Waits for that (device-destroy-timeout)
+ * and removes whatever is left.
+ */
+static void devices_release(struct xend *x, int32_t domid)
+{
+    static const char *const cls[] = { "vbd", "vif" };
+    char path[128], live[2 * XEND_MAX_DEVS][160];
+    unsigned int nlive = 0, c, i, n;
+    struct xs_handle *h = NULL;
+    long timeout = x->xcfg->device_destroy_timeout;
+    double deadline;
+    bool any = false;
+
+    if ( domid <= 0 )
+        return;
+    for ( c = 0; c < 2; c++ )
+    {
+        char **ids;
+
+        snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%d",
+                 cls[c], domid);
+        ids = xs_directory(x->xs, XBT_NULL, path, &n);
+        for ( i = 0; ids && i < n; i++ )
+        {
+            char back[160], *state;
+
+            snprintf(back, sizeof(back), "%s/%s", path, ids[i]);
+            any = true;
+            state = xs_get(x, "%s/state", back);
+            /* Only a device a back-end driver took up goes away by
+             * itself. */
+            if ( state && strcmp(state, "1") && nlive < 2 * XEND_MAX_DEVS )
+                snprintf(live[nlive++], sizeof(live[0]), "%s", back);
+            free(state);
+            snprintf(back + strlen(back), sizeof(back) - strlen(back),
+                     "/online");
+            xs_put(x, back, "0");
+        }
+        free(ids);
+    }
+    if ( !any )
+        return;
+    if ( nlive )
+        h = waiter_open("/local/domain/0/backend");
+    snprintf(path, sizeof(path), "/local/domain/%d/device", domid);
+    xs_rm(x->xs, XBT_NULL, path);
+
+    if ( timeout <= 0 )
+        timeout = 100;
+    deadline = xend_now() + timeout;
+    while ( h )
+    {
+        bool left = false;
+
+        for ( i = 0; i < nlive && !left; i++ )
+        {
+            char *v = xs_get(x, "%s/frontend", live[i]);
+
+            left = v != NULL;
+            free(v);
+        }
+        if ( !left )
+            break;
+        if ( !waiter_wait(h, deadline) )
+        {
+            LOG_WARN("Domain %d: the hotplug scripts did not remove the "
+                     "back-ends within %ld s (see /var/log/xen/"
+                     "xen-hotplug.log): removing them", domid, timeout);
+            break;
+        }
+    }
+    if ( h )
+        xs_close(h);
+    for ( c = 0; c < 2; c++ )
+    {
+        snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%d",
+                 cls[c], domid);
+        xs_rm(x->xs, XBT_NULL, path);
+    }
+    LOG_INFO("Domain %d: devices released", domid);
+}
+
+/*
+ * xend-config's network-script ("network-bridge", maybe with arguments
+ * such as "network-bridge netdev=eth1"), run with "start" when xend
+ * starts, as Xen 3.x's xend does; its output goes into xend.log.
+ */
+void xd_network_script(struct xend *x)
+{
+    const char *s = x->xcfg->network_script;
+    char cmd[512], line[256];
+    FILE *p;
+    int rc;
+
+    if ( !s || !*s )
+        return;
+    snprintf(cmd, sizeof(cmd), "cd %s && %s%s start 2>&1", XEND_SCRIPTS_DIR,
+             *s == '/' ? "" : "./", s);
+    LOG_INFO("Running network-script: %s/%s start", XEND_SCRIPTS_DIR, s);
+    p = popen(cmd, "r");
+    if ( !p )
+    {
+        LOG_ERROR("network-script %s: cannot run it: %s", s,
+                  strerror(errno));
+        return;
+    }
+    while ( fgets(line, sizeof(line), p) )
+    {
+        line[strcspn(line, "\n")] = '\0';
+        LOG_INFO("network-script: %s", line);
+    }
+    rc = pclose(p);
+    if ( rc )
+        LOG_ERROR("network-script '%s start' failed (status %d): guests' "
+                  "vifs may find no bridge", s, rc);
+}
+
 /* ---- create ------------------------------------------------------------- */
 
 static uint64_t dom0_kib(struct xend *x)
@@ -373,6 +691,18 @@ static int build_domain(struct xend *x, struct xdom *d, struct xend_fail *f)
     }
     introduced = true;
 
+    step = "connecting its devices";
+    if ( devices_write(x, d, domid, why, sizeof(why)) )
+        goto fail;
+    if ( devices_wait(x, d, domid, why, sizeof(why)) )
+    {
+        /* Xen's own words first: they name the device and the cause. */
+        FAIL(f, XEND_FAULT_USER, "%s Domain '%s' was not created.", why,
+             d->name);
+        LOG_ERROR("Domain '%s' could not be created: %s", d->name, why);
+        goto undo;
+    }
+
     free(ents);
     free(image);
     free(config);
@@ -385,6 +715,7 @@ static int build_domain(struct xend *x, struct xdom *d, struct xend_fail *f)
     FAIL(f, XEND_FAULT_USER, "Domain '%s' could not be created: %s failed: "
          "%s", d->name, step, why);
     LOG_ERROR("%s", f->msg);
+ undo:
     if ( introduced )
         xs_release_domain(x->xs, domid);
     if ( created )
@@ -394,6 +725,7 @@ static int build_domain(struct xend *x, struct xdom *d, struct xend_fail *f)
         if ( x->ops->destroy(x->hv, domid, e2) )
             LOG_ERROR("Domain %u: destroying the half-built domain failed "
                       "too: %s", domid, e2);
+        devices_release(x, domid);
         xs_remove_domain(x, domid, d->uuid);
     }
     d->domid = -1;
@@ -490,6 +822,16 @@ static struct xdom *dom_from_config(struct xend *x, const struct sxp *config,
     }
     if ( d->config && !sxp_child(d->config, "uuid") )
         sxp_add_pair(d->config, "uuid", d->uuid);
+    /* Devices again with xend-config's vif-script as the default, and a
+     * MAC for every vif (kept in the stored config). */
+    if ( d->config && (xend_devs_parse(d->config, x->xcfg->vif_script,
+                                       &d->cfg, why, sizeof(why)) ||
+                       xend_config_fill_macs(d->config, &d->cfg)) )
+    {
+        FAIL(f, XEND_FAULT_USER, "Domain '%s': %s", d->name, why);
+        free_dom(d);
+        return NULL;
+    }
     if ( !d->config )
     {
         free_dom(d);
@@ -526,6 +868,7 @@ static void cleanup_running(struct xend *x, struct xdom *d)
     if ( d->domid > 0 )
     {
         xs_release_domain(x->xs, d->domid);
+        devices_release(x, d->domid);
         xs_remove_domain(x, d->domid, d->uuid);
     }
     d->domid = -1;

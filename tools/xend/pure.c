@@ -85,7 +85,6 @@ int xend_vmcfg_parse(const struct sxp *vm, struct xend_vmcfg *cfg,
     const char *v, *name;
     char cmdline[4096];
     long n;
-    size_t i;
 
     memset(cfg, 0, sizeof(*cfg));
     if ( !vm || vm->type != SXP_LIST || !sxp_name(vm) ||
@@ -179,24 +178,9 @@ int xend_vmcfg_parse(const struct sxp *vm, struct xend_vmcfg *cfg,
                       err, errlen) )
         return -1;
 
-    /* What this release cannot do is refused up front, by name. */
-    for ( i = 1; i < vm->n; i++ )
-    {
-        const struct sxp *c = vm->items[i];
-        const char *dev;
-
-        if ( c->type != SXP_LIST || !sxp_name(c) ||
-             strcmp(sxp_name(c), "device") )
-            continue;
-        dev = c->n > 1 ? sxp_name(c->items[1]) : NULL;
-        snprintf(err, errlen, "%s devices are not supported by this Keel "
-                 "release yet: remove %s from the config file",
-                 dev ? dev : "virtual",
-                 dev && !strcmp(dev, "vif") ? "vif=" :
-                 dev && (!strcmp(dev, "vbd") || !strcmp(dev, "tap")) ?
-                 "disk=" : "the device");
+    /* Disks and vifs; anything else is refused by name. */
+    if ( xend_devs_parse(vm, NULL, cfg, err, errlen) )
         return -1;
-    }
     v = sxp_child_value(vm, "bootloader");
     if ( v && *v )
     {

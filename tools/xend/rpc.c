@@ -465,7 +465,8 @@ static int m_create(struct xend *x, const struct xmlrpc_value *p,
 static int m_wait_devices(struct xend *x, const struct xmlrpc_value *p,
                           struct xmlrpc_value **res, struct xend_fail *f)
 {
-    /* No devices yet: nothing to wait for. */
+    /* The create already waited for every device's hotplug script
+     * (and failed, undone, if one did not connect). */
     if ( !p_dom(x, p, f) )
         return -1;
     *res = xmlrpc_nil();
@@ -880,6 +881,7 @@ struct xend *xend_new(const struct xend_opts *o,
     snprintf(x->doms[0].name, sizeof(x->doms[0].name), "Domain-0");
     snprintf(x->doms[0].uuid, sizeof(x->doms[0].uuid),
              "00000000-0000-0000-0000-000000000000");
+    xd_network_script(x);
     xd_rediscover(x);
 
     x->srv = xmlrpc_server_new();

@@ -124,6 +124,29 @@ struct xend_hv_ops {
 
 /* ---- pure parts (pure.c) ----------------------------------------------- */
 
+#define XEND_MAX_DEVS        16
+#define XEND_SCRIPTS_DIR     "/etc/xen/scripts"
+#define XEND_DEFAULT_BRIDGE  "xenbr0"
+
+/* One disk or vif of a domain, checked (devices.c). */
+enum xend_dev_kind { XEND_DEV_VBD, XEND_DEV_VIF };
+
+struct xend_dev {
+    enum xend_dev_kind kind;
+    uint32_t devid;         /* vbd: from its vdev (xvda = 51712); vif: n */
+    /* vbd */
+    char vdev[32];          /* "xvda", without ":cdrom" */
+    char type[8];           /* "phy" or "file" */
+    char params[256];       /* the device or image path */
+    char mode[4];           /* "r", "w", "w!" */
+    bool cdrom;
+    /* vif */
+    char mac[18];           /* "" until xend_config_fill_macs */
+    char bridge[32];        /* "" = XEND_DEFAULT_BRIDGE */
+    char script[160];       /* absolute path */
+    char ip[64], vifname[32];
+};
+
 /* What xend needs of a (vm ...) config to build a domain. */
 struct xend_vmcfg {
     char name[XEND_NAME_MAX];
@@ -134,6 +157,8 @@ struct xend_vmcfg {
     char cpus[128];                 /* affinity as written, "" = any */
     char *kernel, *ramdisk, *cmdline;   /* malloc'd (ramdisk may be NULL) */
     enum kcfg_action on_poweroff, on_reboot, on_crash;
+    struct xend_dev devs[XEND_MAX_DEVS];    /* in config order */
+    unsigned int n_devs;
 };
 
 /* (vm ...) -> cfg; -1 with a message naming the option and the problem
@@ -207,6 +232,45 @@ struct xend_xs_layout_args {
  * their contents).  Returns the count (<= max) or -1 if max is short. */
 int xend_xs_layout(const struct xend_xs_layout_args *a,
                    struct xend_xs_entry *out, unsigned int max);
+
+/* ---- virtual devices (devices.c) --------------------------------------- */
+
+/* A vbd's device number from its name, as Xen computes it: xvd<x><n>
+ * (202 << 8 | disk << 4 | n, or 1 << 28 | disk << 8 | n past xvdp15),
+ * hd<x><n> (IDE majors), sd<x><n> (SCSI majors), or a plain number.
+ * -1 if the name is none of these. */
+int xend_vdev_devid(const char *vdev, uint32_t *devid);
+/* "00:16:3e:xx:xx:xx" from three random bytes (the first one's top bit
+ * cleared, as Xen's randomMAC); and from /dev/urandom. */
+void xend_mac_format(const uint8_t rnd[3], char out[18]);
+void xend_mac_random(char out[18]);
+/* The (device (vbd|tap|vif ...)) entries of vm into cfg->devs; -1 with a
+ * message naming the device and the problem.  vif_script: xend-config's
+ * default (a name under XEND_SCRIPTS_DIR or an absolute path). */
+int xend_devs_parse(const struct sxp *vm, const char *vif_script,
+                    struct xend_vmcfg *cfg, char *err, size_t errlen);
+/* Random MACs for the vifs that have none, written into vm as (mac ..)
+ * so that the stored config keeps them.  -1: out of memory. */
+int xend_config_fill_macs(struct sxp *vm, struct xend_vmcfg *cfg);
+
+const char *xend_dev_class(const struct xend_dev *d);   /* "vbd", "vif" */
+/* /local/domain/0/backend/<class>/<domid>/<devid> and
+ * /local/domain/<domid>/device/<class>/<devid>. */
+void xend_dev_paths(const struct xend_dev *d, uint32_t domid,
+                    char back[96], char front[96]);
+
+struct xend_dev_layout_args {
+    uint32_t domid;
+    const char *name, *uuid;        /* the domain's */
+    const char *dev_uuid;           /* the device's own */
+    const struct xend_dev *dev;
+    bool bootable;
+};
+
+/* The back-end, front-end and /vm nodes of one device (Xen 3.x's names),
+ * directories first.  Returns the count or -1 if max is short. */
+int xend_dev_layout(const struct xend_dev_layout_args *a,
+                    struct xend_xs_entry *out, unsigned int max);
 
 /* SXP helpers between libkeelcfg's trees and XML-RPC's arrays. */
 

@@ -77,6 +77,8 @@ int xd_start(struct xend *x, struct xdom *d, bool paused,
 int xd_delete(struct xend *x, struct xdom *d, struct xend_fail *f);
 /* Notice domains that shut down, crashed or vanished; apply on_*. */
 void xd_scan(struct xend *x);
+/* xend-config's network-script start (at start). */
+void xd_network_script(struct xend *x);
 /* Domains from the hypervisor, xenstore and domains_dir (at start). */
 void xd_rediscover(struct xend *x);
 
