@@ -114,8 +114,22 @@ struct backend
     int (*pending)(void);
     /* Dom0's own xenbus page and port from its kernel, or NULL. */
     void *(*dom0_ring)(unsigned int *remote_port);
+    /* Bind VIRQ_DOM_EXC (a domain shut down or died); local port or -1. */
+    int (*bind_dom_exc)(void);
+    /* What the hypervisor says of a domain now: DOM_*, or -1 (errno)
+     * when it cannot be asked. */
+    int (*domain_state)(unsigned int domid);
     void (*close)(void);
 };
+
+/* domain_state's answers (Xen's getdomaininfo flags, reduced). */
+#define DOM_RUNNING  0          /* alive, not shut down */
+#define DOM_SHUTDOWN 1          /* shut down or crashed, not destroyed */
+#define DOM_DYING    2          /* being destroyed, a zombie, or gone */
+
+/* xenstored_xc.c: domain_state through libxc's getdomaininfo. */
+int xen_domain_state(unsigned int domid);
+void xen_domain_state_close(void);
 
 extern const struct backend backend_xen;
 struct backend *backend_fake_open(const char *dir);
@@ -133,6 +147,13 @@ bool domain_is_introduced(unsigned int domid);
 int domain_resume(unsigned int domid);
 /* A ring connection is going away (e.g. after RELEASE). */
 void domain_conn_gone(struct conn *c);
+/*
+ * Ask the hypervisor about every introduced domain (on VIRQ_DOM_EXC):
+ * a shut-down one fires @releaseDomain once; a dying or vanished one is
+ * released as by XS_RELEASE (connection, watches and transactions gone,
+ * @releaseDomain fired).
+ */
+void domain_check_all(void);
 
 /* ---- the daemon (xenstored_core.c) ---- */
 int xenstored_main(int argc, char **argv);

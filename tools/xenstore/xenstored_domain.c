@@ -5,6 +5,12 @@
  * Linux's privcmd, gntdev and evtchn devices) or the fake one here whose
  * "pages" are files and whose "event channels" are datagrams, so the
  * ring code can be tested on any Linux host.
+ *
+ * Dying domains: as Xen's xenstored, we bind VIRQ_DOM_EXC and on each
+ * event ask the hypervisor about every introduced domain.  One that shut
+ * down (or crashed) fires @releaseDomain once so the toolstack looks;
+ * one that is dying or gone is released here, whether or not the
+ * toolstack ever sends XS_RELEASE (its late XS_RELEASE is then a no-op).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,12 +36,49 @@ struct domain
     bool from_kernel;           /* dom0's page from its own kernel */
     bool bad_ring;              /* corrupt indexes seen: ignored since */
     bool lost_logged;           /* a lost event was reported once */
+    bool shutdown;              /* its shutdown was announced */
+    bool state_err_logged;      /* getdomaininfo failed, said once */
     struct conn *conn;
     struct domain *next;
 };
 
 static const struct backend *be;
 static struct domain *domains;
+/* Our port for VIRQ_DOM_EXC; -1: not bound (checked every second). */
+static int dom_exc_port = -1;
+
+/*
+ * Domains we released because the hypervisor said they were dying: the
+ * toolstack's own XS_RELEASE that follows is answered OK without a
+ * second @releaseDomain.  A small ring: the oldest is forgotten first.
+ */
+#define GONE_MAX 64
+static unsigned int gone_ids[GONE_MAX];
+static unsigned int gone_n, gone_next;
+
+static void gone_add(unsigned int domid)
+{
+    gone_ids[gone_next] = domid;
+    gone_next = (gone_next + 1) % GONE_MAX;
+    if ( gone_n < GONE_MAX )
+        gone_n++;
+}
+
+/* Forget domid; true if it was there. */
+static bool gone_take(unsigned int domid)
+{
+    unsigned int i;
+    bool found = false;
+
+    for ( i = 0; i < gone_n; i++ )
+        if ( gone_ids[i] == domid )
+        {
+            /* A domid that is not valid marks the slot free. */
+            gone_ids[i] = ~0u;
+            found = true;
+        }
+    return found;
+}
 
 static struct domain *find_domain(unsigned int domid)
 {
@@ -210,6 +253,8 @@ int domain_introduce(unsigned int domid, unsigned long mfn,
                 d->mfn, d->remote_port);
         return EEXIST;
     }
+    /* A new domain with a recycled id: its release is its own. */
+    gone_take(domid);
     page = be->map_ring(domid, mfn);
     if ( !page )
     {
@@ -233,21 +278,71 @@ int domain_introduce(unsigned int domid, unsigned long mfn,
     return 0;
 }
 
-int domain_release(unsigned int domid)
+/* Its connection (with its watches and transactions) goes at once. */
+static void release(struct domain *d)
 {
-    struct domain *d = find_domain(domid);
-
-    if ( !d )
-        return ENOENT;
     if ( d->conn )
     {
         conn_kill(d->conn);
         d->conn = NULL;
     }
     domain_free(d);
+}
+
+int domain_release(unsigned int domid)
+{
+    struct domain *d = find_domain(domid);
+
+    if ( !d )
+        /* Already released when it died: the toolstack is not wrong. */
+        return gone_take(domid) ? 0 : ENOENT;
+    release(d);
     xsd_log("released dom%u", domid);
     fire_special("@releaseDomain");
     return 0;
+}
+
+void domain_check_all(void)
+{
+    struct domain *d, *next;
+    bool released = false, shut = false;
+
+    if ( !be || !be->domain_state )
+        return;
+    for ( d = domains; d; d = next )
+    {
+        int st;
+
+        next = d->next;
+        if ( d->from_kernel )
+            continue;
+        st = be->domain_state(d->domid);
+        if ( st < 0 )
+        {
+            if ( !d->state_err_logged )
+                xsd_log("dom%u: cannot ask the hypervisor about it (%s):"
+                        " it stays introduced until XS_RELEASE", d->domid,
+                        strerror(errno));
+            d->state_err_logged = true;
+            continue;
+        }
+        if ( st == DOM_SHUTDOWN && !d->shutdown )
+        {
+            d->shutdown = true;
+            shut = true;
+            xsd_log("dom%u shut down: firing @releaseDomain", d->domid);
+        }
+        if ( st != DOM_DYING )
+            continue;
+        xsd_log("dom%u is dying or gone: released (connection, watches and"
+                " transactions dropped)", d->domid);
+        gone_add(d->domid);
+        release(d);
+        fire_special("@releaseDomain");
+        released = true;
+    }
+    if ( shut && !released )
+        fire_special("@releaseDomain");
 }
 
 bool domain_is_introduced(unsigned int domid)
@@ -281,12 +376,19 @@ void domain_handle_events(void)
     int port;
 
     while ( (port = be->pending()) >= 0 )
+    {
+        if ( port == dom_exc_port )
+        {
+            domain_check_all();
+            continue;
+        }
         for ( d = domains; d; d = d->next )
             if ( d->local_port == port )
             {
                 handle_ring(d);
                 break;
             }
+    }
 }
 
 bool domain_any_introduced(void)
@@ -309,6 +411,9 @@ void domain_sweep(void)
 {
     struct domain *d, *next;
 
+    /* Without VIRQ_DOM_EXC, dying domains are found here instead. */
+    if ( dom_exc_port < 0 )
+        domain_check_all();
     for ( d = domains; d; d = next )
     {
         XENSTORE_RING_IDX cons, prod;
@@ -332,6 +437,15 @@ void domain_sweep(void)
 int domain_init(const struct backend *backend, bool dom0_from_kernel)
 {
     be = backend;
+    gone_n = gone_next = 0;
+    dom_exc_port = be->bind_dom_exc ? be->bind_dom_exc() : -1;
+    if ( dom_exc_port >= 0 )
+        xsd_log("watching for dying domains on VIRQ_DOM_EXC (port %d)",
+                dom_exc_port);
+    else if ( be->bind_dom_exc )
+        xsd_log("cannot bind VIRQ_DOM_EXC: %s (another dom0 program holds"
+                " it, or not on Xen): dying domains are looked for every"
+                " second instead", strerror(errno));
     if ( dom0_from_kernel && be->dom0_ring )
     {
         unsigned int port;
@@ -361,6 +475,9 @@ void domain_fini(void)
             conn_kill(domains->conn);
         domain_free(domains);
     }
+    if ( be && dom_exc_port >= 0 )
+        be->unbind(dom_exc_port);
+    dom_exc_port = -1;
     if ( be && be->close )
         be->close();
     be = NULL;
@@ -372,8 +489,13 @@ void domain_fini(void)
  * A guest kicks us with a datagram {u32 domid, u32 port} sent to
  * DIR/evtchn; we kick it with a datagram {u32 port} sent to
  * DIR/guest-<domid>-<port>.
+ * The fake hypervisor: DIR/dominfo-<domid> holds "running", "shutdown",
+ * "crashed" or "dying" (no file: the domain is gone), and VIRQ_DOM_EXC
+ * is the datagram {FAKE_HV_DOMID, VIRQ_DOM_EXC}.
  */
 #define FAKE_PORTS 256
+#define FAKE_HV_DOMID 0x7ff2    /* DOMID_XEN */
+#define FAKE_VIRQ_DOM_EXC 3
 
 static struct
 {
@@ -461,6 +583,39 @@ static int fake_pending(void)
     return -1;
 }
 
+static int fake_bind_dom_exc(void)
+{
+    return fake_bind(FAKE_HV_DOMID, FAKE_VIRQ_DOM_EXC);
+}
+
+static int fake_domain_state(unsigned int domid)
+{
+    char *path, word[16] = "";
+    FILE *f;
+
+    if ( asprintf(&path, "%s/dominfo-%u", fake_dir, domid) < 0 )
+        return -1;
+    f = fopen(path, "r");
+    free(path);
+    if ( !f )
+    {
+        if ( errno == ENOENT )
+            return DOM_DYING;
+        return -1;
+    }
+    if ( fscanf(f, "%15s", word) != 1 )
+        word[0] = '\0';
+    fclose(f);
+    if ( !strcmp(word, "running") )
+        return DOM_RUNNING;
+    if ( !strcmp(word, "shutdown") || !strcmp(word, "crashed") )
+        return DOM_SHUTDOWN;
+    if ( !strcmp(word, "dying") )
+        return DOM_DYING;
+    errno = EIO;
+    return -1;
+}
+
 static void fake_close(void)
 {
     char *path;
@@ -488,6 +643,8 @@ static struct backend backend_fake = {
     .notify = fake_notify,
     .pending = fake_pending,
     .dom0_ring = NULL,
+    .bind_dom_exc = fake_bind_dom_exc,
+    .domain_state = fake_domain_state,
     .close = fake_close,
 };
 

@@ -4,6 +4,8 @@
  * /dev/xen/privcmd (by frame number) or /dev/xen/gntdev (by the reserved
  * grant), event channels through /dev/xen/evtchn, and dom0's own xenbus
  * page through /dev/xen/xenbus_backend (or /proc/xen/xsd_kva + xsd_port).
+ * VIRQ_DOM_EXC is bound on the same evtchn device; what the hypervisor
+ * says of a domain comes from libxc (xenstored_xc.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +25,8 @@
 #define PAGE_SIZE 4096
 /* Linux include/xen/xenbus_dev.h: returns dom0's xenstore event channel. */
 #define IOCTL_XENBUS_BACKEND_EVTCHN _IOC(_IOC_NONE, 'B', 0, 0)
+/* Xen's public xen.h: a domain shut down or died (global, dom0). */
+#define XEN_VIRQ_DOM_EXC 3
 /* Xen's public grant_table.h: the toolstack grants the store page here. */
 #define GNTTAB_RESERVED_XENSTORE 1
 
@@ -246,6 +250,15 @@ static void *xen_dom0_ring(unsigned int *port)
     return NULL;
 }
 
+static int xen_bind_dom_exc(void)
+{
+    struct ioctl_evtchn_bind_virq b = { .virq = XEN_VIRQ_DOM_EXC };
+
+    if ( xen_fd() < 0 )
+        return -1;
+    return ioctl(evtchn_fd, IOCTL_EVTCHN_BIND_VIRQ, &b);
+}
+
 static void xen_close(void)
 {
     while ( mappings )
@@ -257,6 +270,7 @@ static void xen_close(void)
     if ( gntdev_fd >= 0 )
         close(gntdev_fd);
     evtchn_fd = privcmd_fd = gntdev_fd = -1;
+    xen_domain_state_close();
 }
 
 const struct backend backend_xen = {
@@ -269,5 +283,7 @@ const struct backend backend_xen = {
     .notify = xen_notify,
     .pending = xen_pending,
     .dom0_ring = xen_dom0_ring,
+    .bind_dom_exc = xen_bind_dom_exc,
+    .domain_state = xen_domain_state,
     .close = xen_close,
 };

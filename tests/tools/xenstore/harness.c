@@ -258,6 +258,38 @@ static void guest_kick(struct guest *g)
                  strerror(errno));
 }
 
+/* ---- the fake hypervisor (xenstored_domain.c's fake backend) ---- */
+void hv_set_state(struct xsd *x, unsigned int domid, const char *state)
+{
+    char path[128];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/dominfo-%u", x->dir, domid);
+    if ( !state )
+    {
+        assert_true(unlink(path) == 0 || errno == ENOENT);
+        return;
+    }
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "%s\n", state);
+    assert_int_equal(fclose(f), 0);
+}
+
+void hv_dom_exc(struct xsd *x)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    /* {DOMID_XEN, VIRQ_DOM_EXC}: the fake backend's VIRQ binding. */
+    uint32_t msg[2] = { 0x7ff2, 3 };
+    int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+    assert_true(fd >= 0);
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s/evtchn", x->dir);
+    assert_int_equal(sendto(fd, msg, sizeof(msg), 0, (struct sockaddr *)&a,
+                            sizeof(a)), sizeof(msg));
+    close(fd);
+}
+
 /* Wait for a kick from xenstored (or time out); drains all pending. */
 static bool guest_wait(struct guest *g, int timeout_ms)
 {

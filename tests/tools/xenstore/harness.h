@@ -70,6 +70,12 @@ int guest_write(struct guest *g, const char *path, const char *val);
 int guest_str_op(struct guest *g, uint32_t type, const char *arg,
                  char *out, size_t max);
 
+/* The fake hypervisor: what getdomaininfo says of domid ("running",
+ * "shutdown", "crashed", "dying"; NULL: no such domain any more). */
+void hv_set_state(struct xsd *x, unsigned int domid, const char *state);
+/* Raise VIRQ_DOM_EXC towards the daemon. */
+void hv_dom_exc(struct xsd *x);
+
 /* Run xenstore-<cmd> with args (NULL-terminated) in a child; its stdout
  * goes to *out (malloc'd), the exit status is returned. */
 int run_tool(struct xsd *x, char **out, char **err, const char *cmd, ...);

@@ -509,6 +509,100 @@ static void test_domain_watches(void **state)
     xs_close(w2);
 }
 
+/*
+ * Dying domains are noticed by the daemon itself (VIRQ_DOM_EXC and
+ * getdomaininfo, as Xen's xenstored): shutdown fires @releaseDomain
+ * once, dying or vanished releases the domain, and the toolstack's own
+ * XS_RELEASE afterwards is harmless.
+ */
+static void test_dying_domains(void **state)
+{
+    struct world *w = *state;
+    struct xs_handle *h = w->h, *w2 = xsd_open(&w->x, 0);
+    struct xsd_sockmsg hdr;
+    struct guest g, g2, g3;
+    char out[256];
+
+    struct xs_permissions home9 = { 9, XS_PERM_NONE };
+    struct xs_permissions home10 = { 10, XS_PERM_NONE };
+
+    assert_true(xs_mkdir(h, XBT_NULL, "/local/domain/9"));
+    assert_true(xs_set_permissions(h, XBT_NULL, "/local/domain/9", &home9,
+                                   1));
+    assert_true(xs_mkdir(h, XBT_NULL, "/local/domain/10"));
+    assert_true(xs_set_permissions(h, XBT_NULL, "/local/domain/10", &home10,
+                                   1));
+    assert_true(xs_watch(w2, "@releaseDomain", "out"));
+    expect_event(w2, "@releaseDomain", "out");
+    guest_create(&g, &w->x, 9);
+    guest_create(&g2, &w->x, 10);
+    hv_set_state(&w->x, 9, "running");
+    hv_set_state(&w->x, 10, "running");
+    guest_introduce(&g, h);
+    guest_introduce(&g2, h);
+    /* The guest holds a watch and an open transaction. */
+    assert_int_equal(guest_op(&g, XS_WATCH, 0, "data\0tok", 9, out,
+                              sizeof(out)), 0);
+    assert_true(guest_recv(&g, &hdr, out, sizeof(out), 5000));
+    assert_int_equal(hdr.type, XS_WATCH_EVENT);
+    assert_int_equal(guest_op(&g, XS_TRANSACTION_START, 0, "", 1, out,
+                              sizeof(out)), 0);
+
+    /* Running: nothing happens. */
+    hv_dom_exc(&w->x);
+    expect_no_event(w2);
+    assert_true(xs_is_domain_introduced(h, 9));
+
+    /* Shut down: announced once, still connected. */
+    hv_set_state(&w->x, 9, "shutdown");
+    hv_dom_exc(&w->x);
+    expect_event(w2, "@releaseDomain", "out");
+    expect_no_event(w2);
+    hv_dom_exc(&w->x);
+    expect_no_event(w2);
+    assert_true(xs_is_domain_introduced(h, 9));
+    assert_int_equal(guest_write(&g, "data/x", "1"), 0);
+    /* Its watch still works (the control for the check below). */
+    assert_true(xs_write(h, XBT_NULL, "/local/domain/9/data/w", "0", 1));
+    assert_true(guest_recv(&g, &hdr, out, sizeof(out), 5000));
+    assert_int_equal(hdr.type, XS_WATCH_EVENT);
+
+    /* Dying: released without any XS_RELEASE. */
+    hv_set_state(&w->x, 9, "dying");
+    hv_dom_exc(&w->x);
+    expect_event(w2, "@releaseDomain", "out");
+    expect_no_event(w2);
+    assert_false(xs_is_domain_introduced(h, 9));
+    assert_true(xs_is_domain_introduced(h, 10));
+    /* Its watch went with it: a change under it reaches nobody. */
+    assert_true(xs_write(h, XBT_NULL, "/local/domain/9/data/y", "2", 1));
+    assert_false(guest_recv(&g, &hdr, out, sizeof(out), 200));
+    /* The toolstack's late release: OK, no second event; then unknown. */
+    assert_true(xs_release_domain(h, 9));
+    expect_no_event(w2);
+    expect_fail(xs_release_domain(h, 9), ENOENT);
+
+    /* Gone altogether (getdomaininfo: no such domain): released too. */
+    hv_set_state(&w->x, 10, NULL);
+    hv_dom_exc(&w->x);
+    expect_event(w2, "@releaseDomain", "out");
+    assert_false(xs_is_domain_introduced(h, 10));
+
+    /* The id comes back for a new domain: its release is a real one. */
+    guest_create(&g3, &w->x, 10);
+    hv_set_state(&w->x, 10, "running");
+    guest_introduce(&g3, h);
+    assert_int_equal(guest_write(&g3, "data/z", "3"), 0);
+    assert_true(xs_release_domain(h, 10));
+    expect_event(w2, "@releaseDomain", "out");
+    expect_no_event(w2);
+
+    guest_destroy(&g);
+    guest_destroy(&g2);
+    guest_destroy(&g3);
+    xs_close(w2);
+}
+
 static void test_guest_watch_relative_and_private(void **state)
 {
     struct world *w = *state;
@@ -1067,6 +1161,8 @@ int main(int argc, char **argv)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_watches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domain_watches, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dying_domains, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_guest_watch_relative_and_private,
                                         setup, teardown),
