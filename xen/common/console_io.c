@@ -214,7 +214,9 @@ static void switch_serial_input(void)
 
 /*
  * Debug key 'q': every domain and vCPU with what keeps it from running,
- * read without locks (a snapshot for a human looking at a stuck guest).
+ * then the zombies (destroyed, frames still mapped by other domains:
+ * what holds that memory), read without locks (a snapshot for a human
+ * looking at a stuck guest or at memory that did not come back).
  */
 static void dump_domains(void)
 {
@@ -244,6 +246,9 @@ static void dump_domains(void)
                    vi ? vi->evtchn_upcall_mask : 0);
         }
     }
+    for ( d = domain_first_zombie(); d; d = d->next_in_list )
+        printk("d%u: dying (destroyed): %lu pages still mapped by other "
+               "domains\n", d->domain_id, d->tot_pages);
 }
 
 static void debugkey(char c)

@@ -104,20 +104,46 @@ static long physinfo(struct xen_sysctl_physinfo *pi)
     return 0;
 }
 
-/* Info packing is domctl's (one place), under its lock. */
+/*
+ * The domain with the lowest id >= from, live or zombie (destroyed, its
+ * frames still mapped by others), or NULL.  domain_list is in id order;
+ * the zombies are few and unordered.  Under domctl's lock.
+ */
+static struct domain *domain_from(unsigned int from)
+{
+    struct domain *d, *best = NULL;
+
+    for ( d = domain_list; d; d = d->next_in_list )
+        if ( d->domain_id >= from )
+        {
+            best = d;
+            break;
+        }
+    for ( d = domain_first_zombie(); d; d = d->next_in_list )
+        if ( d->domain_id >= from &&
+             (!best || d->domain_id < best->domain_id) )
+            best = d;
+    return best;
+}
+
+/*
+ * Info packing is domctl's (one place), under its lock.  Dying domains
+ * and zombies are listed with XEN_DOMINF_dying, as Xen lists a dying
+ * domain, so the toolstack and its admin see what still holds memory.
+ */
 static long getdomaininfolist(struct xen_sysctl_getdomaininfolist *l)
 {
     struct domain *d;
+    unsigned int next = l->first_domain;
     u32 n = 0;
     long rc = 0;
 
     domctl_lock_acquire();
-    for ( d = domain_list; d && n < l->max_domains; d = d->next_in_list )
+    while ( n < l->max_domains && (d = domain_from(next)) != NULL )
     {
         struct xen_domctl_getdomaininfo info;
 
-        if ( d->domain_id < l->first_domain || d->is_dying )
-            continue;
+        next = d->domain_id + 1u;
         domctl_getdomaininfo(d, &info);
         if ( copy_to_guest(l->buffer + n * sizeof(info), &info,
                            sizeof(info)) )
