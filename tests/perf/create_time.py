@@ -263,12 +263,15 @@ def figures(r):
         init = r["init"].get(label)
         if init is None:
             problems.append("%s: the guest's /init was not reached" % label)
-        note = "build %.3f s (load %.3f, unpack %.3f, populate %.3f, " \
-            "copy %.3f, setup %.3f), cache_hit=%s" % (
+        note = "build %.4f s (load %.4f, unpack %.4f, populate %.4f, " \
+            "copy %.4f [map %.4f, unmap %.4f, %s pages written, %s " \
+            "skipped], setup %.4f), cache_hit=%s cache_trusted=%s" % (
                 s(c[2] - c[1]), ph.get("load_ns", 0) / 1e9,
                 ph.get("unpack_ns", 0) / 1e9, ph.get("populate_ns", 0) / 1e9,
-                ph.get("copy_ns", 0) / 1e9, ph.get("setup_ns", 0) / 1e9,
-                ph.get("cache_hit", "?"))
+                ph.get("copy_ns", 0) / 1e9, ph.get("map_ns", 0) / 1e9,
+                ph.get("unmap_ns", 0) / 1e9, ph.get("pages_written", "?"),
+                ph.get("pages_skipped", "?"), ph.get("setup_ns", 0) / 1e9,
+                ph.get("cache_hit", "?"), ph.get("cache_trusted", "?"))
         rows.append((label, what, share,
                      s(init - c[0]) if init is not None else None, note))
     for label, what in (("xcold", "xm create, cache empty"),

@@ -753,12 +753,14 @@ static int sha256_of(const void *p, size_t len, uint8_t out[32],
 }
 
 /*
- * Map the entry and check it; 1 on a usable hit, 0 on a miss (no entry),
- * -1 if it is damaged (note says how; the caller unpacks again and
- * replaces it).
+ * Map the entry and check it (full: its CRC-32 too; otherwise only the
+ * header, the length and the kernel's hash in it); 1 on a usable hit (id:
+ * the entry's stat), 0 on a miss (no entry), -1 if it is damaged (note
+ * says how; the caller unpacks again and replaces it).
  */
 static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
-                        const uint8_t sha[32], char *note)
+                        const uint8_t sha[32], bool full, struct stat *id,
+                        char *note)
 {
     char path[PATH_MAX];
     struct cache_hdr h;
@@ -783,7 +785,12 @@ static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
                    "header): unpacked again", path);
         return -1;
     }
-    map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    /*
+     * MAP_POPULATE: every page is read (CRC, copy into the guest) and one
+     * populate pass costs less than a fault per 64 KiB.
+     */
+    map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+               0);
     close(fd);
     if ( map == MAP_FAILED )
     {
@@ -791,6 +798,8 @@ static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
                    "again", path, strerror(errno));
         return -1;
     }
+    if ( id )
+        *id = st;
     memcpy(&h, map, sizeof(h));
     why[0] = '\0';
     if ( memcmp(h.magic, CACHE_MAGIC, 8) || h.version != CACHE_VERSION ||
@@ -803,7 +812,7 @@ static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
                  (unsigned long long)h.elf_len);
     else if ( memcmp(h.src_sha256, sha, 32) )
         snprintf(why, sizeof(why), "made from another kernel file");
-    else if ( crc_of(map + CACHE_HDR, h.elf_len) != h.elf_crc )
+    else if ( full && crc_of(map + CACHE_HDR, h.elf_len) != h.elf_crc )
         snprintf(why, sizeof(why), "CRC-32 mismatch");
     if ( why[0] )
     {
@@ -863,8 +872,8 @@ static int mkdirs(const char *dir)
  * directory and renamed over the entry, so that readers (and concurrent
  * writers of the same kernel) only ever see a whole entry.
  */
-static void cache_store(const char *dir, const struct xc_dom_kernel *k,
-                        const uint8_t sha[32], char *note)
+static int cache_store(const char *dir, const struct xc_dom_kernel *k,
+                       const uint8_t sha[32], char *note)
 {
     char tmp[PATH_MAX], path[PATH_MAX];
     uint8_t hdr[CACHE_HDR];
@@ -875,7 +884,7 @@ static void cache_store(const char *dir, const struct xc_dom_kernel *k,
     {
         xc_dom_errf(note, "kernel cache %s unusable (%s): the unpacked "
                    "kernel is not kept", dir, strerror(errno));
-        return;
+        return -1;
     }
     snprintf(path, sizeof(path), "%s/%s", dir, k->sha256);
     snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, k->sha256);
@@ -884,7 +893,7 @@ static void cache_store(const char *dir, const struct xc_dom_kernel *k,
     {
         xc_dom_errf(note, "kernel cache %s not writable (%s): the unpacked "
                    "kernel is not kept", dir, strerror(errno));
-        return;
+        return -1;
     }
     memset(&h, 0, sizeof(h));
     memcpy(h.magic, CACHE_MAGIC, 8);
@@ -903,7 +912,7 @@ static void cache_store(const char *dir, const struct xc_dom_kernel *k,
         unlink(tmp);
         xc_dom_errf(note, "cannot write the kernel cache entry %s (%s): "
                    "the unpacked kernel is not kept", path, strerror(e));
-        return;
+        return -1;
     }
     if ( close(fd) || rename(tmp, path) )
     {
@@ -911,7 +920,190 @@ static void cache_store(const char *dir, const struct xc_dom_kernel *k,
         unlink(tmp);
         xc_dom_errf(note, "cannot write the kernel cache entry %s (%s): "
                    "the unpacked kernel is not kept", path, strerror(e));
+        return -1;
     }
+    return 0;
+}
+
+
+/* ---- the cache's index ------------------------------------------------ */
+
+/*
+ * Hashing the 8 MB kernel file and checking the CRC-32 of the 65 MB
+ * entry cost about half a second of dom0's CPU per create, the largest
+ * part of a cached create.  So the cache keeps an index: one small file
+ * per kernel file identity, <dir>/index/<16 hex digits> (FNV-1a of the
+ * identity below; the identity is also stored in the file and compared
+ * in full, so a collision is only a miss):
+ *
+ *   KEELKI1
+ *   <kernel path>
+ *   <dev> <ino> <size> <mtime> <ctime>            of the kernel file
+ *   <sha256> <dev> <ino> <size> <mtime> <ctime>   its entry
+ *
+ * written once the entry was written or checked in full.  A kernel file
+ * replaced, rewritten or touched has another inode or mtime/ctime: the
+ * index misses and the file is hashed.  An entry replaced or changed on
+ * disk since (another builder's rename, a truncation) has another
+ * identity: checked in full again.  A kernel file changed within the
+ * timestamp granularity of its index's write would look unchanged (git's
+ * "racily clean" problem), so no index is kept for a file whose ctime is
+ * not older than the index file itself: it is hashed on the next create.
+ */
+#define INDEX_MAGIC "KEELKI1"
+
+static void id_str(const struct stat *st, char *buf, size_t len)
+{
+    snprintf(buf, len, "%llu %llu %llu %lld.%09ld %lld.%09ld",
+             (unsigned long long)st->st_dev,
+             (unsigned long long)st->st_ino,
+             (unsigned long long)st->st_size,
+             (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+             (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+/* The kernel's index file name and its first three lines. */
+static void index_key(const char *dir, const char *kpath,
+                      const struct stat *kst, char *file, size_t flen,
+                      char *head, size_t hlen)
+{
+    char id[160];
+    uint64_t h = 0xcbf29ce484222325ull;         /* FNV-1a 64 */
+    const char *p;
+
+    id_str(kst, id, sizeof(id));
+    snprintf(head, hlen, INDEX_MAGIC "\n%s\n%s\n", kpath, id);
+    for ( p = head; *p; p++ )
+        h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+    snprintf(file, flen, "%s/index/%016llx", dir, (unsigned long long)h);
+}
+
+static int unhex(const char *hex, uint8_t out[32])
+{
+    unsigned int i, v;
+
+    for ( i = 0; i < 32; i++ )
+    {
+        if ( sscanf(hex + 2 * i, "%2x", &v) != 1 )
+            return -1;
+        out[i] = v;
+    }
+    return 0;
+}
+
+/*
+ * A usable entry for an unchanged kernel file, found through the index
+ * and checked cheaply (identity, header, length): 1 (k->elf etc. set),
+ * else 0 and the caller hashes the file.
+ */
+static int index_lookup(const char *dir, const char *kpath,
+                        const struct stat *kst, struct xc_dom_kernel *k)
+{
+    char file[PATH_MAX], head[PATH_MAX + 200], buf[PATH_MAX + 400];
+    char hex[65], want[160], have[160], note[XC_DOM_ERRLEN];
+    const char *rest;
+    uint8_t sha[32];
+    struct stat est;
+    size_t hl;
+    ssize_t n;
+    int fd;
+
+    index_key(dir, kpath, kst, file, sizeof(file), head, sizeof(head));
+    fd = open(file, O_RDONLY | O_CLOEXEC);
+    if ( fd < 0 )
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if ( n <= 0 )
+        return 0;
+    buf[n] = '\0';
+    hl = strlen(head);
+    if ( strncmp(buf, head, hl) )
+        return 0;
+    rest = buf + hl;
+    if ( strlen(rest) < 66 || rest[64] != ' ' )
+        return 0;
+    memcpy(hex, rest, 64);
+    hex[64] = '\0';
+    snprintf(want, sizeof(want), "%s", rest + 65);
+    want[strcspn(want, "\n")] = '\0';
+    if ( strspn(hex, "0123456789abcdef") != 64 || unhex(hex, sha) )
+        return 0;
+    memcpy(k->sha256, hex, sizeof(hex));
+    note[0] = '\0';
+    if ( cache_lookup(dir, k, sha, false, &est, note) <= 0 )
+        return 0;
+    id_str(&est, have, sizeof(have));
+    if ( strcmp(have, want) )
+    {
+        /* Changed since it was checked: check it in full. */
+        munmap(k->cache_map, k->cache_len);
+        k->cache_map = NULL;
+        k->elf = NULL;
+        k->elf_len = 0;
+        return 0;
+    }
+    return 1;
+}
+
+static bool ts_before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec ||
+           (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/*
+ * Record that the entry for kpath (k->sha256, identity est) was checked.
+ * Best effort: without an index every create hashes the kernel, which is
+ * slower but correct, so a failure only adds a note.
+ */
+static void index_store(const char *dir, const char *kpath,
+                        const struct stat *kst, const struct xc_dom_kernel *k,
+                        const struct stat *est, char *note)
+{
+    char file[PATH_MAX], tmp[PATH_MAX + 16], idx[PATH_MAX];
+    char head[PATH_MAX + 200], line[300], eid[160];
+    struct stat ist;
+    int fd, bad;
+
+    index_key(dir, kpath, kst, file, sizeof(file), head, sizeof(head));
+    snprintf(idx, sizeof(idx), "%s/index", dir);
+    if ( mkdir(idx, 0755) && errno != EEXIST )
+        goto fail;
+    snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
+    fd = mkstemp(tmp);
+    if ( fd < 0 )
+        goto fail;
+    id_str(est, eid, sizeof(eid));
+    snprintf(line, sizeof(line), "%s %s\n", k->sha256, eid);
+    bad = write_all(fd, head, strlen(head)) ||
+          write_all(fd, line, strlen(line)) || fchmod(fd, 0644) ||
+          fstat(fd, &ist);
+    if ( close(fd) )
+        bad = 1;
+    if ( bad )
+    {
+        unlink(tmp);
+        goto fail;
+    }
+    if ( !ts_before(&kst->st_ctim, &ist.st_mtim) )
+    {
+        /* Racily clean: changed within this timestamp tick. */
+        unlink(tmp);
+        return;
+    }
+    if ( rename(tmp, file) )
+    {
+        unlink(tmp);
+        goto fail;
+    }
+    return;
+
+ fail:
+    if ( note && !note[0] )
+        xc_dom_errf(note, "kernel cache index %s/index not writable (%s): "
+                    "the kernel is hashed again on every create", dir,
+                    strerror(errno));
 }
 
 int xc_dom_kernel_load(const char *path, const char *cache_dir,
@@ -920,9 +1112,9 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
     const uint8_t *payload;
     uint8_t sha[32];
     size_t plen;
-    struct stat st;
+    struct stat st, est;
     uint64_t t0 = xc_dom_now_ns();
-    bool use_cache;
+    bool use_cache, trusted = false;
     int fd, rc, hit = 0;
     void *map;
 
@@ -963,15 +1155,28 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
         goto fail;
     /* Only unpacking is worth caching; an ELF is used in place. */
     use_cache = k->payload[0] && cache_dir[0];
-    if ( use_cache && sha256_of(map, st.st_size, sha, k->sha256) )
+    if ( use_cache && index_lookup(cache_dir, path, &st, k) )
+    {
+        if ( !xc_dom_elf_analyse(k, err) )
+            trusted = true;
+        else
+        {
+            munmap(k->cache_map, k->cache_len);
+            k->cache_map = NULL;
+        }
+    }
+    if ( use_cache && !trusted &&
+         sha256_of(map, st.st_size, sha, k->sha256) )
     {
         xc_dom_errf(k->cache_note, "cannot hash the kernel (OpenSSL): the "
                    "kernel cache is not used");
         use_cache = false;
     }
-    if ( use_cache )
+    if ( trusted )
+        hit = 1;
+    else if ( use_cache )
     {
-        hit = cache_lookup(cache_dir, k, sha, k->cache_note);
+        hit = cache_lookup(cache_dir, k, sha, true, &est, k->cache_note);
         if ( hit > 0 && (rc = xc_dom_elf_analyse(k, err)) )
         {
             /* Whole but not loadable: not ours to trust. */
@@ -981,6 +1186,8 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
             k->cache_map = NULL;
             hit = -1;
         }
+        if ( hit > 0 )
+            index_store(cache_dir, path, &st, k, &est, k->cache_note);
     }
     if ( hit <= 0 )
     {
@@ -989,10 +1196,17 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
             rc = xc_dom_elf_analyse(k, err);
         if ( rc )
             goto fail;
-        if ( use_cache )
-            cache_store(cache_dir, k, sha, k->cache_note);
+        if ( use_cache && !cache_store(cache_dir, k, sha, k->cache_note) )
+        {
+            char entry[PATH_MAX];
+
+            snprintf(entry, sizeof(entry), "%s/%s", cache_dir, k->sha256);
+            if ( !stat(entry, &est) )
+                index_store(cache_dir, path, &st, k, &est, k->cache_note);
+        }
     }
     k->cache_hit = hit > 0;
+    k->cache_trusted = trusted;
     k->load_ns = xc_dom_now_ns() - t0 - k->unpack_ns;
     return 0;
 

@@ -295,12 +295,18 @@ static void report(const struct opts *o, const struct guest *g,
            (unsigned long long)t[0], (unsigned long long)t[1],
            (unsigned long long)t[2], (unsigned long long)t[3]);
     printf("vtprobe: phases %s d%u load_ns=%llu unpack_ns=%llu "
-           "populate_ns=%llu copy_ns=%llu setup_ns=%llu cache_hit=%d\n",
+           "populate_ns=%llu copy_ns=%llu map_ns=%llu unmap_ns=%llu "
+           "pages_written=%llu pages_skipped=%llu setup_ns=%llu "
+           "cache_hit=%d cache_trusted=%d\n",
            o->label, g->domid, (unsigned long long)m->load_ns,
            (unsigned long long)m->unpack_ns,
            (unsigned long long)m->populate_ns,
-           (unsigned long long)m->copy_ns, (unsigned long long)m->setup_ns,
-           res->cache_hit);
+           (unsigned long long)m->copy_ns, (unsigned long long)m->map_ns,
+           (unsigned long long)m->unmap_ns,
+           (unsigned long long)m->pages_written,
+           (unsigned long long)m->pages_skipped,
+           (unsigned long long)m->setup_ns, res->cache_hit,
+           res->cache_trusted);
     printf("vtprobe: kernel %s d%u %s\n", o->label, g->domid,
            res->kernel_desc);
 }

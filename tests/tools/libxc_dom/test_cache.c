@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The unpacked-kernel cache: miss then hit, damaged entries of every
- * kind, concurrent writers, a cache that cannot be written, and kernels
- * that need no cache.
+ * kind, concurrent writers, a cache that cannot be written, kernels that
+ * need no cache, and the index that spares an unchanged kernel its hash
+ * and its entry the CRC check.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <openssl/evp.h>
@@ -74,6 +77,49 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Cache entries (64 hex digits), not the index directory. */
+static unsigned int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    unsigned int n = 0;
+
+    if ( !d )
+        return 0;
+    while ( (de = readdir(d)) )
+        if ( strlen(de->d_name) == 64 &&
+             strspn(de->d_name, "0123456789abcdef") == 64 )
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Temporary files left in the cache or its index. */
+static unsigned int count_temps(const char *cache)
+{
+    char idx[700];
+    DIR *d;
+    struct dirent *de;
+    unsigned int n = count_files(cache, ".");
+
+    snprintf(idx, sizeof(idx), "%s/index", cache);
+    if ( !(d = opendir(idx)) )
+        return n;
+    while ( (de = readdir(d)) )
+        if ( de->d_name[0] != '.' && strchr(de->d_name, '.') )
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void drop_index(const struct fixture *f)
+{
+    char idx[700];
+
+    snprintf(idx, sizeof(idx), "%s/index", f->cache);
+    rm_rf(idx);
+}
+
 static void load_ok(struct fixture *f, bool hit)
 {
     struct xc_dom_kernel k;
@@ -96,7 +142,7 @@ static void load_ok(struct fixture *f, bool hit)
         assert_non_null(k.elf_buf);
     xc_dom_kernel_release(&k);
     /* Never a temporary file left behind. */
-    assert_int_equal(count_files(f->cache, "."), 0);
+    assert_int_equal(count_temps(f->cache), 0);
 }
 
 static void test_miss_then_hit(void **state)
@@ -111,7 +157,7 @@ static void test_miss_then_hit(void **state)
     assert_int_equal(st.st_mode & 0777, 0644);
     load_ok(f, true);
     load_ok(f, true);
-    assert_int_equal(count_files(f->cache, ""), 1);
+    assert_int_equal(count_entries(f->cache), 1);
 }
 
 static void damage(const char *path, off_t off, uint8_t x)
@@ -149,7 +195,12 @@ static void test_corrupt_entries(void **state)
 
     load_ok(f, false);
 
-    /* A flipped bit inside a segment. */
+    /*
+     * A flipped bit inside a segment, seen by a builder that has no index
+     * entry vouching for the entry (test_index: one that has is checked
+     * in full when the entry changed).
+     */
+    drop_index(f);
     damage(f->entry, 4096 + 0x1000 + 100, 0x10);
     expect_refresh(f, "CRC-32 mismatch");
 
@@ -178,12 +229,13 @@ static void test_corrupt_entries(void **state)
         xc_dom_kernel_release(&k);
         damage(f->kernel, 0x100, 0x01);     /* back to the original */
         assert_int_equal(unlink(other), 0);
-        assert_int_equal(count_files(f->cache, ""), 1);
+        assert_int_equal(count_entries(f->cache), 1);
         /* The only entry now belongs to the modified kernel. */
         {
             char cmd[2000];
 
-            snprintf(cmd, sizeof(cmd), "mv %s/* %s", f->cache, f->entry);
+            snprintf(cmd, sizeof(cmd), "mv %s/[0-9a-f]* %s", f->cache,
+                     f->entry);
             assert_int_equal(system(cmd), 0);
         }
     }
@@ -220,7 +272,7 @@ static void test_concurrent_writers(void **state)
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status), 0);
     }
-    assert_int_equal(count_files(f->cache, ""), 1);
+    assert_int_equal(count_entries(f->cache), 1);
     load_ok(f, true);
 }
 
@@ -243,7 +295,7 @@ static void test_no_cache(void **state)
     assert_false(k.cache_hit);
     assert_string_equal(k.cache_note, "");
     xc_dom_kernel_release(&k);
-    assert_int_equal(count_files(f->cache, ""), 0);
+    assert_int_equal(count_entries(f->cache), 0);
 
     /* An ELF kernel needs no unpacking and makes no entry. */
     snprintf(path, sizeof(path), "%s/vmlinux", f->dir);
@@ -252,7 +304,7 @@ static void test_no_cache(void **state)
     assert_string_equal(k.container, "ELF");
     assert_ptr_equal(k.elf, k.file_map);
     xc_dom_kernel_release(&k);
-    assert_int_equal(count_files(f->cache, ""), 0);
+    assert_int_equal(count_entries(f->cache), 0);
 }
 
 static void test_bad_files(void **state)
@@ -279,7 +331,7 @@ static void test_bad_files(void **state)
                      -EINVAL);
     assert_non_null(strstr(err, f->kernel));
     assert_non_null(strstr(err, "xz payload is"));
-    assert_int_equal(count_files(f->cache, ""), 0);
+    assert_int_equal(count_entries(f->cache), 0);
 
     memset(junk, 0x33, sizeof(junk));
     snprintf(path, sizeof(path), "%s/junk", f->dir);
@@ -320,6 +372,91 @@ static void test_debian_cached(void **state)
     xc_dom_kernel_release(&b);
 }
 
+/*
+ * Wait (bounded) until the file system's clock has moved past the
+ * kernel file's ctime: an index is only kept for files older than it.
+ */
+static void age_kernel(const struct fixture *f)
+{
+    struct stat st;
+    struct timespec now, nap = { 0, 1000000 };
+    int i;
+
+    assert_int_equal(stat(f->kernel, &st), 0);
+    for ( i = 0; i < 2000; i++ )
+    {
+        clock_gettime(CLOCK_REALTIME_COARSE, &now);
+        if ( now.tv_sec > st.st_ctim.tv_sec ||
+             (now.tv_sec == st.st_ctim.tv_sec &&
+              now.tv_nsec > st.st_ctim.tv_nsec) )
+            return;
+        nanosleep(&nap, NULL);
+    }
+    fail_msg("the coarse clock did not pass the kernel's ctime in 2 s");
+}
+
+static void load_trusted(struct fixture *f, bool hit, bool trusted)
+{
+    struct xc_dom_kernel k;
+    char err[XC_DOM_ERRLEN], hex[65];
+
+    assert_int_equal(xc_dom_kernel_load(f->kernel, f->cache, &k, err), 0);
+    assert_int_equal(k.cache_hit, hit);
+    assert_int_equal(k.cache_trusted, trusted);
+    assert_int_equal(k.elf_len, f->elf_len);
+    assert_memory_equal(k.elf, f->elf, f->elf_len);
+    assert_int_equal(k.pvh_entry, SYN_ENTRY);
+    /* The entry's name comes from the index when the file is not hashed. */
+    sha_hex(k.file_map, k.file_len, hex);
+    assert_string_equal(k.sha256, hex);
+    xc_dom_kernel_release(&k);
+    assert_int_equal(count_temps(f->cache), 0);
+}
+
+static void test_index(void **state)
+{
+    struct fixture *f = *state;
+    char copy[800], cmd[2000], idx[700];
+    struct stat st;
+    struct timespec times[2];
+
+    age_kernel(f);
+    load_trusted(f, false, false);              /* unpacked, indexed */
+    snprintf(idx, sizeof(idx), "%s/index", f->cache);
+    assert_int_equal(count_files(idx, ""), 1);
+    load_trusted(f, true, true);                /* neither hash nor CRC */
+    load_trusted(f, true, true);
+
+    /*
+     * The entry replaced by a damaged copy (another inode): the index no
+     * longer vouches for it, the CRC catches the damage.
+     */
+    snprintf(copy, sizeof(copy), "%s/tmpcopy", f->dir);
+    snprintf(cmd, sizeof(cmd), "cp %s %s", f->entry, copy);
+    assert_int_equal(system(cmd), 0);
+    damage(copy, 4096 + 0x1000 + 100, 0x10);
+    assert_int_equal(rename(copy, f->entry), 0);
+    expect_refresh(f, "CRC-32 mismatch");
+    load_trusted(f, true, true);
+
+    /* A header damaged under a valid index: checked on every use. */
+    damage(f->entry, 0, 0xff);
+    expect_refresh(f, "bad header");
+
+    /*
+     * The kernel rewritten in place with the same size and its old mtime
+     * put back: the ctime differs, the file is hashed, and its (new)
+     * entry is not the old one.
+     */
+    assert_int_equal(stat(f->kernel, &st), 0);
+    damage(f->kernel, 0x100, 0x01);
+    times[0] = st.st_atim;
+    times[1] = st.st_mtim;
+    assert_int_equal(utimensat(AT_FDCWD, f->kernel, times, 0), 0);
+    load_trusted(f, false, false);
+    assert_int_equal(count_entries(f->cache), 2);
+}
+
 int run_cache_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +470,7 @@ int run_cache_tests(void)
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_debian_cached, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_index, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("libxc_dom_cache", tests, NULL,

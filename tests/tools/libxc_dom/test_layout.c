@@ -25,6 +25,7 @@ struct buf_mem {
     unsigned int maps, unmaps;
     unsigned int fail_at;           /* fail the n-th map (1-based), 0 no */
     uint64_t max_n;
+    uint8_t *mapped;                /* per page: ever mapped (or NULL) */
 };
 
 static void *buf_map(struct xc_dom_mem *m, xen_pfn_t gfn, size_t n,
@@ -43,6 +44,8 @@ static void *buf_map(struct xc_dom_mem *m, xen_pfn_t gfn, size_t n,
     assert_true(((uint64_t)gfn + n) << 12 <= b->size);
     if ( n > b->max_n )
         b->max_n = n;
+    if ( b->mapped )
+        memset(b->mapped + gfn, 1, n);
     b->maps++;
     return b->base + ((uint64_t)gfn << 12);
 }
@@ -302,6 +305,79 @@ static void test_load_debian(void **state)
     free(img);
 }
 
+/*
+ * Fresh (zeroed) guest memory: the same guest contents, but pages that
+ * would only receive zeros are never mapped: Debian's kernel has
+ * thousands (.bss, .brk, padding), each a map and unmap in the
+ * hypervisor.
+ */
+static void test_load_zeroed_debian(void **state)
+{
+    struct xc_dom_kernel k;
+    struct xc_dom_layout l;
+    struct buf_mem b;
+    char err[XC_DOM_ERRLEN], path[512];
+    size_t len, i;
+    uint8_t *img = debian_vmlinuz(&len, path, sizeof(path)), rd[8192];
+    const char *cmd = "console=hvc0";
+    uint64_t pg, zero_pages = 0, data_pages = 0;
+
+    if ( !img )
+        skip();
+    memset(rd, 0, sizeof(rd));
+    rd[5000] = 1;                           /* second page only */
+    assert_int_equal(xc_dom_kernel_parse(img, len, &k, err), 0);
+    assert_int_equal(xc_dom_plan(&k, 256, sizeof(rd), cmd, &l, err), 0);
+    buf_init(&b, l.ram[1].end);
+    b.ops.zeroed = true;
+    b.mapped = calloc(b.size >> 12, 1);
+    assert_non_null(b.mapped);
+    assert_int_equal(xc_dom_load(&b.ops, &k, &l, rd, cmd, err), 0);
+    assert_int_equal(b.maps, b.unmaps);
+    for ( i = 0; i < k.nr_segs; i++ )
+        assert_memory_equal(b.base + k.seg[i].paddr, k.elf + k.seg[i].offset,
+                            k.seg[i].filesz);
+    check_start_info(&b, &l, cmd, sizeof(rd));
+    assert_memory_equal(b.base + l.ramdisk_paddr, rd, sizeof(rd));
+    /* Mapped exactly where something other than zeros was written. */
+    for ( pg = 0; pg < b.size >> 12; pg++ )
+    {
+        const uint8_t *g = b.base + (pg << 12);
+        bool zero = true;
+
+        for ( i = 0; i < 4096 && zero; i++ )
+            zero = !g[i];
+        if ( zero && b.mapped[pg] )
+            fail_msg("page %#llx mapped for zeros only",
+                     (unsigned long long)pg);
+        if ( !zero && !b.mapped[pg] )
+            fail_msg("page %#llx has data but was never mapped",
+                     (unsigned long long)pg);
+        if ( (pg << 12) >= k.paddr_lo && (pg << 12) < k.paddr_hi )
+        {
+            if ( zero )
+                zero_pages++;
+            else
+                data_pages++;
+        }
+    }
+    assert_false(b.mapped[l.ramdisk_paddr >> 12]);
+    assert_true(b.mapped[(l.ramdisk_paddr >> 12) + 1]);
+    assert_false(b.mapped[l.console_pfn]);
+    assert_false(b.mapped[l.store_pfn]);
+    assert_true(b.ops.pages_skipped >= zero_pages);
+    assert_true(b.ops.pages_written >= data_pages);
+    /* Debian 6.1's vmlinux: about half of its loaded pages are zeros. */
+    assert_true(zero_pages > 1000);
+    print_message("Debian kernel span: %llu pages written, %llu zero pages "
+                  "skipped\n", (unsigned long long)data_pages,
+                  (unsigned long long)zero_pages);
+    free(b.mapped);
+    buf_fini(&b);
+    xc_dom_kernel_release(&k);
+    free(img);
+}
+
 int run_layout_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +386,7 @@ int run_layout_tests(void)
         cmocka_unit_test(test_load_synthetic),
         cmocka_unit_test(test_load_map_failure),
         cmocka_unit_test(test_load_debian),
+        cmocka_unit_test(test_load_zeroed_debian),
     };
 
     return cmocka_run_group_tests_name("libxc_dom_layout", tests, NULL,
