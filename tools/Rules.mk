@@ -37,6 +37,7 @@ CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 LDFLAGS    ?=
 
 # Include paths of the tools libraries (each exports include/).
+INC_common   := -I$(TOOLS)/common/include
 INC_config   := -I$(TOOLS)/config/include
 INC_xenstore := -I$(TOOLS)/xenstore/include
 # The guest ABI headers (xen/include/public/, included as <public/xen.h>)
@@ -47,6 +48,7 @@ INC_libxc    := -I$(TOOLS)/libxc/include $(INC_public)
 INC_xmlrpc   := -I$(TOOLS)/xmlrpc/include $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 
 # Archives, for linking.
+LIB_common   := $(TOOLS)/common/build/libkeelcommon.a
 LIB_config   := $(TOOLS)/config/build/libkeelcfg.a
 LIB_xenstore := $(TOOLS)/xenstore/build/libxenstore.a
 LIB_libxc    := $(TOOLS)/libxc/build/libxenctrl.a
