@@ -127,8 +127,20 @@ struct xmlrpc_value *xd_record(struct xend *x, struct xdom *d, bool full)
     {
         const struct sxp *img = sxp_child(d->config, "image");
 
+        unsigned int i;
+
         if ( img )
             xmlrpc_array_append(r, xmlrpc_from_sxp(img));
+        /* (device (vbd ...)) and (device (vif ... (mac ..))) as
+         * configured, the MACs xend chose included. */
+        for ( i = 1; i < d->config->n; i++ )
+        {
+            const struct sxp *c = d->config->items[i];
+
+            if ( c->type == SXP_LIST && sxp_name(c) &&
+                 !strcmp(sxp_name(c), "device") )
+                xmlrpc_array_append(r, xmlrpc_from_sxp(c));
+        }
     }
     return r;
 }

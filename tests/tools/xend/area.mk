@@ -4,7 +4,7 @@
 # the host: a real xenstored (forked, fake rings), xend forked with a fake
 # hypervisor (fake_hv.c, state in shared memory so it outlives a restart
 # of xend), xm run in the test (xm_main).
-TOOL_SRCS   := tools/xend/pure.c tools/xend/log.c tools/xend/domains.c \
+TOOL_SRCS   := tools/xend/pure.c tools/xend/devices.c tools/xend/log.c tools/xend/domains.c \
                tools/xend/rpc.c \
                tools/xmlrpc/value.c tools/xmlrpc/codec.c tools/xmlrpc/http.c \
                tools/xmlrpc/client.c tools/xmlrpc/server.c tools/xmlrpc/sxp_value.c \
@@ -16,12 +16,15 @@ TOOL_SRCS   := tools/xend/pure.c tools/xend/log.c tools/xend/domains.c \
                tools/xenstore/xenstored_store.c \
                tools/xenstore/xenstored_domain.c \
                tools/xenstore/xenstored_xen.c \
+               tools/xenstore/xenstored_xc.c \
+               tools/libxc/xc_domain.c tools/libxc/xc_private.c \
+               tools/libxc/xc_physinfo.c \
                tools/xm/main.c tools/xm/cmds.c tools/xm/format.c \
                tools/xm/create.c
 STUBS       := fake_hv.c
 AREA_CFLAGS := -I$(ROOT)/tools/xend -I$(ROOT)/tools/xmlrpc/include \
                -I$(ROOT)/tools/config/include -I$(ROOT)/tools/xm \
                -I$(ROOT)/tools/xenstore/include -I$(ROOT)/tools/xenstore \
-               -I$(ROOT)/tools/xenstore/compat \
+               -I$(ROOT)/tools/xenstore/compat -I$(ROOT)/tools/libxc/include \
                $(shell pkg-config --cflags libxml-2.0)
 AREA_LDLIBS := -lxml2 -lpthread -lm
