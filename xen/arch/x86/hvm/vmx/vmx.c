@@ -4,6 +4,14 @@
  * "Enabling and entering VMX operation"; capability MSRs in appendix A).
  * Running guests comes later; this file enters VMX root operation on
  * every CPU and says which optional features the CPU has.
+ *
+ * There is no VM entry here yet (no vcpu_initialise or run hook: no vCPU
+ * can be created on Intel), so no vCPU is ever in guest mode on VMX.
+ * The run path, when it comes, must do what svm_run does: take up the
+ * p2m's flush_gen (INVEPT if it moved), then set v->in_guest just before
+ * VMLAUNCH/VMRESUME and clear it right after the exit;
+ * domain_reap_zombies' TLB wait before freeing a zombie's frames relies
+ * on that (xen/include/xen/sched.h, in_guest).
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
