@@ -18,6 +18,9 @@ irq_handler_t route_fn;
 int route_rc;
 unsigned int mask_count, unmask_count;
 bool pin_masked[64];
+struct vcpu_info test_vcpu_info[4];
+u8 test_upcall_vector;
+unsigned int upcall_assert_count;
 
 struct io_apic io_apics[MAX_IO_APICS];
 unsigned int nr_ioapics;
@@ -56,6 +59,9 @@ void stubs_reset(void)
     memset(pin_masked, 0, sizeof(pin_masked));
     memset(io_apics, 0, sizeof(io_apics));
     nr_ioapics = 0;
+    memset(test_vcpu_info, 0, sizeof(test_vcpu_info));
+    test_upcall_vector = 0;
+    upcall_assert_count = 0;
     test_log_reset();
 }
 
@@ -165,6 +171,19 @@ int hvm_vcpu_reset_to_sipi(struct vcpu *v, u8 vec)
 
 void hvm_vcpu_kick(struct vcpu *v)
 {
+}
+
+struct vcpu_info *evtchn_vcpu_info(struct vcpu *v)
+{
+    return v->vcpu_id < 4 ? &test_vcpu_info[v->vcpu_id] : NULL;
+}
+
+/* hvmop.c's: raise the upcall vector in v's vLAPIC (refused if off). */
+void hvm_assert_evtchn_irq(struct vcpu *v)
+{
+    upcall_assert_count++;
+    if ( test_upcall_vector && v->vlapic )
+        vlapic_set_irq(v->vlapic, test_upcall_vector, false);
 }
 
 s64 hvm_guest_tsc_offset(struct vcpu *v)

@@ -14,6 +14,7 @@
 #include <asm/hvm/irq.h>
 #include <asm/hvm/vlapic.h>
 #include <asm/hvm/vioapic.h>
+#include <xen/event.h>
 
 /* The fake clock: NOW() returns it; the TSC runs at 2 GHz. */
 extern s_time_t test_now;
@@ -34,6 +35,15 @@ extern irq_handler_t route_fn;
 extern int route_rc;
 extern unsigned int mask_count, unmask_count;
 extern bool pin_masked[64];
+
+/*
+ * The event-channel upcall: each vCPU's vcpu_info (evtchn_vcpu_info()),
+ * and hvm_assert_evtchn_irq() raising test_upcall_vector (0: none) in
+ * the vCPU's vLAPIC, counted.
+ */
+extern struct vcpu_info test_vcpu_info[4];
+extern u8 test_upcall_vector;
+extern unsigned int upcall_assert_count;
 
 /* Advance the clock to t's expiry and run it; false if not armed. */
 bool fire_timer(struct timer *t);

@@ -150,6 +150,45 @@ static void test_software_disable_masks_lvts(void **state)
     assert_false(irr(0, 0x40));
 }
 
+/*
+ * An event-channel upcall raised while the APIC was software-disabled
+ * (Linux registers its upcall vector before it enables its APIC) is
+ * refused; upcall_pending stays set, so no later event raises it again.
+ * Enabling the APIC must deliver it, or the guest never gets an upcall.
+ */
+static void test_upcall_refused_while_disabled(void **state)
+{
+    test_upcall_vector = 0xf3;
+    /* evtchn_set_upcall()'s 0 -> 1 edge, while the APIC is off. */
+    test_vcpu_info[0].evtchn_upcall_pending = 1;
+    hvm_assert_evtchn_irq(&td.v[0]);
+    assert_false(irr(0, 0xf3));
+    assert_int_equal(vlapic_pending_irq(&td.v[0]), -1);
+
+    enable(0);
+    assert_true(irr(0, 0xf3));
+    assert_int_equal(vlapic_pending_irq(&td.v[0]), 0xf3);
+    assert_int_equal(upcall_assert_count, 2);
+
+    /* Taken; writing SVR again while enabled raises nothing more. */
+    vlapic_ack_irq(&td.v[0], 0xf3);
+    enable(0);
+    assert_false(irr(0, 0xf3));
+    assert_int_equal(upcall_assert_count, 2);
+
+    /* Nothing pending on vCPU 1: enabling its APIC raises nothing. */
+    enable(1);
+    assert_false(irr(1, 0xf3));
+    assert_int_equal(upcall_assert_count, 2);
+
+    /* Disabled and enabled again with the upcall pending: raised. */
+    test_vcpu_info[1].evtchn_upcall_pending = 1;
+    wr(1, APIC_SPIV, 0xff);
+    enable(1);
+    assert_true(irr(1, 0xf3));
+    assert_int_equal(upcall_assert_count, 3);
+}
+
 static void test_tpr_ppr(void **state)
 {
     enable(0);
@@ -775,6 +814,7 @@ int main(void)
         T(test_reserved_registers_read_zero),
         T(test_register_write_masks),
         T(test_software_disable_masks_lvts),
+        T(test_upcall_refused_while_disabled),
         T(test_tpr_ppr),
         T(test_pending_priority),
         T(test_eoi_clears_highest_isr),

@@ -18,6 +18,7 @@
 #include <xen/time.h>
 #include <xen/timer.h>
 #include <xen/console.h>
+#include <xen/event.h>
 #include <asm/apic.h>
 #include <asm/hvm/io.h>
 #include <asm/hvm/irq.h>
@@ -555,8 +556,32 @@ static void send_ipi(struct vlapic *vl, u32 icr, u32 dest)
 
 /* ---- Registers ---- */
 
+/*
+ * The event-channel upcall is level-like: vcpu_info's upcall_pending
+ * stays set until the guest's handler clears it, and only its 0 -> 1
+ * edge raises the upcall vector (event_channel.c).  Linux registers its
+ * upcall vector, which raises an upcall already pending, before it
+ * enables its APIC: an event sent to a new guest before that point (a
+ * console or xenstore notification from dom0, while it is paused or
+ * early in its boot) was refused by the software-disabled APIC, and as
+ * upcall_pending stayed set no later event raised it again.  The guest
+ * then never got another upcall (its xenbus waited for good) and, as HLT
+ * does not block with upcall_pending set, spun.  Xen keeps such an
+ * interrupt in IRR; here it is raised again when the APIC comes up.
+ */
+static void upcall_after_enable(struct vlapic *vl)
+{
+    struct vcpu *v = vl->vcpu;
+    struct vcpu_info *vi = evtchn_vcpu_info(v);
+
+    if ( vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST)
+         && hvm_assert_evtchn_irq )
+        hvm_assert_evtchn_irq(v);
+}
+
 static void write_svr(struct vlapic *vl, u32 val)
 {
+    bool was_enabled = vlapic_enabled(vl);
     unsigned int i;
 
     REG(vl, APIC_SPIV) = val & SVR_MASK;
@@ -564,6 +589,8 @@ static void write_svr(struct vlapic *vl, u32 val)
     if ( !(val & APIC_SPIV_APIC_ENABLED) )
         for ( i = 0; i < ARRAY_SIZE(lvt_regs); i++ )
             REG(vl, lvt_regs[i]) |= APIC_LVT_MASKED;
+    else if ( !was_enabled && vlapic_enabled(vl) )
+        upcall_after_enable(vl);
 }
 
 static void write_lvt(struct vlapic *vl, unsigned int reg, u32 val)
