@@ -175,7 +175,8 @@ def parse(log):
     """Everything vtprobe and the scenarios printed, by kind."""
     r = {"create": {}, "phases": {}, "kernel": {}, "init": {}, "hz": [],
          "memory": [], "stamp": {}, "xminit": {}, "xmrc": {},
-         "xmcycle": [], "fail": [], "xend": [], "list": []}
+         "xmcycle": [], "fail": [], "xend": [], "list": [], "hcall": [],
+         "hv": []}
     for line in log.splitlines():
         m = re.search(r"vtprobe: create (\S+) d(\d+) tsc_create=(\d+) "
                       r"tsc_domain=(\d+) tsc_built=(\d+) "
@@ -206,6 +207,16 @@ def parse(log):
         if m:
             r["memory"].append((m.group(1), int(m.group(2)),
                                 int(m.group(3)), int(m.group(4))))
+            continue
+        m = re.search(r"vtprobe: hcall \S+ xen_version_ns=(\d+)", line)
+        if m:
+            r["hcall"].append(int(m.group(1)))
+            continue
+        m = re.search(r"perfxm: hv: (\w+) d(-?\d+): ([\d.]+) ms"
+                      r"(?: \(failed\))? \(tsc (\d+)\)", line)
+        if m:
+            r["hv"].append((m.group(1), int(m.group(2)),
+                            float(m.group(3)), int(m.group(4))))
             continue
         m = re.search(r"vtprobe: stamp (\S+) tsc=(\d+)", line)
         if m:
@@ -399,6 +410,20 @@ def main(argv=None):
         print("xm list with the tiny guests: %d lines" % len(res["list"]))
     for line in res["xend"]:
         print("xend.log: " + line)
+    if res["hcall"]:
+        print("one hypercall round trip from dom0 userland (xen_version "
+              "through privcmd): %d ns" % min(res["hcall"]))
+    # xend's hypervisor calls inside each timed xm create.
+    for label in ("xcold", "xwarm", "xfull"):
+        a, b = res["stamp"].get(label + "-start"), \
+            res["stamp"].get(label + "-created")
+        if a is None or b is None:
+            continue
+        steps = ["%s +%.1f (%.1f ms)" % (op, (t - a) * 1e3 / hz, ms)
+                 for op, _, ms, t in sorted(res["hv"], key=lambda x: x[3])
+                 if a <= t <= b]
+        print("%s timeline, ms after xm started: %s; xm returned +%.1f" % (
+            label, ", ".join(steps) or "(no hv: lines)", (b - a) * 1e3 / hz))
 
     by = {row[0]: row for row in rows}
     print()

@@ -4,12 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <xenctrl.h>
 #include <xenevtchn.h>
 #include <xenguest.h>
 
 #include "hv_xc.h"
+
+#define XEND_MODULE "hv_xc"
 
 struct hv_xc {
     xc_interface *xch;
@@ -164,7 +167,7 @@ static int x_build(void *h, struct xend_build *b, char *err)
     struct hv_xc *hv = h;
     struct xc_dom_args a;
     struct xc_dom_result r;
-    char timing[160];
+    char timing[200];
 
     memset(&a, 0, sizeof(a));
     a.domid = b->domid;
@@ -186,6 +189,8 @@ static int x_build(void *h, struct xend_build *b, char *err)
     xc_dom_timing_format(&r, timing, sizeof(timing));
     snprintf(b->desc, sizeof(b->desc), "%.160s; %.160s", r.kernel_desc,
              timing);
+    /* On its own line too: the "built:" line can outgrow a log line. */
+    LOG_DEBUG("hv: build d%u phases: %s", b->domid, timing);
     return 0;
 }
 
@@ -290,17 +295,94 @@ static void x_event_ack(void *h)
         xenevtchn_unmask(hv->xce, p);
 }
 
+/*
+ * Where a create's time goes: each hypervisor call on the create path,
+ * logged at debug level with its duration and the TSC at its start
+ * (Keel gives dom0 and guests the TSC without an offset, so
+ * tests/perf/create_time.py lines these up with its own TSC stamps
+ * around `xm create': the gaps between calls are xend's and xenstored's
+ * own work).
+ */
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static uint64_t tsc(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    return __builtin_ia32_rdtsc();
+#else
+    return 0;
+#endif
+}
+
+static void trace(const char *op, long domid, uint64_t t0, uint64_t c0,
+                  int rc)
+{
+    uint64_t ns = mono_ns() - t0;
+
+    LOG_DEBUG("hv: %s d%ld: %llu.%03llu ms%s (tsc %llu)", op, domid,
+              (unsigned long long)(ns / 1000000),
+              (unsigned long long)(ns / 1000 % 1000),
+              rc < 0 ? " (failed)" : "", (unsigned long long)c0);
+}
+
+#define TRACED(op, domid, call)                                         \
+    do {                                                                \
+        uint64_t t0_ = mono_ns(), c0_ = tsc();                          \
+        int rc_ = (call);                                               \
+                                                                        \
+        trace(op, domid, t0_, c0_, rc_);                                \
+        return rc_;                                                     \
+    } while ( 0 )
+
+static int t_physinfo(void *h, struct xend_physinfo *pi, char *err)
+{
+    TRACED("physinfo", -1, x_physinfo(h, pi, err));
+}
+
+static int t_create(void *h, const uint8_t uuid[16], unsigned int max_vcpus,
+                    uint32_t *domid, char *err)
+{
+    TRACED("create", -1, x_create(h, uuid, max_vcpus, domid, err));
+}
+
+static int t_set_maxmem(void *h, uint32_t domid, uint64_t kib, char *err)
+{
+    TRACED("max_mem", (long)domid, x_set_maxmem(h, domid, kib, err));
+}
+
+static int t_set_max_vcpus(void *h, uint32_t domid, unsigned int n,
+                           char *err)
+{
+    TRACED("max_vcpus", (long)domid, x_set_max_vcpus(h, domid, n, err));
+}
+
+static int t_build(void *h, struct xend_build *b, char *err)
+{
+    TRACED("build", (long)b->domid, x_build(h, b, err));
+}
+
+static int t_unpause(void *h, uint32_t domid, char *err)
+{
+    TRACED("unpause", (long)domid, x_unpause(h, domid, err));
+}
+
 const struct xend_hv_ops hv_xc_ops = {
-    .physinfo = x_physinfo,
+    .physinfo = t_physinfo,
     .version = x_version,
     .list = x_list,
-    .create = x_create,
-    .set_maxmem = x_set_maxmem,
-    .set_max_vcpus = x_set_max_vcpus,
-    .build = x_build,
+    .create = t_create,
+    .set_maxmem = t_set_maxmem,
+    .set_max_vcpus = t_set_max_vcpus,
+    .build = t_build,
     .destroy = x_destroy,
     .pause = x_pause,
-    .unpause = x_unpause,
+    .unpause = t_unpause,
     .vcpu_info = x_vcpu_info,
     .vcpu_pin = x_vcpu_pin,
     .readconsole = x_readconsole,

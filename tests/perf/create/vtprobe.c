@@ -437,6 +437,21 @@ int main(int argc, char **argv)
     }
     tsc0 = rdtsc();
     ns0 = mono_ns();
+    {
+        /*
+         * The cost of one hypercall round trip from dom0's userland
+         * (privcmd ioctl, VM exit, Keel's dispatch, back): the scale for
+         * the loader's per-page map/unmap cost (two p2m hypercalls made
+         * by privcmd in the kernel, per page).
+         */
+        uint64_t h0 = mono_ns();
+        unsigned int k;
+
+        for ( k = 0; k < 1000; k++ )
+            xc_version(xch, XENVER_version, NULL);
+        printf("vtprobe: hcall %s xen_version_ns=%llu\n", o.label,
+               (unsigned long long)((mono_ns() - h0) / 1000));
+    }
 
     for ( unsigned int i = 0; i < (o.cycles ? o.cycles : 1); i++ )
     {
