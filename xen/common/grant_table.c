@@ -108,7 +108,7 @@ static void clear_gtf(struct grant_entry_v1 *sha, u16 bits)
  * Xen answers a bad entry with GNTST_general_error; so do we.
  */
 static int grant_set_inuse(struct grant_entry_v1 *sha, domid_t ldom,
-                           bool readonly)
+                           bool readonly, const char **why)
 {
     grant_word_t *word = (grant_word_t *)sha;
     u32 want = GTF_reading | (readonly ? 0 : GTF_writing);
@@ -121,15 +121,27 @@ static int grant_set_inuse(struct grant_entry_v1 *sha, domid_t ldom,
         u16 flags = old & 0xffff;       /* little endian: flags first */
         domid_t dom = old >> 16;
 
-        if ( (flags & GTF_type_mask) != GTF_permit_access || dom != ldom )
+        if ( (flags & GTF_type_mask) != GTF_permit_access )
+        {
+            *why = "entry not GTF_permit_access";
             return GNTST_general_error;
+        }
+        if ( dom != ldom )
+        {
+            *why = "entry grants another domain";
+            return GNTST_general_error;
+        }
         if ( !readonly && (flags & GTF_readonly) )
+        {
+            *why = "entry is GTF_readonly";
             return GNTST_general_error;
+        }
         if ( __atomic_compare_exchange_n(word, &old, old | want, false,
                                          __ATOMIC_SEQ_CST,
                                          __ATOMIC_SEQ_CST) )
             return GNTST_okay;
     }
+    *why = "entry changing under us";
     return GNTST_general_error;
 }
 
@@ -138,7 +150,7 @@ static int grant_set_inuse(struct grant_entry_v1 *sha, domid_t ldom,
  * *mfn is the granted frame, which stays fixed until the last unpin.
  */
 static int grant_pin(struct domain *rd, grant_ref_t ref, domid_t ldom,
-                     bool readonly, unsigned long *mfn)
+                     bool readonly, unsigned long *mfn, const char **why)
 {
     struct grant_table *gt = rd->grant_table;
     struct grant_entry_v1 *sha;
@@ -154,13 +166,19 @@ static int grant_pin(struct domain *rd, grant_ref_t ref, domid_t ldom,
 
     /* One grantee at a time; the entry names it. */
     if ( pinned && act->domid != ldom )
+    {
+        *why = "pinned by another domain";
         return GNTST_general_error;
+    }
     if ( act->rd_pins >= MAX_PINS || act->wr_pins >= MAX_PINS )
+    {
+        *why = "too many pins";
         return GNTST_general_error;
+    }
 
     if ( !pinned || (!readonly && !act->wr_pins) )
     {
-        rc = grant_set_inuse(sha, ldom, readonly);
+        rc = grant_set_inuse(sha, ldom, readonly, why);
         if ( rc )
             return rc;
     }
@@ -178,6 +196,7 @@ static int grant_pin(struct domain *rd, grant_ref_t ref, domid_t ldom,
         if ( !p2m_is_ram(t) || m == INVALID_MFN )
         {
             clear_gtf(sha, GTF_reading | GTF_writing);
+            *why = "granted frame is not the granter's RAM";
             return GNTST_bad_page;
         }
         act->mfn = m;
@@ -191,6 +210,7 @@ static int grant_pin(struct domain *rd, grant_ref_t ref, domid_t ldom,
             clear_gtf(sha, GTF_writing);
         if ( !pinned )
             clear_gtf(sha, GTF_reading);
+        *why = "granted frame is read-only";
         return GNTST_general_error;
     }
 
@@ -304,9 +324,45 @@ static int unmap_host(struct domain *ld, struct grant_mapping *map)
     return p2m_set_entry(&ld->p2m, map->gfn, map->old_mfn, 0, map->old_type);
 }
 
+/* ---- failures ----------------------------------------------------------- */
+
+static const char *const gntst_names[] = {
+    "okay", "general_error", "bad_domain", "bad_gntref", "bad_handle",
+    "bad_virt_addr", "bad_dev_addr", "no_device_space",
+    "permission_denied", "bad_page", "bad_copy_arg", "address_too_big",
+    "eagain", "no_space",
+};
+
+/*
+ * A failed operation, at debug level (loglvl=all): a back-end that gets
+ * an error says little more than the number, this names both ends and
+ * why.  A guest can fail operations at will, so after a domain's first
+ * 32 only every 1024th of its failures is shown, with its running count.
+ */
+static void gt_log_fail(const struct domain *ld, const char *op,
+                        const char *what, unsigned int dom,
+                        unsigned int ref, int status, const char *why)
+{
+    unsigned long n;
+    unsigned int i = -status;
+
+    if ( !ld->grant_table )
+        return;
+    n = __atomic_fetch_add(&ld->grant_table->failed_ops, 1,
+                           __ATOMIC_RELAXED) + 1;
+
+    if ( n > 32 && (n & 1023) )
+        return;
+    printk(XENLOG_DEBUG "gnttab: d%u %s %s%u ref %u failed: %s (%d)%s%s"
+           " [%lu so far]\n", ld->domain_id, op, what, dom, ref,
+           i < ARRAY_SIZE(gntst_names) ? gntst_names[i] : "?", status,
+           *why ? ": " : "", why, n);
+}
+
 /* ---- operations --------------------------------------------------------- */
 
-void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
+static void map_one(struct vcpu *curr, struct gnttab_map_grant_ref *op,
+                    const char **why)
 {
     struct domain *ld = curr->domain, *rd;
     struct grant_table *lgt = ld->grant_table;
@@ -329,6 +385,7 @@ void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
     /* PTE updates are PV-only; our mappers are all translated. */
     if ( op->flags & GNTMAP_contains_pte )
     {
+        *why = "GNTMAP_contains_pte (PV only)";
         op->status = GNTST_general_error;
         return;
     }
@@ -367,13 +424,14 @@ void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
         old_mfn = p2m_get_entry(&ld->p2m, gfn, &ot, NULL);
         if ( ot != p2m_invalid && ot != p2m_mmio_direct )
         {
+            *why = "target gfn is populated";
             rc = GNTST_general_error;
             goto put;
         }
     }
 
     spin_lock(&rd->grant_table->lock);
-    rc = grant_pin(rd, op->ref, ld->domain_id, readonly, &mfn);
+    rc = grant_pin(rd, op->ref, ld->domain_id, readonly, &mfn, why);
     spin_unlock(&rd->grant_table->lock);
     if ( rc )
         goto put;
@@ -394,6 +452,8 @@ void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
         rc = GNTST_bad_page;
     }
     if ( rc )
+        *why = "no reference on the granted frame";
+    if ( rc )
     {
         spin_lock(&rd->grant_table->lock);
         grant_unpin(rd->grant_table, op->ref, readonly);
@@ -410,6 +470,7 @@ void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
         spin_lock(&rd->grant_table->lock);
         grant_unpin(rd->grant_table, op->ref, readonly);
         spin_unlock(&rd->grant_table->lock);
+        *why = "p2m update failed";
         rc = GNTST_general_error;
         goto put;
     }
@@ -437,8 +498,8 @@ void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
     op->status = rc;
 }
 
-void gnttab_unmap_grant_ref(struct vcpu *curr,
-                            struct gnttab_unmap_grant_ref *op)
+static void unmap_one(struct vcpu *curr, struct gnttab_unmap_grant_ref *op,
+                      const char **why)
 {
     struct domain *ld = curr->domain;
     struct grant_table *lgt = ld->grant_table;
@@ -472,6 +533,9 @@ void gnttab_unmap_grant_ref(struct vcpu *curr,
          (op->host_addr != (u64)map->gfn << PAGE_SHIFT ||
           unmap_host(ld, map)) )
     {
+        *why = op->host_addr != (u64)map->gfn << PAGE_SHIFT
+               ? "host_addr is not where the handle mapped"
+               : "p2m update failed";
         spin_unlock(&lgt->maptrack_lock);
         op->status = GNTST_general_error;
         return;
@@ -501,7 +565,8 @@ struct copy_side {
 };
 
 static int copy_acquire(struct domain *ld, const struct gnttab_copy_ptr *p,
-                        bool is_gref, bool dest, struct copy_side *cs)
+                        bool is_gref, bool dest, struct copy_side *cs,
+                        const char **why)
 {
     cs->d = NULL;
     if ( is_gref )
@@ -512,7 +577,7 @@ static int copy_acquire(struct domain *ld, const struct gnttab_copy_ptr *p,
         if ( !rd )
             return GNTST_bad_domain;
         spin_lock(&rd->grant_table->lock);
-        rc = grant_pin(rd, p->u.ref, ld->domain_id, !dest, &cs->mfn);
+        rc = grant_pin(rd, p->u.ref, ld->domain_id, !dest, &cs->mfn, why);
         spin_unlock(&rd->grant_table->lock);
         if ( rc )
             return rc;
@@ -526,12 +591,19 @@ static int copy_acquire(struct domain *ld, const struct gnttab_copy_ptr *p,
 
         /* A plain frame only of the caller itself, as in Xen. */
         if ( p->domid != DOMID_SELF && p->domid != ld->domain_id )
+        {
+            *why = "a frame of another domain without a grant";
             return GNTST_permission_denied;
+        }
         cs->mfn = p2m_get_entry(&ld->p2m, p->u.gmfn, &t, NULL);
         if ( cs->mfn == INVALID_MFN ||
              (dest ? t != p2m_ram_rw && t != p2m_ram_logdirty
                    : !p2m_is_ram(t)) )
+        {
+            *why = dest ? "local frame is not writable RAM"
+                        : "local frame is not RAM";
             return GNTST_bad_page;
+        }
     }
     return GNTST_okay;
 }
@@ -545,7 +617,8 @@ static void copy_release(struct copy_side *cs)
     spin_unlock(&cs->d->grant_table->lock);
 }
 
-void gnttab_copy(struct vcpu *curr, struct gnttab_copy *op)
+static void copy_one(struct vcpu *curr, struct gnttab_copy *op,
+                     const char **why)
 {
     struct domain *ld = curr->domain;
     struct copy_side src, dst;
@@ -559,14 +632,14 @@ void gnttab_copy(struct vcpu *curr, struct gnttab_copy *op)
     }
 
     rc = copy_acquire(ld, &op->source, op->flags & GNTCOPY_source_gref,
-                      false, &src);
+                      false, &src, why);
     if ( rc )
     {
         op->status = rc;
         return;
     }
     rc = copy_acquire(ld, &op->dest, op->flags & GNTCOPY_dest_gref,
-                      true, &dst);
+                      true, &dst, why);
     if ( rc )
     {
         copy_release(&src);
@@ -583,6 +656,40 @@ void gnttab_copy(struct vcpu *curr, struct gnttab_copy *op)
     copy_release(&dst);
     copy_release(&src);
     op->status = GNTST_okay;
+}
+
+void gnttab_map_grant_ref(struct vcpu *curr, struct gnttab_map_grant_ref *op)
+{
+    const char *why = "";
+
+    map_one(curr, op, &why);
+    if ( op->status )
+        gt_log_fail(curr->domain, "map", "of d", op->dom, op->ref,
+                    op->status, why);
+}
+
+void gnttab_unmap_grant_ref(struct vcpu *curr,
+                            struct gnttab_unmap_grant_ref *op)
+{
+    const char *why = "";
+
+    unmap_one(curr, op, &why);
+    if ( op->status )
+        gt_log_fail(curr->domain, "unmap", "handle ", op->handle, 0,
+                    op->status, why);
+}
+
+void gnttab_copy(struct vcpu *curr, struct gnttab_copy *op)
+{
+    bool src = op->flags & GNTCOPY_source_gref;
+    const struct gnttab_copy_ptr *p = src ? &op->source : &op->dest;
+
+    const char *why = "";
+
+    copy_one(curr, op, &why);
+    if ( op->status )
+        gt_log_fail(curr->domain, src ? "copy from" : "copy to", "d",
+                    p->domid, p->u.ref, op->status, why);
 }
 
 void gnttab_query_size(struct vcpu *curr, struct gnttab_query_size *op)

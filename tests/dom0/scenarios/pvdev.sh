@@ -2,14 +2,24 @@
 # keel.test=pvdev (needs the toolstack initramfs: xenstored, xend, the
 # guest ramdisk as /var/lib/xen/images/example/initrd.gz): the PV data
 # path driven by hand, without xend's device support.  dom0 exports a
-# loop device as the guest's xvda (blkback) and a vif on bridge xenbr0
+# loop device as the guest's xvda (blkback) and a vif on bridge pvbr0
 # (netback), writing Xen's xenstore layout itself; the guest runs
 # tests/dom0/guest/pvdev.sh (reads, writes, pings) and powers off.
 # "pvdev:" lines are what tests/system/test_pv_devices.py asserts; the
 # guest's own are copied from its console log as "pvdev: guest: ...".
 
 say() { echo "pvdev: $*"; }
-fail() { say "FAIL: $*"; exit 1; }
+fail()
+{
+    say "FAIL: $*"
+    # What the back-ends got to, for whoever reads the log.
+    ls /sys/bus/xen-backend/devices 2>&1 | sed 's/^/pvdev: backend dev: /'
+    xenstore-ls -f /local/domain/0/backend 2>&1 | sed 's/^/pvdev: xs: /'
+    xenstore-ls -f /local/domain/$D/device 2>&1 | sed 's/^/pvdev: xs: /'
+    dmesg | tail -n 15 | sed 's/^/pvdev: dmesg: /'
+    exit 1
+}
+D=none
 
 # wait_for SECONDS COMMAND...: poll (guest seconds), bounded.
 wait_for()
@@ -38,9 +48,11 @@ losetup /dev/loop0 /tmp/pvdev.img || fail "losetup /dev/loop0"
 # blkback wants the device's numbers, as Xen's block script writes them.
 devno=$(stat -L -c '%t:%T' /dev/loop0)
 
-brctl addbr xenbr0 || fail "brctl addbr xenbr0"
-ip addr add 10.99.0.1/24 dev xenbr0
-ip link set xenbr0 up
+out=$(brctl addbr pvbr0 2>&1) ||
+    out=$(ip link add name pvbr0 type bridge 2>&1) ||
+    fail "no bridge pvbr0: $out"
+ip addr add 10.99.0.1/24 dev pvbr0
+ip link set pvbr0 up
 
 cat > /tmp/pvdev.cfg <<EOS
 name = "pvdev"
@@ -79,7 +91,7 @@ xenstore-write $VF/backend $VB $VF/backend-id 0 $VF/handle 0 \
     $VF/mac $MAC || fail "vif front nodes"
 xenstore-chmod -r $VF n$D r0 || fail "vif front permissions"
 xenstore-write $VB/frontend $VF $VB/frontend-id $D $VB/online 1 \
-    $VB/handle 0 $VB/mac $MAC $VB/bridge xenbr0 \
+    $VB/handle 0 $VB/mac $MAC $VB/bridge pvbr0 \
     $VB/script /etc/xen/scripts/vif-bridge || fail "vif back nodes"
 xenstore-chmod -r $VB n0 r$D || fail "vif back permissions"
 
@@ -91,7 +103,9 @@ xenstore-chmod $VF/state n$D r0
 # What vif-bridge would do: the back-end's interface into the bridge,
 # then hotplug-status (netback connects only after it).
 wait_for 30 test -e /sys/class/net/vif$D.0 || fail "no vif$D.0 from netback"
-brctl addif xenbr0 vif$D.0 || fail "brctl addif"
+out=$(brctl addif pvbr0 vif$D.0 2>&1) ||
+    out=$(ip link set vif$D.0 master pvbr0 2>&1) ||
+    fail "vif$D.0 not into pvbr0: $out"
 ip link set vif$D.0 up
 xenstore-write $VB/hotplug-status connected
 say "backends: vbd state $(xenstore-read $BB/state)," \
@@ -120,8 +134,8 @@ wait_for 30 sh -c "! test -e /sys/class/net/vif$D.0" ||
 wait_for 30 losetup -d /dev/loop0 || fail "loop0 still busy"
 say "readback in dom0: $(dd if=/tmp/pvdev.img bs=512 skip=133120 count=1 \
                          2>/dev/null | head -c 18)"
-ip link set xenbr0 down
-brctl delbr xenbr0
+ip link set pvbr0 down
+brctl delbr pvbr0
 rm -f /tmp/pvdev.img
 FM2=$(fm)
 say "free memory $FM1 MB before, $FM2 MB after"

@@ -689,6 +689,75 @@ static void test_hypercall_sizes_versions(void **state)
     assert_int_equal(last_hypercall_nr, 20);
 }
 
+/*
+ * Every failed operation is logged (debug level) with both domains, the
+ * ref or handle, the status and why; a domain's failures past its first
+ * 32 only every 1024th time.
+ */
+static void test_failure_log(void **state)
+{
+    struct gnttab_map_grant_ref op;
+    unsigned int i;
+
+    give_page(dom0, HOST_GFN, p2m_ram_rw);
+    grant(dom1, 5, 0, 0x100, GTF_permit_access | GTF_readonly);
+    grant(dom1, 6, 2, 0x100, GTF_permit_access);
+    test_log_reset();
+
+    op = map(dom0, 1, 5, HOST_ADDR, GNTMAP_host_map | GNTMAP_readonly);
+    assert_int_equal(op.status, GNTST_general_error);
+    assert_true(test_log_contains("gnttab: d0 map of d1 ref 5 failed: "
+                                  "general_error (-1): target gfn is "
+                                  "populated [1 so far]"));
+    op = map(dom0, 1, 5, HOST_ADDR + 4096, GNTMAP_host_map);
+    assert_int_equal(op.status, GNTST_general_error);
+    assert_true(test_log_contains("ref 5 failed: general_error (-1): "
+                                  "entry is GTF_readonly [2 so far]"));
+    op = map(dom0, 1, 6, HOST_ADDR + 4096, GNTMAP_host_map);
+    assert_true(test_log_contains("ref 6 failed: general_error (-1): "
+                                  "entry grants another domain"));
+    op = map(dom0, 1, 9999, HOST_ADDR + 4096, GNTMAP_host_map);
+    assert_int_equal(op.status, GNTST_bad_gntref);
+    assert_true(test_log_contains("ref 9999 failed: bad_gntref (-3) "
+                                  "[4 so far]"));
+    assert_int_equal(unmap(dom0, 77, HOST_ADDR, 0), GNTST_bad_handle);
+    assert_true(test_log_contains("gnttab: d0 unmap handle 77 ref 0 "
+                                  "failed: bad_handle (-4)"));
+    assert_int_equal(do_copy(dom0, copy_op(0, 0x100, 1, 0, 0x10, 0, 0, 8)),
+                     GNTST_permission_denied);
+    assert_true(test_log_contains("permission_denied (-8): a frame of "
+                                  "another domain without a grant"));
+    give_page(dom2, 0x10, p2m_ram_rw);
+    assert_int_equal(do_copy(dom2, copy_op(GNTCOPY_dest_gref, 0x10,
+                                           DOMID_SELF, 0, 5, 1, 0, 8)),
+                     GNTST_general_error);
+    assert_true(test_log_contains("gnttab: d2 copy to d1 ref 5 failed: "
+                                  "general_error (-1): entry grants "
+                                  "another domain [1 so far]"));
+    /* Successes are not logged. */
+    i = test_log_lines();
+    op = map(dom0, 1, 5, HOST_ADDR + 4096,
+             GNTMAP_host_map | GNTMAP_readonly);
+    assert_int_equal(op.status, GNTST_okay);
+    assert_int_equal(test_log_lines(), i);
+
+    /* dom0 has 6 failures so far: 26 more are shown, then 1 in 1024. */
+    test_log_reset();
+    for ( i = 0; i < 2048 - 6; i++ )
+        map(dom0, 1, 9999, 0, GNTMAP_host_map);
+    assert_int_equal(test_log_count("gnttab: d0 map"), 26 + 2);
+    assert_true(test_log_contains("[1024 so far]"));
+    assert_true(test_log_contains("[2048 so far]"));
+    /* Another domain's failures are counted on their own (and dom0
+     * holds ref 5 now). */
+    assert_int_equal(do_copy(dom2, copy_op(GNTCOPY_dest_gref, 0x10,
+                                           DOMID_SELF, 0, 5, 1, 0, 8)),
+                     GNTST_general_error);
+    assert_true(test_log_contains("gnttab: d2 copy to d1 ref 5 failed: "
+                                  "general_error (-1): pinned by another "
+                                  "domain [2 so far]"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -712,6 +781,7 @@ int main(void)
         T(test_map_dying_granter),
         T(test_hypercall_batch),
         T(test_hypercall_sizes_versions),
+        T(test_failure_log),
     };
 
     return cmocka_run_group_tests_name("grant", tests, NULL, NULL);

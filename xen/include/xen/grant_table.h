@@ -72,6 +72,7 @@ struct grant_table {
     unsigned int maptrack_max;
     unsigned int maptrack_used;
     u32 maptrack_free;              /* head of the free list */
+    unsigned long failed_ops;       /* this domain's, for the debug log */
 };
 
 /* gnttab_max_frames= (frames per table, default 64). */
