@@ -5,9 +5,22 @@ so the domain is crashed from the exit handler.  dom0 gets VIRQ_DOM_EXC,
 sees it crashed and destroys it while still mapping one of its pages
 (as xenconsoled maps the console ring): the domain stays dying and the
 page keeps its contents until dom0 unmaps it, then the domain is gone
-and free memory is exactly back.  dom0's shell still answers after."""
+and free memory is exactly back.  dom0's shell still answers after.
+
+test_xenstored_notices_death: with the toolstack running (xenstored,
+xenconsoled, xend) a guest made by `xm create' is destroyed with the
+hypervisor's own interface while xend is stopped (xsdie, a static dom0
+program built here from tests/tools/xenstore/dom0/xsdie.c, maps its store
+page first).  xenstored must notice by itself (VIRQ_DOM_EXC and
+getdomaininfo): @releaseDomain seen by xenstore-watch, its connection
+released; the zombie (destroyed, page still mapped) is listed by
+getdomaininfolist as dying, by the 'q' debug key and by `xm list' with
+state 'd' once xend is continued; no second release happens."""
 
 import os
+import re
+import shutil
+import subprocess
 
 import bootcheck as bc
 from bootcheck import keel
@@ -61,3 +74,106 @@ def test_guest_crash_and_zombie():
 
 
 test_guest_crash_and_zombie.timeout = 560
+
+
+def xsdie_tools_initrd():
+    """The installed tools plus xsdie in /usr/bin, as a dom0 initramfs
+    with the example guest (as test_xm's, from a private install tree)."""
+    out_dir = keel.out_dir()
+    dist = os.path.join(out_dir, "guestdeath-tools")
+    shutil.rmtree(dist, ignore_errors=True)
+    subprocess.run(["make", "-s", "-C", os.path.join(keel.ROOT, "tools"),
+                    "install", "DESTDIR=" + dist], check=True,
+                   stdout=subprocess.DEVNULL)
+    libxc = os.path.join(keel.ROOT, "tools", "libxc")
+    subprocess.run(["gcc", "-static", "-O2", "-std=gnu11", "-Wall",
+                    "-Wextra", "-Werror", "-Wno-unused-parameter",
+                    "-D_GNU_SOURCE", "-DKEEL_TOOLS",
+                    "-I" + os.path.join(keel.ROOT, "xen", "include"),
+                    "-I" + os.path.join(libxc, "include"),
+                    "-o", os.path.join(dist, "usr", "bin", "xsdie"),
+                    os.path.join(keel.ROOT, "tests", "tools", "xenstore",
+                                 "dom0", "xsdie.c")] +
+                   [os.path.join(libxc, f) for f in
+                    ("xc_domain.c", "xc_private.c", "xc_physinfo.c",
+                     "xc_foreign.c")], check=True)
+    cache = keel.cache_dir()
+    out = os.path.join(out_dir, "initrd-dom0-guestdeath.gz")
+    subprocess.run(["python3", os.path.join(keel.ROOT, "tests", "rig",
+                                            "mkinitrd.py"),
+                    "--busybox", "/bin/busybox", "--dom0",
+                    "--kernel-root", os.path.join(cache, "kernel"),
+                    "--progs-dir", os.path.join(out_dir, "dom0-progs"),
+                    "--tools", dist,
+                    "--guest-kernel", os.path.join(cache, "vmlinuz"),
+                    "--guest-ramdisk", os.path.join(cache, "initrd.gz"),
+                    "-o", out], check=True)
+    return out
+
+
+TOOLS_ARGS = "console=hvc0 keel-test=1"
+TOOLS_APPEND = "dom0_mem=768M console=com1"
+TOOLS_READY = r"^\(XEN\) \(d0\) keel-initrd: ready"
+# Markers use $((...)) so the echo of the typed line never matches.
+DEATH = (
+    b"xenstore-watch @releaseDomain > /tmp/rel.log 2>&1 & "
+    b"xm create /etc/xen/example; ID=$(xm domid example); "
+    b"echo ID-$((0+ID))-$((6*7)); "
+    b"kill -STOP $(pidof xend); mkfifo /tmp/go; "
+    b"xsdie zombie $ID /tmp/go & \r")
+AFTER = (
+    b"kill -CONT $(pidof xend); xm list; "
+    b"echo go > /tmp/go; wait $(pidof xsdie); "
+    b"echo REL-$(grep -c '^@releaseDomain$' /tmp/rel.log)-$((1+1)); "
+    b"grep \"dom$ID\" /var/log/xen/xenstored.log; "
+    b"echo AGAIN-$(grep -c \"released dom$ID$\" "
+    b"/var/log/xen/xenstored.log)-$((2+2)); "
+    b"grep -i 'error' /var/log/xen/xend.log | tail -5; "
+    b"echo end-$((6*7))\r")
+
+
+def test_xenstored_notices_death():
+    r = keel.boot_qemu(
+        kernel=keel.xen_image("xen"), append=TOOLS_APPEND,
+        modules=keel.dom0_modules(TOOLS_ARGS,
+                                  initrd_path=xsdie_tools_initrd()),
+        script=[(TOOLS_READY, DEATH),
+                (r"^\(XEN\) \(d0\) xsdie: holding d\d+'s page",
+                 b"\x01\x01\x01"),
+                (r"^\(XEN\) \*\*\* Serial input to Xen", b"q"),
+                (r"^\(XEN\) d\d+: dying \(destroyed\): \d+ pages still "
+                 r"mapped", b"\x01\x01\x01"),
+                (r"^\(XEN\) \*\*\* Serial input to DOM0", AFTER)],
+        until=r"^\(XEN\) \(d0\) end-42", timeout=800)
+    d0 = r"^\(d0\) "
+    dom = bc.xen_line(r, d0 + r"ID-(\d+)-42$").group(1)
+    if dom == "0":
+        bc.fail(r, "xm create gave no domain id")
+    bc.xen_line(r, d0 + r"xsdie: d%s destroyed$" % dom)
+    # getdomaininfolist: the zombie is listed, dying, with its page.
+    bc.xen_line(r, d0 + r"xsdie: held: d%s dying=1 shutdown=0 pages=[1-9]"
+                % dom)
+    bc.xen_line(r, d0 + r"xsdie: held: d0 dying=0 ")
+    # The 'q' key lists it too.
+    bc.xen_line(r, r"^d%s: dying \(destroyed\): [1-9]\d* pages still "
+                r"mapped by other domains$" % dom)
+    # xenstored released it by itself (xend was stopped) and said why;
+    # the watch saw @releaseDomain beyond its registration event.
+    bc.xen_line(r, d0 + r".*xenstored: dom%s is dying or gone: released "
+                % dom)
+    rel = int(bc.xen_line(r, d0 + r"REL-(\d+)-2$").group(1))
+    if rel < 2:
+        bc.fail(r, "xenstore-watch saw @releaseDomain %d times (the "
+                "registration only)" % rel)
+    # xend's own xs_release_domain later: no second release, no error.
+    bc.xen_line(r, d0 + r"AGAIN-0-4$")
+    for l in r.xen_lines:
+        if re.search(r"\(d0\) .*ERROR.*(release|xenstore)", l):
+            bc.fail(r, "xend complained about the release: %r" % l)
+    # xm list (xend continued, xsdie still holding the page): the zombie
+    # in Xen 3.x's way, state 'd', no vCPUs.
+    bc.xen_line(r, d0 + r"Domain-0 +0 ")
+    bc.xen_line(r, d0 + r"example +%s +\d+ +0 +-----d +\d+\.\d$" % dom)
+
+
+test_xenstored_notices_death.timeout = 900
