@@ -13,10 +13,13 @@ test_xm_guests does, with Debian's kernel and the busybox initrd as PVH
 guests: `xm create -c' shows the guest's /init and shell on its console
 and Ctrl-] detaches; the guest's output is in its console log; a second
 guest powered off from inside goes away; two guests listed at once; a
-reboot from inside restarts the domain under a new id; xend killed and
-started again keeps both guests manageable; and after each scenario the
-domains' xenstore nodes, console clients, ptys and free memory are
-checked (nothing left of a gone domain)."""
+reboot from inside restarts the domain under a new id and its new boot
+reaches its shell next to the other guest; `xm console' of a guest
+created without -c replays what it printed while nobody was attached and
+reaches its shell; xend killed and started again keeps both guests
+manageable; and after each scenario the domains' xenstore nodes, console
+clients, ptys and free memory are checked (nothing left of a gone
+domain)."""
 
 import os
 import re
@@ -155,19 +158,36 @@ GUEST_SCRIPT = [
     (GUEST, b"echo g2-$((5*5))\r"),
     (D0M + r"g2-25", b"poweroff -f\r"),
     # 3: two guests at once; a reboot from inside restarts example.
+    # example2 is created paused and gets console input (an event on its
+    # console channel) before it runs: that upcall comes before its APIC
+    # is enabled, which once cost a guest every later upcall (it stalled
+    # in xenbus); scenario 5 sees it reach its shell.
     (D0M + r"c2-exit-2",
-     b"chk poweroff; xm create /etc/xen/example name=example2; "
+     b"chk poweroff; xm create -p /etc/xen/example name=example2; "
+     b"D2=$(xm domid example2); for i in 1 2 3 4 5 6 7 8 9 10; do "
+     b"T=$(xenstore-read /local/domain/$D2/console/tty) && break; "
+     b"sleep 1; done; echo > $T && echo early-input-$((3*4)); "
+     b"xm unpause example2; "
      b"xm list; ID1=$(xm domid example); xm console example; "
      b"echo c1-exit-$((1+2))\r"),
     (D0M + r"example2 +\d+ +128 ", b"echo g1-$((7*7))\r"),
     (D0M + r"g1-49", b"reboot -f\r"),
-    # 4: xend killed and started again: both guests still there and
-    # manageable; then both destroyed and nothing left.  (The restarted
-    # example is not asked to reach its shell: next to another guest it
-    # still stalls in its boot after xenbus's "device" watch, with every
-    # xenstore request answered; open problem.)
+    # 4: the restarted example boots to its shell next to example2 (its
+    # /init line on `xm console', a typed command answered).
     (D0M + r"c1-exit-3",
      b"echo ID1=$ID1 ID2=$(xm domid example); xm list; chk reboot; "
+     b"xm console example; echo r-exit-$((2+2))\r"),
+    (GUEST, b"echo r1-$((8*8))\r"),
+    (D0M + r"r1-64", b"\x1d"),
+    # 5: `xm console' of example2, created without -c and booted with
+    # nobody attached: its earlier output (the /init line) is replayed
+    # and its shell answers.
+    (D0M + r"r-exit-4", b"xm console example2; echo e2-exit-$((2+3))\r"),
+    (GUEST, b"echo e2-$((9*9))\r"),
+    (D0M + r"e2-81", b"\x1d"),
+    # 6: xend killed and started again: both guests still there and
+    # manageable; then both destroyed and nothing left.
+    (D0M + r"e2-exit-5",
      b"kill -9 $(pidof xend); /etc/init.d/xend start; xm list; "
      b"xm pause example2; xm list example2; xm unpause example2; "
      b"xm destroy example2; echo d2-rc-$((0+$?)); "
@@ -222,7 +242,9 @@ def test_xm_guests():
         bc.fail(r, "after example2's poweroff: %s free_memory %d (want "
                 "%s and %d as before it)" % (c2, fm2, c1, fm1))
 
-    # 3: two guests listed at once, in Xen's format.
+    # 3: two guests listed at once, in Xen's format; example2 got its
+    # console input while paused.
+    one(r, r"^early-input-12$")
     two = d0(r, r"^(Domain-0|example|example2) +(\d+) +(\d+) +(\d+) +"
              r"([-rbpscd]{6}) +\d+\.\d$")
     names = [m.group(1) for m in two]
@@ -252,7 +274,29 @@ def test_xm_guests():
                 "domains %s, 2 vms and ptys, no clients, %d)" % (
                     c3, fm3, want, fm0 - 2 * (fm0 - fm1)))
 
-    # 5: xend killed and started again: both still listed and managed.
+    # 4: the restarted example's new boot reaches its shell: its /init
+    # line between its reboot and the next scenario, a command answered.
+    inits = [i for i, l in enumerate(r.xen_lines)
+             if "keel-initrd: /init running on " in l]
+    reboot_at = [i for i, l in enumerate(r.xen_lines)
+                 if re.search(r"c1-exit-3$", l)][0]
+    console2_at = [i for i, l in enumerate(r.xen_lines)
+                   if re.search(r"r-exit-4$", l)]
+    if not console2_at or \
+            not [i for i in inits if reboot_at < i < console2_at[0]]:
+        bc.fail(r, "the restarted example's /init line never appeared on "
+                "xm console")
+    one(r, r"^r1-64")
+
+    # 5: xm console of example2 (created without -c): its /init line
+    # replayed from while nobody was attached, and its shell answers.
+    if not [i for i in inits if i > console2_at[0]]:
+        bc.fail(r, "xm console example2 did not show the /init line it "
+                "printed while nobody was attached")
+    one(r, r"^e2-81")
+    one(r, r"e2-exit-5$")
+
+    # 6: xend killed and started again: both still listed and managed.
     if len(d0(r, r"^xend: started$")) < 2:
         bc.fail(r, "xend did not start again after kill -9")
     after = d0(r, r"^(example2?) +(\d+) +128 +1 +([-rbpscd]{6}) +"
