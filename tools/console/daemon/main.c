@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <keel/daemon.h>
+
 #include "consd.h"
 #include "sys_linux.h"
 
@@ -52,33 +54,6 @@ static void usage(FILE *f)
 "  -h, --help            this text\n");
 }
 
-static int parse_num(const char *opt, const char *arg, unsigned long *out)
-{
-    char *end;
-
-    errno = 0;
-    *out = strtoul(arg, &end, 10);
-    if ( end == arg || *end || errno || arg[0] == '-' )
-    {
-        fprintf(stderr, "xenconsoled: %s: '%s' is not a number\n", opt, arg);
-        return -1;
-    }
-    return 0;
-}
-
-static int write_pid(const char *file)
-{
-    FILE *f = fopen(file, "w");
-
-    if ( !f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) )
-    {
-        consd_msg("cannot write the pid file %s: %s", file,
-                  strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -102,11 +77,12 @@ int main(int argc, char **argv)
     };
     const char *pid_file = NULL, *daemon_log = DEFAULT_DAEMON_LOG;
     const struct cons_ops *ops;
+    struct kd_start start;
     bool interactive = false;
     struct sigaction sa;
     unsigned long v;
     struct consd c;
-    int o, ready_fd = -1;
+    int o;
     void *h;
 
     while ( (o = getopt_long(argc, argv, "ivh", opts, NULL)) != -1 )
@@ -135,17 +111,20 @@ int main(int argc, char **argv)
             cfg.log_dir = optarg;
             break;
         case 'S':
-            if ( parse_num("--log-size", optarg, &v) )
+            if ( kd_parse_ulong("xenconsoled", "--log-size", optarg,
+                                ~0UL >> 10, &v) )
                 return 2;
             cfg.log_max_size = (uint64_t)v * 1024;
             break;
         case 'K':
-            if ( parse_num("--log-keep", optarg, &v) )
+            if ( kd_parse_ulong("xenconsoled", "--log-keep", optarg,
+                                ~0UL >> 10, &v) )
                 return 2;
             cfg.log_keep = v;
             break;
         case 'l':
-            if ( parse_num("--limit", optarg, &v) )
+            if ( kd_parse_ulong("xenconsoled", "--limit", optarg,
+                                ~0UL >> 10, &v) )
                 return 2;
             cfg.buffer_limit = (size_t)v * 1024;
             break;
@@ -171,42 +150,26 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    if ( !interactive )
-    {
-        int ready[2];
-        pid_t pid;
-
-        /*
-         * Fork before connecting to xenstore (libxenstore's reader
-         * thread would not survive a fork), but let the parent exit
-         * only once the child is running, with its status: the init
-         * script then sees failures, and their messages on its stderr.
-         */
-        if ( pipe(ready) || (pid = fork()) < 0 )
-        {
-            consd_msg("cannot go into the background: %s",
-                      strerror(errno));
-            return 1;
-        }
-        if ( pid > 0 )
-        {
-            char ok = 0;
-
-            close(ready[1]);
-            if ( read(ready[0], &ok, 1) != 1 || ok != '0' )
-                return 1;
-            return 0;
-        }
-        close(ready[0]);
-        ready_fd = ready[1];
-        setsid();
-    }
+    /*
+     * Into the background before connecting to xenstore (libxenstore's
+     * reader thread would not survive a fork); the starter exits only once
+     * the daemon runs, with its status: the init script sees failures, and
+     * their messages on its stderr.
+     */
+    if ( interactive )
+        kd_foreground(&start, "xenconsoled");
+    else if ( kd_background(&start, "xenconsoled") )
+        return 1;
 
     ops = sys_linux_open(&h);
     if ( !ops )
         return 1;
-    if ( pid_file && write_pid(pid_file) )
+    if ( pid_file && kd_write_pid(pid_file, getpid()) )
+    {
+        consd_msg("cannot write the pid file %s: %s", pid_file,
+                  strerror(errno));
         return 1;
+    }
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_quit;
@@ -220,30 +183,8 @@ int main(int argc, char **argv)
     consd_init(&c, ops, h, &cfg);
     if ( consd_watch(&c) )
         return 1;
-    if ( ready_fd >= 0 )
-    {
-        int fd = open(daemon_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                      0644);
-
-        if ( fd < 0 )
-        {
-            consd_msg("cannot open %s: %s", daemon_log, strerror(errno));
-            return 1;
-        }
-        o = open("/dev/null", O_RDWR);
-        if ( o >= 0 )
-        {
-            dup2(o, 0);
-            dup2(o, 1);
-            if ( o > 2 )
-                close(o);
-        }
-        dup2(fd, 2);
-        close(fd);
-        if ( write(ready_fd, "0", 1) != 1 )
-            return 1;
-        close(ready_fd);
-    }
+    if ( kd_ready(&start, interactive ? NULL : daemon_log) )
+        return 1;
     if ( cfg.verbose )
         consd_msg("running (logs in %s)", cfg.log_dir ? cfg.log_dir :
                   "nowhere: --log=none");
