@@ -88,7 +88,8 @@ def test_pv_disk_and_net():
     if want != got:
         bc.fail(r, "the guest read %s from xvda, dom0 wrote %s" %
                 (got, want))
-    rate = one(r, G + r"pvdev: dd read: (67108864 bytes .*)$").group(1)
+    rate = one(r, G + r"pvdev: dd read: (67108864 bytes in .* MB/s)$")
+    rate = rate.group(1)
     print("xvda read in the guest: %s" % rate)
     one(r, G + r"pvdev: readback: written-by-guest-42$")
     one(r, r"^pvdev: readback in dom0: written-by-guest-42$")
@@ -107,7 +108,10 @@ def test_pv_disk_and_net():
                 (fm.group(1), fm.group(2)))
     one(r, r"^pvdev: done$")
     one(r, r"keel-initrd: scenario pvdev end rc=0$")
-    bad = [l for l in r.xen_lines if re.search(r"gnttab: .*fail", l)]
+    # Ref 0 is the console ring libxc seeds for xenconsoled (which maps
+    # it by gfn when the grant is not there): not the data path's.
+    bad = [l for l in r.xen_lines if re.search(r"gnttab: .*fail", l) and
+           not re.search(r"gnttab: d0 map of d\d+ ref 0 failed", l)]
     if bad:
         bc.fail(r, "failed grant operations: %s" % bad[:5])
 

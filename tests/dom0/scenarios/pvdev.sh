@@ -33,6 +33,14 @@ wait_for()
     done
 }
 
+# dom0's kernel probes its xenbus devices (the back-ends included) only
+# after a first event from xenstored.  Xen's xenstored notifies dom0's
+# port when it starts; one request through the kernel's own device
+# (XENSTORED_PATH pointing nowhere makes libxenstore use /dev/xen/xenbus)
+# has the same effect.
+kick=$(XENSTORED_PATH=/nonexistent xenstore-read /local/domain/0/name 2>&1)
+say "dom0 kernel xenbus: $kick"
+
 fm() { xm info | sed -n 's/^free_memory *: //p'; }
 FM1=$(fm)
 
@@ -69,9 +77,10 @@ xm create -p /tmp/pvdev.cfg || fail "xm create -p"
 D=$(xm domid pvdev) || fail "no domid"
 say "guest is domain $D"
 
-# Xen's layout.  Front-end nodes first (a back-end's probe checks that
-# its other end exists), "state" last (xenbus probes a device once its
-# state node says Initialising).
+# Xen's layout (its toolstack writes it in one transaction).  Front-end
+# nodes first (a back-end's probe checks that its other end exists), the
+# back-ends' "state" last (xenbus probes a device once its state node
+# says Initialising).
 VBD=51712
 BB=/local/domain/0/backend/vbd/$D/$VBD
 BF=/local/domain/$D/device/vbd/$VBD
@@ -95,10 +104,12 @@ xenstore-write $VB/frontend $VF $VB/frontend-id $D $VB/online 1 \
     $VB/script /etc/xen/scripts/vif-bridge || fail "vif back nodes"
 xenstore-chmod -r $VB n0 r$D || fail "vif back permissions"
 
-xenstore-write $BB/state 1 $VB/state 1 || fail "back-end state"
+# The front-ends' state first: a back-end that finds its other end's
+# state missing (XenbusStateUnknown) unregisters itself at once.
 xenstore-write $BF/state 1 $VF/state 1 || fail "front-end state"
 xenstore-chmod $BF/state n$D r0
 xenstore-chmod $VF/state n$D r0
+xenstore-write $BB/state 1 $VB/state 1 || fail "back-end state"
 
 # What vif-bridge would do: the back-end's interface into the bridge,
 # then hotplug-status (netback connects only after it).
@@ -133,7 +144,7 @@ wait_for 30 sh -c "! test -e /sys/class/net/vif$D.0" ||
     fail "vif$D.0 still there"
 wait_for 30 losetup -d /dev/loop0 || fail "loop0 still busy"
 say "readback in dom0: $(dd if=/tmp/pvdev.img bs=512 skip=133120 count=1 \
-                         2>/dev/null | head -c 18)"
+                         2>/dev/null | head -c 19)"
 ip link set pvbr0 down
 brctl delbr pvbr0
 rm -f /tmp/pvdev.img
