@@ -14,8 +14,9 @@ two scenarios from tests/perf/scenarios/:
           with the free pages after each; warm again with 10 halting tiny
           guests running.
   perfxm  the same guest through `xm create' (xend, xenstored,
-          xenconsoled): cold, warm, with 10 tiny guests running; 20
-          create/destroy cycles with `xm info' free_memory after each.
+          xenconsoled): cold, warm, with 10 tiny guests running, with a
+          file vbd and a vif; 20 create/destroy cycles with `xm info'
+          free_memory after each.
 
 The guest's /init is tests/perf/create/vtinit: it prints its TSC first
 thing and powers off.  Keel gives dom0 and guests the TSC without an
@@ -64,6 +65,8 @@ XEN_XZ = 4.4            # until xl create returns, xz vmlinuz
 XEN_XZ_UNPACK = 4.1     # of which decompressing
 XEN_RAW = 0.33          # uncompressed kernel
 TARGET_SHARE = 0.050    # toolstack's share without devices
+XEN_DEVS = 0.62         # Xen 4.17: more with one vif and one file vbd
+TARGET_DEV_SHARE = 0.150    # with a vif and a file vbd
 
 
 class Setup(Exception):
@@ -149,7 +152,7 @@ def dom0_initrd(out, prog, tools_dist):
     vmlinuz = keel.dom0_kernel()
     scen = {n: os.path.join(HERE, "scenarios", n + ".sh")
             for n in ("perfxc", "perfxm")}
-    data = mkinitrd.build("/bin/busybox", list(mkinitrd.XEN_MODULES),
+    data = mkinitrd.build("/bin/busybox", list(mkinitrd.DOM0_MODULES),
                           os.path.join(keel.cache_dir(), "kernel"),
                           {"vtprobe": prog["vtprobe"]}, scen,
                           tools=tools_dist)
@@ -287,7 +290,8 @@ def figures(r):
                      s(init - c[0]) if init is not None else None, note))
     for label, what in (("xcold", "xm create, cache empty"),
                         ("xwarm", "xm create, cached"),
-                        ("xfull", "xm create, cached, 10 guests running")):
+                        ("xfull", "xm create, cached, 10 guests running"),
+                        ("xdev", "xm create, cached, vif + file vbd")):
         a, b = r["stamp"].get(label + "-start"), \
             r["stamp"].get(label + "-created")
         if a is None or b is None:
@@ -414,7 +418,7 @@ def main(argv=None):
         print("one hypercall round trip from dom0 userland (xen_version "
               "through privcmd): %d ns" % min(res["hcall"]))
     # xend's hypervisor calls inside each timed xm create.
-    for label in ("xcold", "xwarm", "xfull"):
+    for label in ("xcold", "xwarm", "xfull", "xdev"):
         a, b = res["stamp"].get(label + "-start"), \
             res["stamp"].get(label + "-created")
         if a is None or b is None:
@@ -439,6 +443,14 @@ def main(argv=None):
         if label in by:
             print("  %-8s toolstack share %.1f ms (target <= %.0f ms)" % (
                 label, by[label][2] * 1e3, TARGET_SHARE * 1e3))
+    if "xdev" in by:
+        print("  %-8s toolstack share %.1f ms (target <= %.0f ms with a vif "
+              "and a vbd)" % ("xdev", by["xdev"][2] * 1e3,
+                              TARGET_DEV_SHARE * 1e3))
+        if "xwarm" in by:
+            print("  xdev-xwarm: the two devices add %.1f ms (Xen 4.17: "
+                  "%.2f s more)" % ((by["xdev"][2] - by["xwarm"][2]) * 1e3,
+                                    XEN_DEVS))
     for a_, b_ in (("full", "warm"), ("xfull", "xwarm")):
         if a_ in by and b_ in by:
             print("  %s/%s: %.2fx (creation with 10 guests running)" % (

@@ -6,6 +6,7 @@
 #   xcold   first create (xend's kernel cache empty)
 #   xwarm   again
 #   xfull   again, with 10 halting tiny guests running
+#   xdev    again (no tiny guests), with a file vbd and a vif
 #   then 20 create/destroy cycles of a tiny guest, xm info free_memory
 #   after each.
 d=/var/lib/xen/perf
@@ -26,7 +27,7 @@ CFG
 one()
 {
     vtprobe stamp "$1-start"
-    xm create /tmp/vt.cfg name=vt-$1
+    xm create ${2:-/tmp/vt.cfg} name=vt-$1
     echo "perfxm: create $1 rc=$?"
     vtprobe stamp "$1-created"
     # The guest powers itself off; bounded wait for it to be gone.
@@ -56,6 +57,16 @@ while [ $i -le 10 ]; do
     xm destroy tiny$i
     i=$((i + 1))
 done
+# xdev: the cached guest with a file vbd and a vif on xenbr0 (xend runs
+# network-bridge at start; the hotplug scripts attach loop and vif).
+mkdir -p /var/lib/xen/images
+dd if=/dev/zero of=/var/lib/xen/images/perf.img bs=1M count=8 2>/dev/null
+cp /tmp/vt.cfg /tmp/vtdev.cfg
+cat >> /tmp/vtdev.cfg <<CFG
+disk = [ 'file:/var/lib/xen/images/perf.img,xvda,w' ]
+vif = [ 'bridge=xenbr0' ]
+CFG
+one xdev /tmp/vtdev.cfg
 i=1
 while [ $i -le 20 ]; do
     xm create /tmp/tiny.cfg name=cyc >/dev/null
