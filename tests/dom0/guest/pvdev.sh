@@ -31,16 +31,19 @@ t1=$(cut -d' ' -f1 /proc/uptime)
 echo "pvdev: dd read: 67108864 bytes in $(awk -v a="$t0" -v b="$t1" \
     'BEGIN { d = b - a; if ( d <= 0 ) d = 0.01;
              printf "%.2f s, %.1f MB/s", d, 64 / d }')"
-# The whole range again must read the same thing as dom0 wrote: the
-# pattern file dom0 filled the first 64 MiB with hashes to this sum.
-echo "pvdev: read sum $(dd if=/dev/xvda bs=1M count=64 2>/dev/null | md5sum | cut -d' ' -f1)"
+# What came through the ring must be what dom0 wrote: its sum of the
+# first 64 MiB is in dom0's log.
+sum=$(dd if=/dev/xvda bs=1M count=64 2>/dev/null | md5sum | cut -d' ' -f1)
+echo "pvdev: read sum $sum"
 
 # A write: straight to the device, synced, read back after dropping the
 # page cache (so the read goes through the ring again).
-echo "written-by-guest-$((6*7))" | dd of=/dev/xvda bs=512 seek=133120 conv=sync,fsync 2>/dev/null
+echo "written-by-guest-$((6*7))" |
+    dd of=/dev/xvda bs=512 seek=133120 conv=sync,fsync 2>/dev/null
 sync
 echo 3 > /proc/sys/vm/drop_caches
-echo "pvdev: readback: $(dd if=/dev/xvda bs=512 skip=133120 count=1 2>/dev/null | head -c 19)"
+back=$(dd if=/dev/xvda bs=512 skip=133120 count=1 2>/dev/null | head -c 19)
+echo "pvdev: readback: $back"
 
 # The network: eth0 on dom0's bridge.
 i=0
