@@ -8,7 +8,9 @@ Asserted: the front-end modules load in the guest; the guest sees
 /dev/xvda with dom0's size and first-sector marker; 64 MiB read by the
 guest hash to what dom0 wrote (the figure dd prints is reported); a
 sector the guest wrote reads back in the guest after dropping its page
-cache and in dom0's image after the guest is gone; eth0 pings dom0's
+cache and in dom0's image after the guest is gone; a second disk
+exported read-only is readable, read-only and refuses writes, its image
+unchanged; eth0 pings dom0's
 bridge address; the back-ends let go of the loop device and the vif;
 free memory is the same before and after; no grant operation failed in
 the hypervisor's log."""
@@ -92,6 +94,12 @@ def test_pv_disk_and_net():
     rate = rate.group(1)
     print("xvda read in the guest: %s" % rate)
     one(r, G + r"pvdev: readback: written-by-guest-42$")
+    # xvdb, exported with mode r: readable, read-only, writes refused,
+    # its image the same afterwards.
+    one(r, G + r"pvdev: xvdb ro=1$")
+    one(r, G + r"pvdev: xvdb first sector: keel-pvdev-ro-marker-2$")
+    one(r, G + r"pvdev: xvdb write refused$")
+    one(r, r"^pvdev: read-only disk unchanged$")
     one(r, r"^pvdev: readback in dom0: written-by-guest-42$")
     ping = one(r, G + r"pvdev: ping: (\d+) packets transmitted, "
                r"(\d+) packets received")

@@ -45,6 +45,26 @@ echo 3 > /proc/sys/vm/drop_caches
 back=$(dd if=/dev/xvda bs=512 skip=133120 count=1 2>/dev/null | head -c 19)
 echo "pvdev: readback: $back"
 
+# xvdb: exported read-only (mode r): readable, a write refused.
+i=0
+while [ ! -b /dev/xvdb ]; do
+    i=$((i + 1))
+    if [ $i -gt 30 ]; then
+        echo "pvdev: no /dev/xvdb"
+        exit 1
+    fi
+    sleep 1
+done
+echo "pvdev: xvdb ro=$(cat /sys/block/xvdb/ro)"
+echo "pvdev: xvdb first sector:" \
+     "$(dd if=/dev/xvdb bs=512 count=1 2>/dev/null | head -c 22)"
+if echo x | dd of=/dev/xvdb bs=512 seek=8 conv=sync,fsync 2>/dev/null
+then
+    echo "pvdev: xvdb write accepted"
+else
+    echo "pvdev: xvdb write refused"
+fi
+
 # The network: eth0 on dom0's bridge.
 i=0
 while [ ! -e /sys/class/net/eth0 ]; do

@@ -53,8 +53,12 @@ truncate -s 80M /tmp/pvdev.img
 say "disk sum $(dd if=/tmp/pvdev.img bs=1M count=64 2>/dev/null |
                 md5sum | cut -d' ' -f1)"
 losetup /dev/loop0 /tmp/pvdev.img || fail "losetup /dev/loop0"
-# blkback wants the device's numbers, as Xen's block script writes them.
-devno=$(stat -L -c '%t:%T' /dev/loop0)
+# A second, small disk exported read-only (mode r): xvdb.
+dd if=/dev/zero of=/tmp/pvdev-ro.img bs=1M count=4 2>/dev/null
+printf 'keel-pvdev-ro-marker-2' |
+    dd of=/tmp/pvdev-ro.img conv=notrunc 2>/dev/null
+RO_SUM=$(md5sum < /tmp/pvdev-ro.img | cut -d' ' -f1)
+losetup -r /dev/loop1 /tmp/pvdev-ro.img || fail "losetup -r /dev/loop1"
 
 out=$(brctl addbr pvbr0 2>&1) ||
     out=$(ip link add name pvbr0 type bridge 2>&1) ||
@@ -81,17 +85,29 @@ say "guest is domain $D"
 # nodes first (a back-end's probe checks that its other end exists), the
 # back-ends' "state" last (xenbus probes a device once its state node
 # says Initialising).
+# vbd VDEV NAME LOOP MODE: one disk's nodes, without the states.
+vbd()
+{
+    b=/local/domain/0/backend/vbd/$D/$1
+    f=/local/domain/$D/device/vbd/$1
+    xenstore-write $f/backend $b $f/backend-id 0 \
+        $f/virtual-device $1 $f/device-type disk || fail "vbd $2 front nodes"
+    xenstore-chmod -r $f n$D r0 || fail "vbd $2 front permissions"
+    # blkback wants the device's numbers, as Xen's block script writes.
+    xenstore-write $b/frontend $f $b/frontend-id $D $b/online 1 \
+        $b/removable 0 $b/mode $4 $b/type phy $b/dev $2 $b/params $3 \
+        $b/physical-device "$(stat -L -c '%t:%T' $3)" ||
+        fail "vbd $2 back nodes"
+    xenstore-chmod -r $b n0 r$D || fail "vbd $2 back permissions"
+}
+# xvda = 202:0, xvdb = 202:16 (Xen's vdev numbers).
 VBD=51712
 BB=/local/domain/0/backend/vbd/$D/$VBD
 BF=/local/domain/$D/device/vbd/$VBD
-xenstore-write $BF/backend $BB $BF/backend-id 0 \
-    $BF/virtual-device $VBD $BF/device-type disk || fail "vbd front nodes"
-xenstore-chmod -r $BF n$D r0 || fail "vbd front permissions"
-xenstore-write $BB/frontend $BF $BB/frontend-id $D $BB/online 1 \
-    $BB/removable 0 $BB/mode w $BB/type phy $BB/dev xvda \
-    $BB/params /dev/loop0 $BB/physical-device "$devno" ||
-    fail "vbd back nodes"
-xenstore-chmod -r $BB n0 r$D || fail "vbd back permissions"
+vbd $VBD xvda /dev/loop0 w
+RB=/local/domain/0/backend/vbd/$D/51728
+RF=/local/domain/$D/device/vbd/51728
+vbd 51728 xvdb /dev/loop1 r
 
 MAC=00:16:3e:00:99:02
 VB=/local/domain/0/backend/vif/$D/0
@@ -106,10 +122,12 @@ xenstore-chmod -r $VB n0 r$D || fail "vif back permissions"
 
 # The front-ends' state first: a back-end that finds its other end's
 # state missing (XenbusStateUnknown) unregisters itself at once.
-xenstore-write $BF/state 1 $VF/state 1 || fail "front-end state"
-xenstore-chmod $BF/state n$D r0
-xenstore-chmod $VF/state n$D r0
-xenstore-write $BB/state 1 $VB/state 1 || fail "back-end state"
+xenstore-write $BF/state 1 $RF/state 1 $VF/state 1 ||
+    fail "front-end state"
+for f in $BF $RF $VF; do
+    xenstore-chmod $f/state n$D r0
+done
+xenstore-write $BB/state 1 $RB/state 1 $VB/state 1 || fail "back-end state"
 
 # What vif-bridge would do: the back-end's interface into the bridge,
 # then hotplug-status (netback connects only after it).
@@ -143,11 +161,17 @@ xenstore-rm /local/domain/0/backend/vif/$D
 wait_for 30 sh -c "! test -e /sys/class/net/vif$D.0" ||
     fail "vif$D.0 still there"
 wait_for 30 losetup -d /dev/loop0 || fail "loop0 still busy"
+wait_for 30 losetup -d /dev/loop1 || fail "loop1 still busy"
+if [ "$(md5sum < /tmp/pvdev-ro.img | cut -d' ' -f1)" = "$RO_SUM" ]; then
+    say "read-only disk unchanged"
+else
+    say "read-only disk CHANGED"
+fi
 say "readback in dom0: $(dd if=/tmp/pvdev.img bs=512 skip=133120 count=1 \
                          2>/dev/null | head -c 19)"
 ip link set pvbr0 down
 brctl delbr pvbr0
-rm -f /tmp/pvdev.img
+rm -f /tmp/pvdev.img /tmp/pvdev-ro.img
 FM2=$(fm)
 say "free memory $FM1 MB before, $FM2 MB after"
 say "done"
