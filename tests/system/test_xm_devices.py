@@ -37,8 +37,8 @@ CFG = [
     'ramdisk = "/var/lib/xen/images/example/initrd.gz"',
     'extra = "console=hvc0 keel.test=pvdev"',
     'memory = 128',
-    "disk = [ 'file:%s,xvda,w' ]" % IMG,
-    "vif = [ 'bridge=xenbr0' ]",
+    'disk = [ "file:%s,xvda,w" ]' % IMG,
+    'vif = [ "bridge=xenbr0" ]',
 ]
 
 # Leak summary: domains and /vm entries, back-end directories per class,
@@ -53,14 +53,16 @@ CHK = (b"chk() { echo \"CHK-$1 doms=$(xenstore-list /local/domain | "
        b"brif=$(ls /sys/class/net/xenbr0/brif | wc -l) "
        b"fm=$(xm info | sed -n 's/^free_memory *: //p')\"; }; ")
 
+# Each typed line stays below busybox ash's 1024-character edit buffer.
 SETUP = (
-    CHK +
-    b"brctl show; grep -c network-bridge /var/log/xen/xend.log | "
-    b"sed s/^/NB=/; ip addr add 10.99.0.1/24 dev xenbr0; "
-    b"mkdir -p /var/lib/xen/images; "
+    b"test -d /sys/class/net/xenbr0/bridge && echo XENBR0-$((1+1)); "
+    b"grep -c network-bridge /var/log/xen/xend.log | sed s/^/NB=/; "
+    b"ip addr add 10.99.0.1/24 dev xenbr0; mkdir -p /var/lib/xen/images; "
     b"dd if=/dev/zero of=" + IMG.encode() + b" bs=1M count=8 2>/dev/null; "
     b"printf " + MARKER.encode() + b" | dd of=" + IMG.encode() +
-    b" conv=notrunc 2>/dev/null; " +
+    b" conv=notrunc 2>/dev/null; echo setup-$((3*3))\r")
+
+CREATE = (
     b"".join(b"echo '%s' >> /tmp/xmdev.cfg; " % l.encode() for l in CFG) +
     b"chk start; xm create -c /tmp/xmdev.cfg; "
     b"echo detached-$((40+2))\r")
@@ -77,7 +79,10 @@ NODES = (
     b"vfe=$(xenstore-read $F/vif/0/state) "
     b"lo=$(stat -L -c %t:%T $(xenstore-read $B/node))\"; "
     b"ls /sys/class/net/xenbr0/brif | sed s/^/BRIF=/; "
-    b"chk up; xm destroy xmdev; echo destroy-rc-$((0+$?)); chk down; "
+    b"chk up; echo nodes-$((5*5))\r")
+
+TEARDOWN = (
+    b"xm destroy xmdev; echo destroy-rc-$((0+$?)); chk down; "
     b"sed s/xmdev/xmbad/g /tmp/xmdev.cfg > /tmp/xmbad.cfg; "
     b"xm create /tmp/xmbad.cfg; echo bad-rc-$((0+$?)); chk bad; "
     b"tail -n 40 /var/log/xen/xen-hotplug.log; "
@@ -87,9 +92,12 @@ NODES = (
 D0M = r"\(d0\) .*"
 
 SCRIPT = [
-    (READY, SETUP),
+    (READY, CHK + b"echo chk-$((2+2))\r"),
+    (D0M + r"chk-4", SETUP),
+    (D0M + r"setup-9", CREATE),
     (D0M + r"keel-guest: scenario pvdev end rc=", b"\x1d"),
     (D0M + r"detached-42", NODES),
+    (D0M + r"nodes-25", TEARDOWN),
 ]
 
 
@@ -155,13 +163,16 @@ def test_xm_devices():
     for m in ("xen_blkback", "xen_netback", "loop", "bridge"):
         one(r, r"keel-initrd: insmod %s ok$" % m)
     one(r, r"^xencommons: hotplug listener started \(pid \d+\)$")
-    one(r, r"^xenbr0\s+\S+\s+no")
+    one(r, r"XENBR0-2$")
     if int(one(r, r"^NB=(\d+)$")[0].group(1)) < 1:
         bc.fail(r, "xend.log does not mention network-bridge")
     start = chk(r, "start")
     fm0 = start.pop("fm")
-    if start != {"doms": "0,", "vms": "0", "vbd": "0", "vif": "0",
-                 "loops": "0", "vifs": "0", "brif": "0"}:
+    # (xenbr0's ports: dom0's NIC, if QEMU gave it one it has a driver for)
+    ports0 = int(start["brif"])
+    if dict(start, brif="-") != {"doms": "0,", "vms": "0", "vbd": "0",
+                                 "vif": "0", "loops": "0", "vifs": "0",
+                                 "brif": "-"}:
         bc.fail(r, "before the guest: %s" % start)
 
     # The guest: xvda with dom0's marker, eth0 pings dom0 over xenbr0.
@@ -195,7 +206,7 @@ def test_xm_devices():
                 (n["mac"], n["fmac"], gmac))
     up = chk(r, "up")
     if up["vbd"] != "1" or up["vif"] != "1" or up["loops"] != "1" or \
-            up["vifs"] != "1" or up["brif"] != "1":
+            up["vifs"] != "1" or int(up["brif"]) != ports0 + 1:
         bc.fail(r, "while the guest runs: %s" % up)
     one(r, r"^BRIF=vif\d+\.0$")
 
