@@ -93,6 +93,8 @@ def test_pv_disk_and_net():
     rate = one(r, G + r"pvdev: dd read: (67108864 bytes in .* MB/s)$")
     rate = rate.group(1)
     print("xvda read in the guest: %s" % rate)
+    local = one(r, r"^pvdev: dom0 loop0 read: (67108864 bytes in .* MB/s)$")
+    print("the same read in dom0: %s" % local.group(1))
     one(r, G + r"pvdev: readback: written-by-guest-42$")
     # xvdb, exported with mode r: readable, read-only, writes refused,
     # its image the same afterwards.

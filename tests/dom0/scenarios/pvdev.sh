@@ -53,6 +53,15 @@ truncate -s 80M /tmp/pvdev.img
 say "disk sum $(dd if=/tmp/pvdev.img bs=1M count=64 2>/dev/null |
                 md5sum | cut -d' ' -f1)"
 losetup /dev/loop0 /tmp/pvdev.img || fail "losetup /dev/loop0"
+# The same read in dom0 itself, for comparison with the guest's figure.
+echo 3 > /proc/sys/vm/drop_caches
+t0=$(cut -d' ' -f1 /proc/uptime)
+dd if=/dev/loop0 of=/dev/null bs=1M count=64 2>/dev/null
+t1=$(cut -d' ' -f1 /proc/uptime)
+say "dom0 loop0 read: 67108864 bytes in $(awk -v a="$t0" -v b="$t1" \
+    'BEGIN { d = b - a; if ( d <= 0 ) d = 0.01;
+             printf "%.2f s, %.1f MB/s", d, 64 / d }')"
+echo 3 > /proc/sys/vm/drop_caches
 # A second, small disk exported read-only (mode r): xvdb.
 dd if=/dev/zero of=/tmp/pvdev-ro.img bs=1M count=4 2>/dev/null
 printf 'keel-pvdev-ro-marker-2' |
