@@ -7,9 +7,10 @@ xend runs network-bridge (xenbr0, dom0 has no NIC here) at start.
 Through dom0's shell: an 8 MiB image with a marker in its first sector,
 dom0's 10.99.0.1 on xenbr0, then `xm create -c' of a guest with
 disk=['file:/var/lib/xen/images/xmdev.img,xvda,w'] and
-vif=['bridge=xenbr0'].  The guest (the PV guest ramdisk, scenario
-tests/dom0/guest/pvdev.sh) finds /dev/xvda with the marker, brings eth0
-up and pings dom0.  While it runs: the hotplug results in xenstore
+vif=['bridge=xenbr0'].  The guest (the PV guest ramdisk, with
+commands typed at its shell over xm console) finds /dev/xvda with the
+marker, writes a sector dom0 reads back after the guest is gone, brings
+eth0 up and pings dom0.  While it runs: the hotplug results in xenstore
 (hotplug-status connected, the loop device's numbers, Xen's devid 51712,
 a 00:16:3e MAC), one loop device bound, one vif on the bridge.  After
 `xm destroy': no back-end or front-end node, no bound loop device, no
@@ -29,13 +30,14 @@ KERNEL_ARGS = "console=hvc0"
 APPEND = "dom0_mem=768M console=com1 dom0=pvh"
 READY = r"^\(XEN\) \(d0\) keel-initrd: ready"
 IMG = "/var/lib/xen/images/xmdev.img"
-MARKER = "keel-xmdev-disk-marker-7"     # 24 bytes: what pvdev.sh prints
+MARKER = "keel-xmdev-disk-marker-7"     # 24 bytes at the image's start
+GMARK = "written-by-the-guest-77"       # the guest writes it at sector 100
 
 CFG = [
     'name = "xmdev"',
     'kernel = "/var/lib/xen/images/example/vmlinuz"',
     'ramdisk = "/var/lib/xen/images/example/initrd.gz"',
-    'extra = "console=hvc0 keel.test=pvdev"',
+    'extra = "console=hvc0"',
     'memory = 128',
     'disk = [ "file:%s,xvda,w" ]' % IMG,
     'vif = [ "bridge=xenbr0" ]',
@@ -67,6 +69,21 @@ CREATE = (
     b"chk start; xm create -c /tmp/xmdev.cfg; "
     b"echo detached-$((40+2))\r")
 
+# Typed at the guest's shell (xm console): the front-ends connect in the
+# background after insmod, so wait for them, bounded; then the marker,
+# a write dom0 reads back later, eth0 up and a ping of dom0.
+GUEST = (
+    b"i=0; while [ ! -b /dev/xvda ] || [ ! -e /sys/class/net/eth0 ]; do "
+    b"i=$((i+1)); [ $i -gt 60 ] && break; sleep 1; done; "
+    b"echo G-SECTOR=$(dd if=/dev/xvda bs=24 count=1 2>/dev/null); "
+    b"echo G-SIZE=$(cat /sys/block/xvda/size) G-RO=$(cat /sys/block/xvda/ro); "
+    b"echo " + GMARK.encode() + b" | dd of=/dev/xvda bs=512 seek=100 "
+    b"conv=sync,fsync 2>/dev/null; "
+    b"echo G-MAC=$(cat /sys/class/net/eth0/address); ip link set eth0 up; "
+    b"ip addr add 10.99.0.2/24 dev eth0; "
+    b"ping -c 3 -w 30 10.99.0.1 | sed s/^/G-PING:/; "
+    b"echo guest-done-$((7*11))\r")
+
 NODES = (
     b"D=$(xm domid xmdev); B=/local/domain/0/backend/vbd/$D/51712; "
     b"V=/local/domain/0/backend/vif/$D/0; F=/local/domain/$D/device; "
@@ -83,6 +100,8 @@ NODES = (
 
 TEARDOWN = (
     b"xm destroy xmdev; echo destroy-rc-$((0+$?)); chk down; "
+    b"echo D-READBACK=$(dd if=" + IMG.encode() + b" bs=512 skip=100 "
+    b"count=1 2>/dev/null | head -c 23); "
     b"sed s/xmdev/xmbad/g /tmp/xmdev.cfg > /tmp/xmbad.cfg; "
     b"xm create /tmp/xmbad.cfg; echo bad-rc-$((0+$?)); chk bad; "
     b"tail -n 40 /var/log/xen/xen-hotplug.log; "
@@ -95,7 +114,8 @@ SCRIPT = [
     (READY, CHK + b"echo chk-$((2+2))\r"),
     (D0M + r"chk-4", SETUP),
     (D0M + r"setup-9", CREATE),
-    (D0M + r"keel-guest: scenario pvdev end rc=", b"\x1d"),
+    (D0M + r"keel-guest: ready", GUEST),
+    (D0M + r"guest-done-77", b"\x1d"),
     (D0M + r"detached-42", NODES),
     (D0M + r"nodes-25", TEARDOWN),
 ]
@@ -179,15 +199,14 @@ def test_xm_devices():
     one(r, r"^Started domain xmdev \(id=\d+\)$")
     for m in ("xen_blkfront", "xen_netfront"):
         one(r, r"keel-guest: insmod %s ok$" % m)
-    one(r, r"pvdev: xvda 16384 sectors$")
-    one(r, r"pvdev: xvda ro=0$")
-    one(r, r"pvdev: first sector: %s$" % MARKER)
-    ping = one(r, r"pvdev: ping: (\d+) packets transmitted, (\d+) "
-               r"packets received")[0]
+    one(r, r"G-SECTOR=%s$" % MARKER)
+    one(r, r"G-SIZE=16384 G-RO=0$")
+    ping = one(r, r"G-PING:(\d+) packets transmitted, (\d+) packets "
+               r"received")[0]
     if int(ping.group(2)) < 1:
         bc.fail(r, "the guest's ping of dom0: %s of %s answered" % (
             ping.group(2), ping.group(1)))
-    gmac = one(r, r"pvdev: eth0 mac (\S+)$")[0].group(1)
+    gmac = one(r, r"G-MAC=(\S+)$")[0].group(1)
 
     # xenstore while it runs: the hotplug scripts' results, Xen's names.
     n = dict(f.split("=", 1) for f in
@@ -216,6 +235,9 @@ def test_xm_devices():
     if down != dict(start, fm=fm0):
         bc.fail(r, "after xm destroy: %s (want %s)" % (
             down, dict(start, fm=fm0)))
+
+    # what the guest wrote is in the image
+    one(r, r"D-READBACK=%s$" % GMARK)
 
     # a disk whose image does not exist: Xen's error, nothing left.
     one(r, r"^Error: Device 51712 \(vbd\) could not be connected\. File "
