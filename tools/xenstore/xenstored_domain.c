@@ -462,6 +462,9 @@ int domain_init(const struct backend *backend, bool dom0_from_kernel)
             xsd_log("serving dom0's kernel xenbus on event channel %u",
                     port);
             handle_ring(domains);
+            /* As Xen's: kick dom0's kernel once, so a xenbus that queued
+             * requests or waits for replies before we came looks again. */
+            be->notify(domains->local_port);
         }
     }
     return 0;
