@@ -105,6 +105,7 @@ TEARDOWN = (
     b"sed s/xmdev/xmbad/g /tmp/xmdev.cfg > /tmp/xmbad.cfg; "
     b"xm create /tmp/xmbad.cfg; echo bad-rc-$((0+$?)); chk bad; "
     b"tail -n 40 /var/log/xen/xen-hotplug.log; "
+    b"grep 'connected in' /var/log/xen/xend.log | sed s/^/T-/; "
     b"echo done-$((6*7))\r")
 
 # Unanchored: a marker may follow a guest's prompt on the same line.
@@ -235,6 +236,10 @@ def test_xm_devices():
     if down != dict(start, fm=fm0):
         bc.fail(r, "after xm destroy: %s (want %s)" % (
             down, dict(start, fm=fm0)))
+
+    # how long xend waited for the hotplug scripts (emulated time)
+    for m in d0(r, r"^T-.*: (\d+ device\(s\) connected in [0-9.]+ s)$"):
+        print("xend: %s" % m.group(1))
 
     # what the guest wrote is in the image
     one(r, r"D-READBACK=%s$" % GMARK)
