@@ -276,20 +276,23 @@ static unsigned long max_ram_pfn(void)
  * Give every heap block d owns back, except frames other domains still
  * map (*kept counts them).  The frame table knows each block's owner,
  * so this finds frames whatever the p2m says (extents partly given
- * back, frames moved by add_to_physmap).
+ * back, frames moved by add_to_physmap).  The whole frame table is
+ * walked: d's grant-table frames (xen/mm.h, shared hypervisor frames)
+ * are d's too but not in d->tot_pages.
  */
 static unsigned long free_domain_pages(struct domain *d, unsigned long *kept)
 {
     unsigned long mfn, end = max_ram_pfn(), freed = 0;
 
-    for ( mfn = 0; mfn < end && d->tot_pages > *kept; )
+    for ( mfn = 0; mfn < end; )
     {
         struct page_info *pg = mfn_to_page(mfn);
         unsigned int order;
 
         if ( !pg || pg->state != PGS_INUSE )
         {
-            mfn++;
+            /* A free block's frames are nobody's: skip it whole. */
+            mfn += pg && pg->state == PGS_FREE ? 1UL << pg->order : 1;
             continue;
         }
         order = pg->order;

@@ -58,19 +58,25 @@ static int gnttab_grow(struct grant_table *gt, unsigned int nr)
     while ( gt->nr_frames < nr )
     {
         unsigned int i = gt->nr_frames;
+        unsigned long mfn;
         void *page;
         struct active_grant_entry *act;
 
         if ( i >= gt->max_frames )
             return -EINVAL;
-        page = alloc_xenheap_page();
-        if ( !page )
+        /*
+         * The frame is the domain's for references (xen/mm.h): the guest
+         * and dom0's domain builder map it; the table holds one reference.
+         */
+        mfn = alloc_xen_shared_frame(gt->domain);
+        if ( mfn == INVALID_MFN )
             return -ENOMEM;
+        page = maddr_to_virt((paddr_t)mfn << PAGE_SHIFT);
         act = xzalloc_array(struct active_grant_entry,
                             GRANT_ENTRIES_PER_FRAME);
         if ( !act )
         {
-            free_xenheap_page(page);
+            put_xen_shared_frame(mfn);
             return -ENOMEM;
         }
         /* The guest will see this page: nothing of ours may be left in it. */
@@ -780,28 +786,82 @@ int gnttab_get_frame(struct domain *d, unsigned int idx, unsigned long *mfn)
     return rc;
 }
 
-void gnttab_set_frame_gfn(struct domain *d, unsigned int idx,
-                          unsigned long gfn)
+static unsigned long frame_mfn(const struct grant_table *gt, unsigned int i)
+{
+    return virt_to_maddr(gt->shared[i]) >> PAGE_SHIFT;
+}
+
+int gnttab_set_frame_gfn(struct domain *d, unsigned int idx,
+                         unsigned long gfn)
 {
     struct grant_table *gt = d->grant_table;
+    unsigned long old;
+    int rc = 0;
 
     if ( !gt )
+        return -EINVAL;
+    spin_lock(&gt->lock);
+    if ( idx >= gt->nr_frames )
+        rc = -EINVAL;
+    else
+    {
+        old = gt->frame_gfn[idx];
+        /* The guest's mapping holds a reference while there is one. */
+        if ( old == INVALID_GFN && gfn != INVALID_GFN &&
+             !get_page(frame_mfn(gt, idx), d) )
+            rc = -EINVAL;
+        else
+        {
+            if ( old != INVALID_GFN && gfn == INVALID_GFN )
+                put_page(frame_mfn(gt, idx));
+            __atomic_store_n(&gt->frame_gfn[idx], gfn, __ATOMIC_SEQ_CST);
+        }
+    }
+    spin_unlock(&gt->lock);
+    return rc;
+}
+
+void gnttab_frame_unmapped(struct domain *d, unsigned long gfn,
+                           unsigned long mfn)
+{
+    struct grant_table *gt = d->grant_table;
+    unsigned int i;
+    bool put = false;
+
+    if ( !gt || gfn == INVALID_GFN )
         return;
     spin_lock(&gt->lock);
-    if ( idx < gt->nr_frames )
-        gt->frame_gfn[idx] = gfn;
+    for ( i = 0; i < gt->nr_frames; i++ )
+        if ( gt->frame_gfn[i] == gfn && frame_mfn(gt, i) == mfn )
+        {
+            __atomic_store_n(&gt->frame_gfn[i], INVALID_GFN,
+                             __ATOMIC_SEQ_CST);
+            put = true;
+            break;
+        }
     spin_unlock(&gt->lock);
+    if ( put )
+        put_page(mfn);
 }
 
 /* ---- per-domain state --------------------------------------------------- */
 
+/*
+ * The frames go when their last reference does: the guest's own mapping
+ * is dropped here (its vCPUs no longer run), mappings by other domains
+ * keep a frame, and the dying domain with it (domain_kill's zombies).
+ */
 static void gnttab_free(struct grant_table *gt)
 {
     unsigned int i;
 
     for ( i = 0; i < gt->nr_frames; i++ )
     {
-        free_xenheap_page(gt->shared[i]);
+        unsigned long mfn = frame_mfn(gt, i);
+
+        if ( gt->frame_gfn[i] != INVALID_GFN )
+            put_page(mfn);
+        put_xen_shared_frame(mfn);
         xfree(gt->active[i]);
     }
     if ( gt->maptrack )
@@ -828,6 +888,7 @@ int grant_table_init(struct domain *d)
 
     spin_lock_init(&gt->lock);
     spin_lock_init(&gt->maptrack_lock);
+    gt->domain = d;
     gt->version = 1;
     gt->max_frames = max;
     gt->shared = xzalloc_array(void *, max);

@@ -14,7 +14,9 @@
  *   Frames dom0 got as part of a larger block (its kernel segments) and
  *   dom0's RAM below 1 MiB (not heap memory) are only unmapped: they stay
  *   counted in d->tot_pages until the domain dies.  Hypervisor pages
- *   shared with the guest (shared_info, grant frames) are only unmapped.
+ *   shared with the guest (shared_info, grant frames) are only unmapped;
+ *   a grant frame's mapping held a reference, dropped then
+ *   (gnttab_frame_unmapped), the frame stays the grant table's.
  * - populate_physmap gives fresh, zeroed frames at empty gfns.  For the
  *   hardware domain it first tries the frame with the same number, so
  *   gfn == mfn holds whenever that frame is free (DMA keeps working);
@@ -91,25 +93,36 @@ static void memop_flush(struct domain *d)
 }
 
 /*
- * 2^order frames at mfn that d no longer maps: free them if they form
+ * 2^order frames at mfn that d no longer maps (at gfn): free them if they form
  * one heap block of d (or single-page blocks), else leave them be (the
  * rules at the top).  Returns the number of pages freed.
  */
-static unsigned long release_frames(struct domain *d, unsigned long mfn,
-                                    unsigned int order)
+static unsigned long release_frames(struct domain *d, unsigned long gfn,
+                                    unsigned long mfn, unsigned int order)
 {
     unsigned long i, freed = 0;
     struct page_info *pg = mfn_to_page(mfn);
+    bool shared = false;
 
+    /*
+     * A grant-table frame is the hypervisor's, shared with d: only its
+     * mapping goes (the table keeps the frame; xen/mm.h).
+     */
+    for ( i = 0; i < (1UL << order); i++ )
+        if ( page_is_xen_shared(mfn + i) )
+        {
+            gnttab_frame_unmapped(d, gfn + i, mfn + i);
+            shared = true;
+        }
     /* Frames another domain still maps stay (see the top). */
-    if ( pg && pg->state == PGS_INUSE && pg->order == order &&
+    if ( !shared && pg && pg->state == PGS_INUSE && pg->order == order &&
          page_get_owner(mfn) == d )
         return free_domheap_unreferenced(pg, order, NULL);
     for ( i = 0; i < (1UL << order); i++ )
     {
         pg = mfn_to_page(mfn + i);
         if ( pg && pg->state == PGS_INUSE && pg->order == 0 &&
-             page_get_owner(mfn + i) == d )
+             page_get_owner(mfn + i) == d && !page_is_xen_shared(mfn + i) )
             freed += free_domheap_unreferenced(pg, 0, NULL);
     }
     return freed;
@@ -139,7 +152,7 @@ static int physmap_replace(struct domain *d, unsigned long gfn,
     if ( ot != p2m_invalid )
         memop_flush(d);
     if ( p2m_is_ram(ot) && omfn != INVALID_MFN )
-        release_frames(d, omfn, 0);
+        release_frames(d, gfn, omfn, 0);
     return 0;
 }
 
@@ -367,8 +380,11 @@ static int map_grant_frame(struct domain *d, unsigned long idx,
     spin_unlock(&gt->lock);
     if ( old != gpfn )
         physmap_drop_if(d, old, mfn);
-    gnttab_set_frame_gfn(d, idx, gpfn);
-    return 0;
+    /* The mapping's reference (a dying d has none to give): undo it. */
+    rc = gnttab_set_frame_gfn(d, idx, gpfn);
+    if ( rc && !p2m_set_entry(&d->p2m, gpfn, 0, 0, p2m_invalid) )
+        memop_flush(d);
+    return rc;
 }
 
 /* XENMAPSPACE_gmfn: move d's RAM frame at gfn idx to gpfn. */
@@ -378,7 +394,8 @@ static int move_gmfn(struct domain *d, unsigned long idx, unsigned long gpfn)
     unsigned long mfn = p2m_get_entry(&d->p2m, idx, &t, NULL);
     int rc;
 
-    if ( !p2m_is_ram(t) || mfn == INVALID_MFN )
+    /* Grant frames move through XENMAPSPACE_grant_table only. */
+    if ( !p2m_is_ram(t) || mfn == INVALID_MFN || page_is_xen_shared(mfn) )
         return -EINVAL;
     if ( idx == gpfn )
         return 0;
@@ -554,7 +571,7 @@ static long memop_remove_from_physmap(struct vcpu *v, unsigned long arg)
         {
             if ( hd->shared_info_gfn == xrfp.gpfn )
                 hd->shared_info_gfn = INVALID_GFN;
-            release_frames(d, mfn, 0);
+            release_frames(d, xrfp.gpfn, mfn, 0);
         }
     }
     spin_unlock(&hd->physmap_lock);
@@ -588,7 +605,7 @@ static int decrease_extent(struct domain *d, unsigned long gfn,
         if ( p2m_set_entry(&d->p2m, gfn, 0, order, p2m_invalid) )
             return -ENOMEM;
         memop_flush(d);
-        release_frames(d, mfn0, order);
+        release_frames(d, gfn, mfn0, order);
         return 0;
     }
     for ( i = 0; i < (1UL << order); i++ )
@@ -600,7 +617,7 @@ static int decrease_extent(struct domain *d, unsigned long gfn,
             return -ENOMEM;
         memop_flush(d);
         if ( p2m_is_ram(t) )
-            release_frames(d, mfn, 0);
+            release_frames(d, gfn + i, mfn, 0);
     }
     return 0;
 }

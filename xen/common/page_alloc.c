@@ -800,11 +800,68 @@ void free_domheap_pages(struct page_info *p, unsigned int order)
         return;
     }
     d = p->owner;
+    if ( p->flags & PGF_xen_shared )
+    {
+        spin_unlock_irqrestore(&heap_lock, flags);
+        printk(XENLOG_ERR "Bad page free: mfn %#lx (from %pS) is a shared "
+               "hypervisor frame\n", pfn, __builtin_return_address(0));
+        return;
+    }
     if ( d )
         d->tot_pages -= 1UL << order;
     set_owner(pfn, order, NULL);
     heap_free(&xenheap, pfn, order);
     spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+/* ---- hypervisor frames shared with a domain ------------------------- */
+
+unsigned long alloc_xen_shared_frame(struct domain *d)
+{
+    unsigned long pfn = INVALID_PFN, flags;
+    struct page_info *p;
+
+    if ( !heap_up || !d )
+        return INVALID_PFN;
+    flags = spin_lock_irqsave(&heap_lock);
+    /* No new frames for a dying domain: domain_kill is freeing them. */
+    if ( !__atomic_load_n(&d->is_dying, __ATOMIC_SEQ_CST) )
+        pfn = heap_alloc(&xenheap, 0);
+    if ( pfn != INVALID_PFN )
+    {
+        /* Owned by d for get_page(), not counted (not assign()). */
+        p = pg(&xenheap, pfn);
+        p->owner = d;
+        p->flags = PGF_xen_shared;
+        p->count_info = 1;
+    }
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return pfn;
+}
+
+bool page_is_xen_shared(unsigned long mfn)
+{
+    struct page_info *p = mfn_to_page(mfn);
+
+    /* flags is written under heap_lock; a single read suffices here. */
+    return p && p->state == PGS_INUSE &&
+           (__atomic_load_n(&p->flags, __ATOMIC_SEQ_CST) & PGF_xen_shared);
+}
+
+void put_xen_shared_frame(unsigned long mfn)
+{
+    struct page_info *p = mfn_to_page(mfn);
+
+    if ( !page_is_xen_shared(mfn) )
+    {
+        printk(XENLOG_ERR "put_xen_shared_frame: mfn %#lx (from %pS) is "
+               "not a shared hypervisor frame\n", mfn,
+               __builtin_return_address(0));
+        return;
+    }
+    put_page(mfn);
+    /* Frees it unless a mapping still holds a reference. */
+    free_domheap_unreferenced(p, 0, NULL);
 }
 
 /* ---- page references ------------------------------------------------ */
@@ -889,8 +946,10 @@ unsigned long free_domheap_unreferenced(struct page_info *p,
 
         if ( refs && pg(&xenheap, pfn + i)->count_info )
             continue;
-        if ( d )
+        /* Shared hypervisor frames were never counted (xen/mm.h). */
+        if ( d && !(pg(&xenheap, pfn + i)->flags & PGF_xen_shared) )
             d->tot_pages -= n;
+        pg(&xenheap, pfn + i)->flags = 0;
         set_owner(pfn + i, refs ? 0 : order, NULL);
         heap_free(&xenheap, pfn + i, refs ? 0 : order);
         freed += n;

@@ -15,6 +15,8 @@ static struct domain *domains[MAX_TEST_DOMAINS];
 static void *frames[MAX_FAKE_FRAMES];
 static unsigned int nr_frames;
 unsigned int page_refs[MAX_FAKE_FRAMES];
+/* Shared hypervisor frames (alloc_xen_shared_frame): their owners. */
+static const struct domain *shared_owner[MAX_FAKE_FRAMES];
 unsigned int p2m_fail_next;
 unsigned int last_hypercall_nr;
 
@@ -87,6 +89,53 @@ void free_xenheap_pages(void *v, unsigned int order)
     fail_msg("free_xenheap_pages(%p): not allocated", v);
 }
 
+bool fake_frame_live(unsigned long mfn)
+{
+    return mfn >= FAKE_MFN_BASE && mfn < FAKE_MFN_BASE + nr_frames &&
+           frames[mfn - FAKE_MFN_BASE];
+}
+
+/* ---- shared hypervisor frames (xen/mm.h) ---- */
+
+unsigned long alloc_xen_shared_frame(struct domain *d)
+{
+    unsigned long mfn;
+
+    assert_non_null(d);
+    if ( d->is_dying )
+        return INVALID_MFN;
+    mfn = fake_frame();
+    /* Not zeroed, like the real allocator: poison it. */
+    memset(frame_va(mfn), 0xa5, 4096);
+    shared_owner[mfn - FAKE_MFN_BASE] = d;
+    page_refs[mfn - FAKE_MFN_BASE] = 1;
+    return mfn;
+}
+
+bool page_is_xen_shared(unsigned long mfn)
+{
+    return fake_frame_live(mfn) && shared_owner[mfn - FAKE_MFN_BASE];
+}
+
+void put_xen_shared_frame(unsigned long mfn)
+{
+    unsigned long i = mfn - FAKE_MFN_BASE;
+
+    assert_true(page_is_xen_shared(mfn));
+    put_page(mfn);
+    if ( page_refs[i] )
+        return;             /* a mapping keeps it (zombie reaping) */
+    free(frames[i]);
+    frames[i] = NULL;
+    shared_owner[i] = NULL;
+}
+
+const struct domain *shared_frame_owner(unsigned long mfn)
+{
+    return page_is_xen_shared(mfn) ? shared_owner[mfn - FAKE_MFN_BASE]
+                                   : NULL;
+}
+
 static void free_frames(void)
 {
     unsigned int i;
@@ -96,6 +145,7 @@ static void free_frames(void)
     memset(frames, 0, sizeof(frames));
     nr_frames = 0;
     memset(page_refs, 0, sizeof(page_refs));
+    memset(shared_owner, 0, sizeof(shared_owner));
 }
 
 /* ---- page references (xen/mm.h): counted per fake frame ---- */
@@ -104,6 +154,10 @@ bool get_page(unsigned long mfn, const struct domain *d)
 {
     if ( mfn < FAKE_MFN_BASE || mfn >= FAKE_MFN_BASE + nr_frames ||
          !d || d->is_dying )
+        return false;
+    /* A shared frame is its owner's only (as page_alloc's owner check). */
+    if ( shared_owner[mfn - FAKE_MFN_BASE] &&
+         shared_owner[mfn - FAKE_MFN_BASE] != d )
         return false;
     page_refs[mfn - FAKE_MFN_BASE]++;
     return true;

@@ -31,6 +31,10 @@ void fake_p2m_set(struct domain *d, unsigned long gfn, unsigned long mfn,
                   p2m_type_t t);
 unsigned long fake_p2m_get(struct domain *d, unsigned long gfn,
                            p2m_type_t *t);
+/* Still allocated (not freed by the fake allocators)? */
+bool fake_frame_live(unsigned long mfn);
+/* The owner of a live shared hypervisor frame, else NULL. */
+const struct domain *shared_frame_owner(unsigned long mfn);
 /* References get_page() counted on fake frame mfn - FAKE_MFN_BASE. */
 extern unsigned int page_refs[MAX_FAKE_FRAMES];
 /* Make the next n calls of p2m_set_entry() fail with -ENOMEM. */

@@ -11,6 +11,7 @@
 #include "stubs.h"
 
 #include <xen/errno.h>
+#include <xen/mm.h>
 #include <xen/grant_table.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
@@ -542,6 +543,99 @@ static void test_destroy_with_mappings(void **state)
     assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 0);
 }
 
+/*
+ * Table frames are the domain's for references (xen/mm.h): the table
+ * holds one, the guest's own mapping (frame_gfn) one, and only the owner
+ * can be named in get_page().
+ */
+static void test_frames_owned(void **state)
+{
+    unsigned long mfn = 0, mfn1 = 0;
+    struct grant_table *gt = dom1->grant_table;
+
+    assert_int_equal(gnttab_get_frame(dom1, 0, &mfn), 0);
+    assert_int_equal(gnttab_get_frame(dom1, 1, &mfn1), 0);
+    assert_ptr_equal(shared_frame_owner(mfn), dom1);
+    assert_ptr_equal(shared_frame_owner(mfn1), dom1);
+    assert_int_equal(page_refs[mfn - FAKE_MFN_BASE], 1);
+    /* A foreign mapping by dom0 (the domain builder) names the owner. */
+    assert_true(get_page(mfn, dom1));
+    assert_false(get_page(mfn, dom2));
+    assert_int_equal(page_refs[mfn - FAKE_MFN_BASE], 2);
+    put_page(mfn);
+
+    /* The guest maps it: a reference; moving it keeps that one. */
+    assert_int_equal(gnttab_set_frame_gfn(dom1, 0, 0x500), 0);
+    assert_int_equal(page_refs[mfn - FAKE_MFN_BASE], 2);
+    assert_int_equal(gnttab_set_frame_gfn(dom1, 0, 0x501), 0);
+    assert_int_equal(page_refs[mfn - FAKE_MFN_BASE], 2);
+    assert_int_equal(gt->frame_gfn[0], 0x501);
+    /* memory_op reports unmapped gfns: only the frame's own gfn counts. */
+    gnttab_frame_unmapped(dom1, 0x500, mfn);
+    gnttab_frame_unmapped(dom1, 0x501, mfn1);
+    assert_int_equal(page_refs[mfn - FAKE_MFN_BASE], 2);
+    assert_int_equal(gt->frame_gfn[0], 0x501);
+    gnttab_frame_unmapped(dom1, 0x501, mfn);
+    assert_int_equal(page_refs[mfn - FAKE_MFN_BASE], 1);
+    assert_int_equal(gt->frame_gfn[0], INVALID_GFN);
+    /* Twice is harmless. */
+    gnttab_frame_unmapped(dom1, 0x501, mfn);
+    assert_int_equal(page_refs[mfn - FAKE_MFN_BASE], 1);
+    /* Unmapping through setup's own call drops it too. */
+    assert_int_equal(gnttab_set_frame_gfn(dom1, 1, 0x600), 0);
+    assert_int_equal(page_refs[mfn1 - FAKE_MFN_BASE], 2);
+    assert_int_equal(gnttab_set_frame_gfn(dom1, 1, INVALID_GFN), 0);
+    assert_int_equal(page_refs[mfn1 - FAKE_MFN_BASE], 1);
+    assert_int_equal(gnttab_set_frame_gfn(dom1, 7, 0x700), -EINVAL);
+
+    /* A dying domain's frames take no new mapping. */
+    dom1->is_dying = true;
+    assert_int_equal(gnttab_set_frame_gfn(dom1, 0, 0x502), -EINVAL);
+    assert_int_equal(gt->frame_gfn[0], INVALID_GFN);
+    assert_int_equal(page_refs[mfn - FAKE_MFN_BASE], 1);
+    assert_false(get_page(mfn, dom1));
+    dom1->is_dying = false;
+}
+
+/*
+ * Teardown: the table's and the guest's references go; a frame nobody
+ * else maps is freed at once, one dom0 still maps stays until its last
+ * reference goes (domain_kill's zombie reaping frees it then).
+ */
+static void test_frames_teardown(void **state)
+{
+    unsigned long mfn0 = 0, mfn1 = 0, mfn2 = 0;
+
+    assert_int_equal(gnttab_get_frame(dom1, 0, &mfn0), 0);
+    assert_int_equal(gnttab_get_frame(dom1, 1, &mfn1), 0);
+    assert_int_equal(gnttab_get_frame(dom1, 2, &mfn2), 0);
+    /* Frame 0 mapped by the guest and by dom0, frame 1 by the guest. */
+    assert_int_equal(gnttab_set_frame_gfn(dom1, 0, 0x500), 0);
+    assert_int_equal(gnttab_set_frame_gfn(dom1, 1, 0x501), 0);
+    assert_true(get_page(mfn0, dom1));
+    assert_int_equal(page_refs[mfn0 - FAKE_MFN_BASE], 3);
+
+    dom1->is_dying = true;
+    rmdom(dom1);
+    dom1 = NULL;
+    assert_true(fake_frame_live(mfn0));
+    assert_int_equal(page_refs[mfn0 - FAKE_MFN_BASE], 1);
+    assert_false(fake_frame_live(mfn1));
+    assert_false(fake_frame_live(mfn2));
+    /* dom0's unmap drops the last reference. */
+    put_page(mfn0);
+    assert_int_equal(page_refs[mfn0 - FAKE_MFN_BASE], 0);
+}
+
+/* A failed creation (no table frame) leaves nothing behind. */
+static void test_init_dying(void **state)
+{
+    struct domain d = { .domain_id = 7, .is_dying = true };
+
+    assert_int_equal(grant_table_init(&d), -ENOMEM);
+    assert_null(d.grant_table);
+}
+
 /* A dying granter's frames can no longer be mapped (no reference). */
 static void test_map_dying_granter(void **state)
 {
@@ -778,6 +872,9 @@ int main(void)
         T(test_copy),
         T(test_copy_bad),
         T(test_destroy_with_mappings),
+        T(test_frames_owned),
+        T(test_frames_teardown),
+        T(test_init_dying),
         T(test_map_dying_granter),
         T(test_hypercall_batch),
         T(test_hypercall_sizes_versions),

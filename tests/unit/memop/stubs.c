@@ -29,7 +29,7 @@ struct fake_p2m {
 static struct fake_p2m p2ms[MAX_DOMS];
 static struct domain *doms[MAX_DOMS];
 
-unsigned int nr_tlb_flushes, nr_kicks, nr_irqs;
+unsigned int nr_tlb_flushes, nr_kicks, nr_irqs, nr_frame_unmaps;
 u8 last_irq_vector;
 struct vlapic *last_irq_vlapic;
 struct e820map e820;
@@ -70,6 +70,7 @@ void fake_reset(void)
         frame_table[i].state = PGS_FREE;
     memset(guest_mem, 0, sizeof(guest_mem));
     nr_tlb_flushes = nr_kicks = nr_irqs = nr_time_updates = 0;
+    nr_frame_unmaps = 0;
     last_irq_vector = 0;
     last_irq_vlapic = NULL;
     /* Host: RAM below 640K, RAM 1M..(frames end), a reserved hole. */
@@ -182,12 +183,14 @@ void free_domheap_pages(struct page_info *pg, unsigned int order)
 
     assert_int_equal(pg->state, PGS_INUSE);
     assert_int_equal(pg->order, order);
-    if ( pg->owner )
+    /* Shared hypervisor frames were never counted (xen/mm.h). */
+    if ( pg->owner && !(pg->flags & PGF_xen_shared) )
         pg->owner->tot_pages -= 1UL << order;
     for ( i = 0; i < (1UL << order); i++ )
     {
         pg[i].state = PGS_FREE;
         pg[i].owner = NULL;
+        pg[i].flags = 0;
     }
 }
 
@@ -400,6 +403,7 @@ struct domain *rcu_lock_domain_by_id(domid_t id)
 
 /* ---- grant table ---- */
 
+/* As grant_table.c: each frame a shared hypervisor frame of d's. */
 int gnttab_get_frame(struct domain *d, unsigned int idx, unsigned long *mfn)
 {
     struct grant_table *gt = d->grant_table;
@@ -408,18 +412,60 @@ int gnttab_get_frame(struct domain *d, unsigned int idx, unsigned long *mfn)
         return -EINVAL;
     while ( gt->nr_frames <= idx )
     {
-        gt->shared[gt->nr_frames] = alloc_xenheap_pages(0, 0);
+        struct page_info *pg = alloc_domheap_pages(NULL, 0, 0);
+
+        assert_non_null(pg);
+        pg->owner = d;
+        pg->flags = PGF_xen_shared;
+        pg->count_info = 1;
+        gt->shared[gt->nr_frames] = maddr_to_virt(page_to_mfn(pg) << 12);
         gt->frame_gfn[gt->nr_frames++] = INVALID_GFN;
     }
     *mfn = virt_to_maddr(gt->shared[idx]) >> 12;
     return 0;
 }
 
-void gnttab_set_frame_gfn(struct domain *d, unsigned int idx,
-                          unsigned long gfn)
+static unsigned long gt_mfn(struct grant_table *gt, unsigned int idx)
 {
-    if ( idx < d->grant_table->nr_frames )
-        d->grant_table->frame_gfn[idx] = gfn;
+    return virt_to_maddr(gt->shared[idx]) >> 12;
+}
+
+int gnttab_set_frame_gfn(struct domain *d, unsigned int idx,
+                         unsigned long gfn)
+{
+    struct grant_table *gt = d->grant_table;
+
+    if ( idx >= gt->nr_frames )
+        return -EINVAL;
+    if ( gt->frame_gfn[idx] == INVALID_GFN && gfn != INVALID_GFN &&
+         !get_page(gt_mfn(gt, idx), d) )
+        return -EINVAL;
+    if ( gt->frame_gfn[idx] != INVALID_GFN && gfn == INVALID_GFN )
+        put_page(gt_mfn(gt, idx));
+    gt->frame_gfn[idx] = gfn;
+    return 0;
+}
+
+void gnttab_frame_unmapped(struct domain *d, unsigned long gfn,
+                           unsigned long mfn)
+{
+    struct grant_table *gt = d->grant_table;
+    unsigned int i;
+
+    nr_frame_unmaps++;
+    for ( i = 0; i < gt->nr_frames; i++ )
+        if ( gt->frame_gfn[i] == gfn && gt_mfn(gt, i) == mfn )
+        {
+            gt->frame_gfn[i] = INVALID_GFN;
+            put_page(mfn);
+        }
+}
+
+bool page_is_xen_shared(unsigned long mfn)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+
+    return pg && pg->state == PGS_INUSE && (pg->flags & PGF_xen_shared);
 }
 
 /* ---- guest memory ---- */

@@ -14,6 +14,8 @@
 #define GUEST_MEM_SIZE  (64 * 1024)
 
 extern unsigned int nr_tlb_flushes, nr_kicks;
+/* gnttab_frame_unmapped() calls (memory.c reporting a grant frame gone). */
+extern unsigned int nr_frame_unmaps;
 extern u8 last_irq_vector;
 extern struct vlapic *last_irq_vlapic;
 extern unsigned int nr_irqs, nr_time_updates;

@@ -2,8 +2,9 @@
 /*
  * Grant tables, version 1 (common/grant_table.c).
  *
- * A domain's table is a set of xenheap frames of struct grant_entry_v1
- * that the domain maps into its own space (XENMEM_add_to_physmap,
+ * A domain's table is a set of frames of struct grant_entry_v1, shared
+ * hypervisor frames owned by the domain (xen/mm.h), that the domain
+ * maps into its own space (XENMEM_add_to_physmap,
  * XENMAPSPACE_grant_table -> gnttab_get_frame()) and fills in.  Another
  * domain named in an entry maps the granted frame into its p2m as
  * p2m_grant_map_rw/ro (GNTTABOP_map_grant_ref, identified afterwards by
@@ -58,6 +59,7 @@ struct grant_mapping {
 #define MAPTRACK_NONE (~0U)
 
 struct grant_table {
+    struct domain *domain;          /* whose table (owns the frames) */
     spinlock_t lock;
     unsigned int version;           /* 1 */
     unsigned int nr_frames;         /* frames allocated so far */
@@ -95,10 +97,23 @@ void grant_table_op_init(void);
  * (idx beyond the maximum, or a v2 status frame), -ENOMEM.  Once the
  * frame is mapped, report where with gnttab_set_frame_gfn() so
  * setup_table can tell the guest (INVALID_GFN when unmapped).
+ *
+ * The frames are shared hypervisor frames owned by d (xen/mm.h,
+ * alloc_xen_shared_frame): the table holds one reference on each, and
+ * d's own mapping of one (frame_gfn set) another, taken by
+ * gnttab_set_frame_gfn() when the frame gets a gfn (-EINVAL if d is
+ * dying) and dropped when it loses it.  memory_op reports a gfn of d's
+ * that stopped mapping a shared frame (remove_from_physmap,
+ * decrease_reservation, replaced) with gnttab_frame_unmapped(), which
+ * forgets the gfn and drops that reference if it was a table frame's.
+ * grant_table_destroy() drops the table's and the guest's references;
+ * frames another domain still maps are freed after the last unmap.
  */
 int gnttab_get_frame(struct domain *d, unsigned int idx, unsigned long *mfn);
-void gnttab_set_frame_gfn(struct domain *d, unsigned int idx,
-                          unsigned long gfn);
+int gnttab_set_frame_gfn(struct domain *d, unsigned int idx,
+                         unsigned long gfn);
+void gnttab_frame_unmapped(struct domain *d, unsigned long gfn,
+                           unsigned long mfn);
 
 /*
  * The hypercall, for the calling vCPU v (exposed for the unit tests):

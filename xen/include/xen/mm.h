@@ -96,10 +96,32 @@ int claim_lowest_for_domain(struct domain *d, unsigned long from,
 bool get_page(unsigned long mfn, const struct domain *d);
 void put_page(unsigned long mfn);
 /*
+ * Hypervisor frames shared with a domain (Xen's share_xen_page_with_guest):
+ * a grant table's frames.  Such a frame is owned by d for references, so
+ * get_page(mfn, d) succeeds on it: d may put it in its physmap
+ * (XENMAPSPACE_grant_table) and dom0 may map it as a foreign page, each
+ * mapping holding a reference.  It is not d's RAM: never counted in
+ * d->tot_pages or against d->max_pages, and d giving it up
+ * (decrease_reservation, remove_from_physmap) only unmaps it
+ * (page_is_xen_shared() tells memory_op so).
+ *
+ * alloc_xen_shared_frame() returns a fresh (not zeroed) frame for d with
+ * one reference, the caller's (the grant table's), or INVALID_MFN.
+ * put_xen_shared_frame() drops that reference and frees the frame when it
+ * was the last one; a frame still mapped stays d's, and is freed with
+ * d's other frames once d has died and the last mapping is gone
+ * (domain_kill's zombies).  Call it only when d's own vCPUs no longer
+ * run or never ran (domain creation failed, or domain_kill).
+ */
+unsigned long alloc_xen_shared_frame(struct domain *d);
+void put_xen_shared_frame(unsigned long mfn);
+bool page_is_xen_shared(unsigned long mfn);
+/*
  * Free d's in-use block headed by pg (2^order frames) except frames that
  * still hold references: the block is split and those stay allocated to
  * d as single pages.  Returns the pages freed; *kept (if not NULL) is
- * increased by those kept.
+ * increased by those kept.  Shared hypervisor frames (above) are freed
+ * the same way but were never in d->tot_pages.
  */
 unsigned long free_domheap_unreferenced(struct page_info *pg,
                                         unsigned int order,
@@ -156,7 +178,7 @@ struct page_info {
     };
     u8 state;               /* PGS_* */
     u8 order;               /* block order, valid for heads */
-    u16 pad;
+    u16 flags;              /* PGF_* */
     /*
      * Domain frames: references held by other domains' mappings
      * (get_page).  xenheap pages of xmalloc's pools: objects in use.
@@ -164,6 +186,11 @@ struct page_info {
     u32 count_info;
 };
 #define PAGE_NIL 0xffffffffU
+/*
+ * A hypervisor frame shared with its owner (alloc_xen_shared_frame): not
+ * the owner's RAM, not counted in its tot_pages.
+ */
+#define PGF_xen_shared  (1U << 0)
 
 /*
  * Frames below HEAP_LOW_PFNS (1 GiB, a MAX_ORDER block, so no block spans
