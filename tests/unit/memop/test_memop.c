@@ -384,6 +384,111 @@ static void test_foreign_ref_keeps_frame(void **state)
     assert_int_equal(mfn_to_page(f)->count_info, 0);
 }
 
+/*
+ * The domain builder's grant seeding (dom0 puts domu's grant frame 0 in
+ * domu's physmap, maps it as a foreign page, then removes both), then
+ * the guest's own ways of giving the frame up: only the mappings and
+ * their references go; the frame stays the grant table's, is never
+ * freed to the heap and never counted in tot_pages.
+ */
+static void test_grant_frame_not_freed(void **state)
+{
+    struct xen_add_to_physmap_batch *b = gmem(GVA(0));
+    xen_ulong_t *idxs = gmem(GVA(0x100));
+    xen_pfn_t *gpfns = gmem(GVA(0x200));
+    int *errs = gmem(GVA(0x300));
+    struct xen_remove_from_physmap *r = gmem(GVA(0x400));
+    struct xen_add_to_physmap *x = gmem(GVA(0x500));
+    unsigned long *list = gmem(GVA(0x1000));
+    unsigned long f, pages = domu->tot_pages;
+    struct page_info *pg;
+    p2m_type_t t;
+
+    /* dom0: XENMEM_add_to_physmap(domu, grant_table, 0, 0x70). */
+    *x = (struct xen_add_to_physmap){ .domid = 1,
+        .space = XENMAPSPACE_grant_table, .idx = 0, .gpfn = 0x70 };
+    assert_int_equal(memop(dom0, XENMEM_add_to_physmap, GVA(0x500)), 0);
+    f = virt_to_maddr(domu->grant_table->shared[0]) >> 12;
+    pg = mfn_to_page(f);
+    assert_ptr_equal(page_get_owner(f), domu);
+    assert_true(page_is_xen_shared(f));
+    assert_int_equal(pg->count_info, 2);          /* table + gfn 0x70 */
+    assert_int_equal(domu->tot_pages, pages);
+    /* dom0 maps it as a foreign page: owned by domu, so that works. */
+    idxs[0] = 0x70; gpfns[0] = 0x95;
+    batch(b, 1);
+    assert_int_equal(memop(dom0, XENMEM_add_to_physmap_batch, GVA(0)), 0);
+    assert_int_equal(errs[0], 0);
+    assert_int_equal(fake_p2m_get(dom0, 0x95, &t), f);
+    assert_int_equal(t, p2m_foreign);
+    assert_int_equal(pg->count_info, 3);
+    *r = (struct xen_remove_from_physmap){ DOMID_SELF, 0x95 };
+    assert_int_equal(memop(dom0, XENMEM_remove_from_physmap, GVA(0x400)),
+                     0);
+    *r = (struct xen_remove_from_physmap){ 1, 0x70 };
+    assert_int_equal(memop(dom0, XENMEM_remove_from_physmap, GVA(0x400)),
+                     0);
+    assert_int_equal(fake_p2m_get(domu, 0x70, &t), INVALID_MFN);
+    assert_int_equal(domu->grant_table->frame_gfn[0], INVALID_GFN);
+    assert_int_equal(pg->count_info, 1);
+    assert_false(frame_is_free(f));
+    assert_int_equal(domu->tot_pages, pages);
+
+    /* The guest maps it and gives it up with decrease_reservation. */
+    x->domid = DOMID_SELF;
+    x->gpfn = 0x71;
+    assert_int_equal(memop(domu, XENMEM_add_to_physmap, GVA(0x500)), 0);
+    assert_int_equal(pg->count_info, 2);
+    *(struct xen_memory_reservation *)gmem(GVA(0)) =
+        (struct xen_memory_reservation){ .extent_start = GVA(0x1000),
+            .nr_extents = 1, .extent_order = 0, .domid = DOMID_SELF };
+    list[0] = 0x71;
+    nr_frame_unmaps = 0;
+    assert_int_equal(memop(domu, XENMEM_decrease_reservation, GVA(0)), 1);
+    assert_int_equal(nr_frame_unmaps, 1);
+    assert_int_equal(fake_p2m_get(domu, 0x71, &t), INVALID_MFN);
+    assert_false(frame_is_free(f));
+    assert_int_equal(pg->count_info, 1);
+    assert_int_equal(domu->tot_pages, pages);
+
+    /* ... with remove_from_physmap. */
+    x->gpfn = 0x72;
+    assert_int_equal(memop(domu, XENMEM_add_to_physmap, GVA(0x500)), 0);
+    *r = (struct xen_remove_from_physmap){ DOMID_SELF, 0x72 };
+    assert_int_equal(memop(domu, XENMEM_remove_from_physmap, GVA(0x400)),
+                     0);
+    assert_false(frame_is_free(f));
+    assert_int_equal(pg->count_info, 1);
+
+    /* ... by moving it as ordinary RAM (refused), or mapping over it. */
+    x->gpfn = 0x73;
+    assert_int_equal(memop(domu, XENMEM_add_to_physmap, GVA(0x500)), 0);
+    *x = (struct xen_add_to_physmap){ .domid = DOMID_SELF,
+        .space = XENMAPSPACE_gmfn, .idx = 0x73, .gpfn = 0x74 };
+    assert_int_equal(memop(domu, XENMEM_add_to_physmap, GVA(0x500)),
+                     -EINVAL);
+    assert_int_equal(fake_p2m_get(domu, 0x73, &t), f);
+    *x = (struct xen_add_to_physmap){ .domid = DOMID_SELF,
+        .space = XENMAPSPACE_grant_table, .idx = 1, .gpfn = 0x73 };
+    assert_int_equal(memop(domu, XENMEM_add_to_physmap, GVA(0x500)), 0);
+    assert_int_equal(domu->grant_table->frame_gfn[0], INVALID_GFN);
+    assert_int_equal(domu->grant_table->frame_gfn[1], 0x73);
+    assert_false(frame_is_free(f));
+    assert_int_equal(pg->count_info, 1);
+    assert_int_equal(domu->tot_pages, pages);
+    assert_false(test_log_contains("Bad page free"));
+
+    /* A dying domain's frame takes no new mapping: the entry is undone. */
+    domu->is_dying = true;
+    x->idx = 0;
+    x->gpfn = 0x75;
+    assert_int_equal(memop(domu, XENMEM_add_to_physmap, GVA(0x500)),
+                     -EINVAL);
+    assert_int_equal(fake_p2m_get(domu, 0x75, &t), INVALID_MFN);
+    assert_int_equal(pg->count_info, 1);
+    domu->is_dying = false;
+}
+
 static void test_remove_ram(void **state)
 {
     struct xen_remove_from_physmap *r = gmem(GVA(0));
@@ -682,6 +787,7 @@ int main(void)
         cmocka_unit_test_setup(test_shared_info, setup),
         cmocka_unit_test_setup(test_kernel_block_frames_kept, setup),
         cmocka_unit_test_setup(test_grant_frames, setup),
+        cmocka_unit_test_setup(test_grant_frame_not_freed, setup),
         cmocka_unit_test_setup(test_gmfn_move_and_range, setup),
         cmocka_unit_test_setup(test_foreign_batch, setup),
         cmocka_unit_test_setup(test_foreign_ref_keeps_frame, setup),
