@@ -371,6 +371,16 @@ int fake_port_of(struct fake *f, unsigned int domid)
     return -1;
 }
 
+static int f_dom_state(void *h, unsigned int domid)
+{
+    struct fake *f = h;
+
+    f->dom_state_calls++;
+    if ( domid >= FAKE_PORTS )
+        return CONSD_DOM_UNKNOWN;
+    return f->dying[domid] ? CONSD_DOM_GONE : CONSD_DOM_ALIVE;
+}
+
 const struct cons_ops fake_ops = {
     .xs_read = f_xs_read,
     .xs_write = f_xs_write,
@@ -386,6 +396,7 @@ const struct cons_ops fake_ops = {
     .evtchn_fd = f_evtchn_fd,
     .evtchn_pending = f_evtchn_pending,
     .evtchn_unmask = f_evtchn_unmask,
+    .dom_state = f_dom_state,
 };
 
 /* The guest's side: what Linux's hvc_xen does. */

@@ -41,6 +41,9 @@ struct fake {
     int bound[FAKE_PORTS];          /* domid, or -1 */
     unsigned int notifies[FAKE_PORTS];
     unsigned int binds, unbinds, unmasks;
+
+    bool dying[FAKE_PORTS];         /* by domid: getdomaininfo's answer */
+    unsigned int dom_state_calls;
 };
 
 extern const struct cons_ops fake_ops;

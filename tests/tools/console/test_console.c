@@ -572,6 +572,39 @@ static void test_daemon_removal_frees_everything(void **state)
     free(log);
 }
 
+/* A domain destroyed behind the toolstack's back: its xenstore nodes stay,
+ * the hypervisor says it is dying; @releaseDomain makes us let go. */
+static void test_daemon_dying_domain_dropped(void **state)
+{
+    struct world *w = *state;
+    int fds_before = count_fds();
+    char *log;
+
+    guest_nodes(&w->f, 3, "guest1", 0xfeffc, 7);
+    world_start(w);
+    assert_non_null(consd_find(&w->c, 3));
+    assert_true(w->f.dom_state_calls >= 1);
+    assert_int_equal(w->f.doms[0].mapped, 1);
+
+    guest_put(w->ring, "last words", 10);
+    w->f.dying[3] = true;
+    fake_xs_fire(&w->f, "@releaseDomain");
+    settle(&w->c);
+    assert_null(consd_find(&w->c, 3));
+    assert_int_equal(w->f.doms[0].mapped, 0);
+    assert_int_equal(w->f.unbinds, 1);
+    assert_int_equal(count_fds(), fds_before);
+    log = log_of(w, "guest1", NULL);
+    assert_string_equal(log, "last words");
+    free(log);
+    /* Its nodes are still there: it is not set up again. */
+    assert_non_null(fake_xs_get(&w->f, "/local/domain/3/console/ring-ref"));
+    fake_xs_fire(&w->f, "@introduceDomain");
+    settle(&w->c);
+    assert_null(consd_find(&w->c, 3));
+    assert_int_equal(w->f.maps, 1);
+}
+
 static void test_daemon_same_id_new_page(void **state)
 {
     struct world *w = *state;
@@ -723,6 +756,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_daemon_no_log,
                                         world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_daemon_removal_frees_everything,
+                                        world_setup, world_teardown),
+        cmocka_unit_test_setup_teardown(test_daemon_dying_domain_dropped,
                                         world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_daemon_same_id_new_page,
                                         world_setup, world_teardown),

@@ -104,7 +104,19 @@ struct cons_ops {
     /* A port with an event (masked until unmasked), or -1: none left. */
     int (*evtchn_pending)(void *h);
     void (*evtchn_unmask)(void *h, unsigned int port);
+
+    /*
+     * The hypervisor's word on a domain (getdomaininfo): CONSD_DOM_GONE
+     * when it is dying or destroyed, so its console is dropped even if
+     * nobody removes its xenstore nodes (a domain destroyed behind the
+     * toolstack's back would otherwise stay a zombie, its console page
+     * mapped here), as Xen's xenconsoled does on @releaseDomain.
+     * NULL, or CONSD_DOM_UNKNOWN: go by xenstore alone.
+     */
+    int (*dom_state)(void *h, unsigned int domid);
 };
+
+enum { CONSD_DOM_UNKNOWN = -1, CONSD_DOM_ALIVE = 0, CONSD_DOM_GONE = 1 };
 
 struct consd_config {
     const char *log_dir;            /* NULL: no guest logs */

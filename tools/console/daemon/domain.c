@@ -366,6 +366,11 @@ void consd_scan(struct consd *c)
             continue;
         }
         free(type);
+        /* Dying or destroyed: its console goes (last words are logged
+         * by consd_remove), whatever xenstore still says. */
+        if ( c->ops->dom_state &&
+             c->ops->dom_state(c->h, domid) == CONSD_DOM_GONE )
+            continue;
         d = consd_find(c, domid);
         if ( d && (d->gfn != gfn || d->remote_port != port) )
         {

@@ -259,6 +259,7 @@ static const struct cons_ops linux_ops = {
     .evtchn_fd = s_evtchn_fd,
     .evtchn_pending = s_evtchn_pending,
     .evtchn_unmask = s_evtchn_unmask,
+    .dom_state = sys_xc_dom_state,
 };
 
 const struct cons_ops *sys_linux_open(void **hp)
@@ -309,6 +310,7 @@ void sys_linux_close(void *h)
 {
     struct sys *s = h;
 
+    sys_xc_close();
     xs_close(s->xs);
     if ( s->gntdev >= 0 )
         close(s->gntdev);

@@ -9,4 +9,9 @@
 const struct cons_ops *sys_linux_open(void **h);
 void sys_linux_close(void *h);
 
+/* cons_ops.dom_state through libxc's getdomaininfo (sys_xc.c: apart
+ * because libxc's headers are Keel's public ones, not Linux's). */
+int sys_xc_dom_state(void *h, unsigned int domid);
+void sys_xc_close(void);
+
 #endif
