@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <keel/daemon.h>
+
 #include "xenstored.h"
 
 /* A slow reader must not make the daemon grow without bound. */
@@ -917,45 +919,10 @@ static int listen_on(const char *path, mode_t mode)
     return fd;
 }
 
-static int mkdir_p(const char *dir)
-{
-    char *p = strdup(dir), *s;
-    int rc = 0;
-
-    if ( !p )
-        return -1;
-    for ( s = p + 1; ; s++ )
-        if ( *s == '/' || *s == '\0' )
-        {
-            char c = *s;
-
-            *s = '\0';
-            if ( mkdir(p, 0755) < 0 && errno != EEXIST )
-            {
-                rc = -1;
-                break;
-            }
-            *s = c;
-            if ( !c )
-                break;
-        }
-    free(p);
-    return rc;
-}
-
+/* A pid file that cannot be written is logged, not fatal (as before). */
 static void write_pid_file(const char *path, pid_t pid)
 {
-    FILE *f;
-
-    if ( !path )
-        return;
-    f = fopen(path, "w");
-    if ( f )
-    {
-        fprintf(f, "%d\n", (int)pid);
-        fclose(f);
-    }
-    else
+    if ( path && kd_write_pid(path, pid) )
         xsd_log("cannot write pid file %s: %s", path, strerror(errno));
 }
 
@@ -984,12 +951,8 @@ static bool opt_uint(const char *arg, const char *name, unsigned int *out)
 {
     unsigned long v;
 
-    if ( !parse_uint(arg, 0x7fffffff, &v) )
-    {
-        fprintf(stderr, "xenstored: %s wants a number, got '%s'\n",
-                name, arg);
+    if ( kd_parse_ulong("xenstored", name, arg, 0x7fffffff, &v) )
         return false;
-    }
     *out = v;
     return true;
 }
@@ -1075,14 +1038,7 @@ int xenstored_main(int argc, char **argv)
 
     if ( strcmp(log_path, "-") )
     {
-        char *dir = strdup(log_path), *slash = dir ? strrchr(dir, '/') : NULL;
-
-        if ( slash && slash != dir )
-        {
-            *slash = '\0';
-            mkdir_p(dir);
-        }
-        free(dir);
+        kd_mkdir_parent(log_path);
         log_file = fopen(log_path, "a");
         if ( !log_file )
             fprintf(stderr, "xenstored: cannot open log file %s (%s):"
@@ -1111,7 +1067,7 @@ int xenstored_main(int argc, char **argv)
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
 
-    if ( mkdir_p(sock_dir) < 0 )
+    if ( kd_mkdir_p(sock_dir) < 0 )
     {
         xsd_log("cannot create the socket directory %s: %s", sock_dir,
                 strerror(errno));

@@ -12,7 +12,7 @@ TOOL_SRCS   := tools/xend/pure.c tools/xend/devices.c tools/xend/log.c tools/xen
                tools/config/vmcfg_lex.c tools/config/vmcfg.c \
                tools/config/domain.c tools/config/sxp.c tools/config/xend.c \
                tools/xenstore/xs.c tools/xenstore/xs_lib.c \
-               tools/xenstore/xenstored_core.c \
+               tools/xenstore/xenstored_core.c tools/common/daemon.c \
                tools/xenstore/xenstored_store.c \
                tools/xenstore/xenstored_domain.c \
                tools/xenstore/xenstored_xen.c \
@@ -26,5 +26,6 @@ AREA_CFLAGS := -I$(ROOT)/tools/xend -I$(ROOT)/tools/xmlrpc/include \
                -I$(ROOT)/tools/config/include -I$(ROOT)/tools/xm \
                -I$(ROOT)/tools/xenstore/include -I$(ROOT)/tools/xenstore \
                -I$(ROOT)/tools/xenstore/compat -I$(ROOT)/tools/libxc/include \
+               -I$(ROOT)/tools/common/include \
                $(shell pkg-config --cflags libxml-2.0)
 AREA_LDLIBS := -lxml2 -lpthread -lm
