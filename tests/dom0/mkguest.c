@@ -47,6 +47,7 @@
 #include <xenctrl.h>
 #include <xenevtchn.h>
 #include <xenforeignmemory.h>
+#include <xengnttab.h>
 #include <xenguest.h>
 
 #define MAX_GUESTS 4
@@ -336,6 +337,54 @@ static void cons_open(xenforeignmemory_handle *fm, xenevtchn_handle *xce,
           g->res.store_evtchn, xenevtchn_last_error(xce));
 }
 
+/*
+ * The builder seeded grant entries 0 (console) and 1 (xenstore) for dom0
+ * (res.grants_seeded), as xenconsoled and xenstored rely on: map each
+ * ring by its grant reference, as they do, and check it is the page at
+ * the console / store pfn: a marker written through the foreign mapping
+ * reads back through the grant mapping.  The marker sits in the last 8
+ * bytes of the page, which neither ring layout uses, before the guest
+ * runs.
+ */
+static void grant_check(struct guest *g)
+{
+    static const char *const what[2] = { "console", "xenstore" };
+    char *page[2] = { (char *)g->cons, (char *)g->store };
+    xengnttab_handle *xgt;
+    unsigned int ref;
+
+    CHECK(g->res.grants_seeded, "d%u: the builder did not seed grant "
+          "entries 0 and 1", g->domid);
+    if ( !g->res.grants_seeded || !page[0] || !page[1] )
+        return;
+    xgt = xengnttab_open(0);
+    CHECK(xgt, "open gntdev: %s", strerror(errno));
+    if ( !xgt )
+        return;
+    for ( ref = 0; ref < 2; ref++ )
+    {
+        uint64_t mark = 0x6b65656c00000000ULL | (g->domid << 8) | ref;
+        uint64_t *via_gfn = (uint64_t *)(page[ref] + 4096 - 8), *via_ref;
+        char *m = xengnttab_map_grant_ref(xgt, g->domid, ref,
+                                          PROT_READ | PROT_WRITE);
+
+        CHECK(m, "d%u: map the %s ring by grant ref %u: %s", g->domid,
+              what[ref], ref, xengnttab_last_error(xgt));
+        if ( !m )
+            continue;
+        via_ref = (uint64_t *)(m + 4096 - 8);
+        __atomic_store_n(via_gfn, mark, __ATOMIC_SEQ_CST);
+        CHECK(__atomic_load_n(via_ref, __ATOMIC_SEQ_CST) == mark,
+              "d%u: grant ref %u is not the %s page", g->domid, ref,
+              what[ref]);
+        __atomic_store_n(via_gfn, 0, __ATOMIC_SEQ_CST);
+        xengnttab_unmap(xgt, m, 1);
+    }
+    xengnttab_close(xgt);
+    printf("mkguest: d%u console and xenstore rings mapped by grant refs 0 "
+           "and 1\n", g->domid);
+}
+
 static void cons_close(xenforeignmemory_handle *fm, xenevtchn_handle *xce,
                        struct guest *g)
 {
@@ -567,6 +616,7 @@ int main(int argc, char **argv)
                 if ( !g[i].built )
                     continue;
                 cons_open(fm, xce, &g[i]);
+                grant_check(&g[i]);
                 CHECK(xc_domain_unpause(xch, g[i].domid) == 0,
                       "unpause d%u: %s", g[i].domid, strerror(errno));
                 g[i].t_unpause = now_ms();

@@ -6,7 +6,8 @@ ring with an empty stub store): the guest kernel detects Xen, boots on PVH
 with the ACPI tables libxc gives it (a MADT for its timer),
 runs its initramfs's /init (its hvc0 console ring is drained by mkguest
 itself), powers off; dom0 gets VIRQ_DOM_EXC and the shutdown reason, the
-domain is destroyed and every page comes back.  Builds that must fail
+domain is destroyed and every page comes back.  The builder seeds the
+guest's grant entries 0 and 1 and mkguest maps both rings by grant ref.  Builds that must fail
 (missing kernel, too little memory) leave no domain and no memory behind,
 and two guests run at once."""
 
@@ -95,10 +96,27 @@ def check_guest_boot(r, domid_re=r"\d+"):
     bc.xen_line(r, d + r".*reboot: Power down")
 
 
+def check_grants_seeded(r):
+    """The builder seeded the guest's grant entries 0 (console) and 1
+    (xenstore) through a foreign mapping of its grant frame 0 (which the
+    guest owns for references), and dom0 maps both rings by grant ref as
+    xenconsoled and xenstored do; no grant map of ref 0/1 failed."""
+    bc.xen_line(r, D0 + r"d\d+ entry=.*, grants seeded$")
+    bc.xen_line(r, D0 + r"d\d+ console and xenstore rings mapped by grant "
+                r"refs 0 and 1$")
+    assert not re.search(r"grants not seeded", r.log), \
+        "a build did not seed its grant entries"
+    # (Logged at debug level: the mkguest line above is the real check.)
+    bad = [l for l in r.xen_lines
+           if re.search(r"gnttab: d0 map of d\d+ ref [01] failed", l)]
+    assert not bad, "dom0's grant map of a seeded entry failed: %s" % bad
+
+
 def test_mkguest_one_guest_boots_and_powers_off():
     r = boot("fail,one", 1140)
     check_fail_steps(r)
     bc.xen_line(r, D0 + r"d(\d+) built: bzImage")
+    check_grants_seeded(r)
     check_guest_boot(r)
     # /init's own output reaches dom0 through the guest's console ring.
     bc.xen_line(r, D0 + r"d\d+ console: keel-initrd: /init running on ")
@@ -131,6 +149,9 @@ def test_mkguest_two_guests_at_once():
         check_guest_boot(r, str(i))
         bc.xen_line(r, D0 + r"d%d console: guest: hello from " % i)
         bc.xen_line(r, D0 + r"d%d info: shutdown=1 reason=0 \(poweroff\)" % i)
+        bc.xen_line(r, D0 + r"d%d console and xenstore rings mapped by "
+                    r"grant refs 0 and 1$" % i)
+    check_grants_seeded(r)
     bc.xen_line(r, D0 + r"free_pages before (\d+) after \1$")
     bc.xen_line(r, D0 + r"step two rc=0$")
 
