@@ -25,7 +25,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 rig=$root/tests/rig
 build=${KEEL_XEN_BUILD:-$root/xen}
 xen_args=${KEEL_XEN_ARGS:-"dom0_mem=512M dom0_max_vcpus=2 console=com1 com1=115200,8n1 loglvl=all"}
-dom0_args=${KEEL_DOM0_ARGS:-"console=hvc0 earlyprintk=xen"}
+dom0_args=${KEEL_DOM0_ARGS:-"console=hvc0 earlyprintk=xen no_timer_check"}
 loader=${KEEL_LOADER:-legacy_configfile}
 run_dir=${KEEL_RUN_DIR:-$root/tests/out/run}
 

@@ -15,7 +15,7 @@ import keel  # noqa: E402
 ADMIN_ARGS = ("dom0_mem=512M ro crashkernel=128M@16M console=com1 "
               "com1=115200,8n1 loglvl=all")
 UNKNOWN = ("ro", "crashkernel")
-DOM0_ARGS = "ro root=/dev/sda1 console=hvc0 earlyprintk=xen"
+DOM0_ARGS = "ro root=/dev/sda1 console=hvc0 earlyprintk=xen no_timer_check"
 
 
 def fail(r, msg):
