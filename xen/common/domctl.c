@@ -23,6 +23,9 @@
 #include <public/domctl.h>
 #include <public/sched.h>
 #include <public/hvm/params.h>
+#ifndef KEEL_HOST_TEST
+#include "domctl_load.h"
+#endif
 
 /* Emulation a Keel guest may ask for: a vLAPIC, nothing else. */
 #define DOMCTL_EMU_ALLOWED  XEN_X86_EMU_LAPIC
@@ -543,6 +546,9 @@ static long domctl_one(struct xen_domctl *op)
 
     case XEN_DOMCTL_get_hvm_param:
         return hvm_param(d, &op->u.hvm_param, false);
+
+    case XEN_DOMCTL_keel_load_memory:
+        return domctl_load_memory(current, d, &op->u.keel_load_memory);
     }
     return -ENOSYS;
 }
@@ -564,7 +570,10 @@ long do_domctl(unsigned long arg, unsigned long a2, unsigned long a3,
     rc = domctl_one(&op);
     domctl_lock_release();
 
-    if ( rc >= 0 && copy_to_guest(arg, &op, sizeof(op)) )
+    /* A load that faulted tells how far it got (public/domctl.h). */
+    if ( (rc >= 0 || (rc == -EFAULT &&
+                      op.cmd == XEN_DOMCTL_keel_load_memory)) &&
+         copy_to_guest(arg, &op, sizeof(op)) )
         rc = -EFAULT;
     return rc;
 }

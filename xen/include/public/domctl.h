@@ -55,6 +55,8 @@ struct xenctl_bitmap {
  */
 #define XEN_DOMCTL_set_hvm_param     0x4b00
 #define XEN_DOMCTL_get_hvm_param     0x4b01
+/* Keel: copy a dom0 buffer into a paused guest's RAM (below). */
+#define XEN_DOMCTL_keel_load_memory  0x4b02
 
 /* ---- createdomain ---------------------------------------------------- */
 
@@ -252,6 +254,47 @@ struct xen_domctl_hvm_param {
     uint64_aligned_t value;         /* IN (set) / OUT (get) */
 };
 
+/* ---- keel_load_memory ------------------------------------------------ */
+
+/*
+ * Copy nr_bytes from dom0's buffer (a dom0-virtual address of the
+ * calling vCPU) to the target's guest-physical gpa.  The domain builder
+ * uses it to load the kernel and ramdisk: mapping each guest page into
+ * dom0 costs two p2m updates per 4 KiB page (about 17 us each under
+ * emulation), this call none.  Hypervisors without it answer -ENOSYS:
+ * the builder then maps the pages (tools/libxc/xc_dom_build.c).
+ *
+ * Rules, checked before anything is written:
+ *   - the target is not the caller nor the hardware domain (-EINVAL) and
+ *     is paused by the toolstack (XEN_DOMCTL_pausedomain, or still
+ *     paused since createdomain) (-EBUSY): none of its vCPUs runs while
+ *     its pages change, so it never sees a half-copied page.  A domain
+ *     that ran before may be loaded again (it is the toolstack's domain).
+ *   - 1 <= nr_bytes <= XEN_DOMCTL_KEEL_LOAD_MAX, flags only the bits
+ *     below, gpa + nr_bytes does not wrap (-EINVAL).
+ *   - every page of [gpa, gpa + nr_bytes) is ordinary writable RAM of
+ *     the target (p2m_ram_rw) on a frame the target owns: no holes, MMIO,
+ *     read-only or log-dirty RAM, grant-table frames, foreign or granted
+ *     mappings (-EINVAL, nothing written).
+ * OUT: done = bytes written from gpa on.  On success done == nr_bytes.
+ * If reading dom0's buffer faults the call fails with -EFAULT and the
+ * structure is still copied back: [gpa, gpa + done) holds the new bytes,
+ * the rest of the page holding gpa + done may hold some of them, the
+ * pages after it are untouched.
+ */
+#define XEN_DOMCTL_KEEL_LOAD_MAX        (8u << 20)
+/* Also zero the last page from gpa + nr_bytes to its end. */
+#define XEN_DOMCTL_KEEL_LOAD_ZERO_TAIL  (1u << 0)
+#define XEN_DOMCTL_KEEL_LOAD_FLAGS      XEN_DOMCTL_KEEL_LOAD_ZERO_TAIL
+
+struct xen_domctl_keel_load_memory {
+    uint64_aligned_t gpa;           /* IN: target guest-physical address */
+    uint64_aligned_t buffer;        /* IN: dom0-virtual source address */
+    uint32_t nr_bytes;              /* IN */
+    uint32_t flags;                 /* IN: XEN_DOMCTL_KEEL_LOAD_* */
+    uint64_aligned_t done;          /* OUT: see above */
+};
+
 /* ---- the call -------------------------------------------------------- */
 
 struct xen_domctl {
@@ -270,6 +313,7 @@ struct xen_domctl {
         struct xen_domctl_scheduler_op scheduler_op;
         struct xen_domctl_setdomainhandle setdomainhandle;
         struct xen_domctl_hvm_param hvm_param;
+        struct xen_domctl_keel_load_memory keel_load_memory;
         uint8_t pad[128];
     } u;
 };
