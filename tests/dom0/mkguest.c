@@ -49,6 +49,7 @@
 #include <xenforeignmemory.h>
 #include <xengnttab.h>
 #include <xenguest.h>
+#include <public/grant_table.h>
 
 #define MAX_GUESTS 4
 
@@ -385,6 +386,71 @@ static void grant_check(struct guest *g)
            "and 1\n", g->domid);
 }
 
+static long mem_op(xc_interface *xch, unsigned int cmd, void *arg,
+                   size_t size)
+{
+    void *b = xc_hypercall_buffer_alloc(xch, size);
+    long rc;
+
+    if ( !b )
+        return -1;
+    memcpy(b, arg, size);
+    rc = xc_hypercall(xch, __HYPERVISOR_memory_op, cmd, (unsigned long)b,
+                      0, 0, 0);
+    xc_hypercall_buffer_free(xch, b, size);
+    return rc;
+}
+
+/*
+ * A guest's grant frame mapped by dom0 outlives the guest: put frame 0
+ * into the (shut down) guest's physmap at a scratch gfn, map it as a
+ * foreign page, take it out of the physmap, destroy the guest.  The
+ * guest stays a zombie with the frame intact (entry 0 still the console
+ * grant) until dom0 unmaps it; then it is gone.  Free memory is checked
+ * exactly by the caller afterwards.
+ */
+static void grant_zombie(xc_interface *xch, xenforeignmemory_handle *fm,
+                         struct guest *g)
+{
+    xen_pfn_t scratch = XC_DOM_ISA_HOLE_START >> 12;
+    struct xen_add_to_physmap xatp = {
+        .domid = g->domid, .space = XENMAPSPACE_grant_table,
+        .idx = 0, .gpfn = scratch,
+    };
+    struct xen_remove_from_physmap xrfp = {
+        .domid = g->domid, .gpfn = scratch,
+    };
+    xc_dominfo_t info;
+    grant_entry_v1_t *gt;
+
+    CHECK(mem_op(xch, XENMEM_add_to_physmap, &xatp, sizeof(xatp)) == 0,
+          "d%u: grant frame 0 into its physmap: %s", g->domid,
+          strerror(errno));
+    gt = xenforeignmemory_map(fm, g->domid, PROT_READ, 1, &scratch, NULL);
+    CHECK(gt, "d%u: map grant frame 0: %s", g->domid,
+          xenforeignmemory_last_error(fm));
+    CHECK(mem_op(xch, XENMEM_remove_from_physmap, &xrfp, sizeof(xrfp)) == 0,
+          "d%u: grant frame 0 out of its physmap: %s", g->domid,
+          strerror(errno));
+    CHECK(xc_domain_destroy(xch, g->domid) == 0, "destroy d%u: %s",
+          g->domid, strerror(errno));
+    printf("mkguest: d%u destroyed\n", g->domid);
+    if ( !gt )
+        return;
+    CHECK(xc_domain_getinfo_single(xch, g->domid, &info) == 0 && info.dying,
+          "d%u: not dying while dom0 maps its grant frame", g->domid);
+    CHECK(gt[0].domid == 0 && gt[0].frame == g->res.console_pfn,
+          "d%u: grant frame 0 no longer holds the console grant "
+          "(domid %u frame %#x)", g->domid, gt[0].domid, gt[0].frame);
+    printf("mkguest: d%u dying while its grant frame is mapped: entry 0 "
+           "domid %u frame %#x\n", g->domid, gt[0].domid, gt[0].frame);
+    xenforeignmemory_unmap(fm, gt, 1);
+    CHECK(xc_domain_getinfo_single(xch, g->domid, &info) < 0 &&
+          errno == ESRCH, "d%u: still there after its grant frame was "
+          "unmapped", g->domid);
+    printf("mkguest: d%u gone after the grant frame's unmap\n", g->domid);
+}
+
 static void cons_close(xenforeignmemory_handle *fm, xenevtchn_handle *xce,
                        struct guest *g)
 {
@@ -711,6 +777,12 @@ int main(int argc, char **argv)
             if ( !g[i].created )
                 continue;
             cons_close(fm, xce, &g[i]);
+            /* One guest, last round: destroyed with its grant frame mapped. */
+            if ( o.count == 1 && round == o.rounds && g[i].built )
+            {
+                grant_zombie(xch, fm, &g[i]);
+                continue;
+            }
             CHECK(xc_domain_destroy(xch, g[i].domid) == 0, "destroy d%u: %s",
                   g[i].domid, strerror(errno));
             printf("mkguest: d%u destroyed\n", g[i].domid);

@@ -130,6 +130,16 @@ def test_mkguest_one_guest_boots_and_powers_off():
     # dom0's p2m (its foreign-mapping area); after the second, free
     # memory is back exactly.
     bc.xen_line(r, D0 + r"round 2 of 2$")
+    # Last round: destroyed while dom0 maps its grant frame 0 (owned by the
+    # guest, a reference held by the mapping): a zombie until unmapped,
+    # the frame intact; then the frame is freed with it.
+    bc.xen_line(r, r"^Domain \d+ destroyed: \d+ pages returned, 1 still "
+                r"mapped by other domains")
+    bc.xen_line(r, D0 + r"d\d+ dying while its grant frame is mapped: "
+                r"entry 0 domid 0 frame 0x[0-9a-f]+$")
+    bc.xen_line(r, r"^Domain \d+: last foreign/grant mapping gone, 1 pages "
+                r"returned$")
+    bc.xen_line(r, D0 + r"d\d+ gone after the grant frame's unmap$")
     bc.xen_line(r, D0 + r"free_pages before (\d+) after \1$")
     bc.xen_line(r, D0 + r"domains before (\d+) after \1$")
     bc.xen_line(r, D0 + r"step one rc=0$")
