@@ -26,10 +26,19 @@
 struct foreign_mem {
     struct xc_dom_mem ops;
     xenforeignmemory_handle *fh;
+    xc_interface *xch;
     uint32_t domid;
     xen_pfn_t *gfns;
     size_t max;
+    void *hbuf;                     /* hypercall buffer for direct_write */
 };
+
+/*
+ * Bytes per XEN_DOMCTL_keel_load_memory call.  The source is copied into
+ * a locked hypercall buffer first: the kernel image is a file mapping
+ * whose pages the hypervisor cannot fault in.
+ */
+#define LOAD_CHUNK (4u << 20)
 
 static void *foreign_map(struct xc_dom_mem *m, xen_pfn_t gfn, size_t n,
                          char *err)
@@ -66,11 +75,52 @@ static void foreign_unmap(struct xc_dom_mem *m, void *p, size_t n)
     xenforeignmemory_unmap(f->fh, p, n);
 }
 
-static int foreign_open(struct foreign_mem *f, uint32_t domid, char *err)
+/*
+ * The hypervisor copies into the guest's pages (no p2m change per page,
+ * public/domctl.h); older hypervisors say ENOSYS and xc_dom_load maps.
+ */
+static int direct_write(struct xc_dom_mem *m, uint64_t paddr,
+                        const void *src, size_t len, char *err)
+{
+    struct foreign_mem *f = (struct foreign_mem *)m;
+    const uint8_t *s = src;
+
+    if ( !f->hbuf )
+    {
+        f->hbuf = xc_hypercall_buffer_alloc(f->xch, LOAD_CHUNK);
+        if ( !f->hbuf )
+            return -ENOSYS;         /* no buffer: map instead */
+    }
+    while ( len )
+    {
+        size_t n = len > LOAD_CHUNK ? LOAD_CHUNK : len;
+
+        memcpy(f->hbuf, s, n);
+        if ( xc_domain_load_memory(f->xch, f->domid, paddr, f->hbuf, n, 0) )
+        {
+            int e = errno;
+
+            if ( e == ENOSYS || e == EOPNOTSUPP )
+                return -e;
+            xc_dom_errf(err, "the hypervisor's copy (keel_load_memory) of "
+                        "%zu bytes failed: %s", n, strerror(e));
+            return -e;
+        }
+        s += n;
+        paddr += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static int foreign_open(struct foreign_mem *f, xc_interface *xch,
+                        uint32_t domid, char *err)
 {
     memset(f, 0, sizeof(*f));
     f->ops.map = foreign_map;
     f->ops.unmap = foreign_unmap;
+    f->ops.write = getenv("KEEL_XC_NO_LOAD_MEMORY") ? NULL : direct_write;
+    f->xch = xch;
     /*
      * Only used right after populate, whose frames the hypervisor hands
      * out zeroed (xen/common/memory.c): zeros need not be written.
@@ -90,6 +140,9 @@ static void foreign_close(struct foreign_mem *f)
 {
     xenforeignmemory_close(f->fh);
     free(f->gfns);
+    if ( f->hbuf )
+        xc_hypercall_buffer_free(f->xch, f->hbuf, LOAD_CHUNK);
+    f->hbuf = NULL;
     f->fh = NULL;
     f->gfns = NULL;
 }
@@ -367,7 +420,7 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
     t = xc_dom_now_ns();
     if ( !mem )
     {
-        if ( foreign_open(&fm, a->domid, why) )
+        if ( foreign_open(&fm, xch, a->domid, why) )
         {
             e = errno;
             xc_dom_errf(err, "domain %u: cannot write its memory: %s", a->domid,

@@ -521,6 +521,30 @@ static int guest_write(struct xc_dom_mem *m, uint64_t paddr, const void *src,
                 break;
             bytes += b;
         }
+        if ( m->write && s )
+        {
+            int rc = m->write(m, paddr, s, bytes, err);
+
+            if ( !rc )
+            {
+                m->pages_written += n;
+                s += bytes;
+                paddr += bytes;
+                len -= bytes;
+                continue;
+            }
+            if ( rc != -ENOSYS && rc != -EOPNOTSUPP )
+            {
+                char why[XC_DOM_ERRLEN];
+
+                snprintf(why, sizeof(why), "%s", err);
+                xc_dom_errf(err, "cannot write the %s at %#llx: %s", what,
+                      (unsigned long long)paddr, why);
+                return rc;
+            }
+            /* An older hypervisor: map pages from now on. */
+            m->write = NULL;
+        }
         t = xc_dom_now_ns();
         p = m->map(m, gfn, n, err);
         m->map_ns += xc_dom_now_ns() - t;

@@ -543,6 +543,22 @@ long xc_domain_get_tot_pages(xc_interface *xch, uint32_t domid)
 
 /* ---- HVM params, event channels -------------------------------------- */
 
+int xc_domain_load_memory(xc_interface *xch, uint32_t domid, uint64_t gpa,
+                          const void *buf, uint32_t nr_bytes,
+                          uint32_t flags)
+{
+    struct xen_domctl d;
+
+    if ( check_domid(domid) )
+        return -1;
+    domctl_init(&d, XEN_DOMCTL_keel_load_memory, domid);
+    d.u.keel_load_memory.gpa = gpa;
+    d.u.keel_load_memory.buffer = (uintptr_t)buf;
+    d.u.keel_load_memory.nr_bytes = nr_bytes;
+    d.u.keel_load_memory.flags = flags;
+    return xc_domctl(xch, &d) < 0 ? -1 : 0;
+}
+
 int xc_hvm_param_set(xc_interface *xch, uint32_t domid, uint32_t param,
                      uint64_t value)
 {

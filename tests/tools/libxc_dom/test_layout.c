@@ -59,6 +59,33 @@ static void buf_unmap(struct xc_dom_mem *m, void *p, size_t n)
     b->unmaps++;
 }
 
+/*
+ * The hypervisor's copy (XEN_DOMCTL_keel_load_memory) as the builder
+ * uses it: write_rc < 0 answers every call with it (-ENOSYS: an older
+ * hypervisor), else the bytes land in the buffer.
+ */
+static int write_rc;
+static unsigned int writes;
+static uint64_t bytes_written;
+
+static int buf_write(struct xc_dom_mem *m, uint64_t paddr, const void *src,
+                     size_t len, char *err)
+{
+    struct buf_mem *b = (struct buf_mem *)m;
+
+    writes++;
+    if ( write_rc )
+    {
+        snprintf(err, XC_DOM_ERRLEN, "test: write refused");
+        return write_rc;
+    }
+    assert_non_null(src);
+    assert_true(len > 0 && paddr + len <= b->size);
+    memcpy(b->base + paddr, src, len);
+    bytes_written += len;
+    return 0;
+}
+
 static void buf_init(struct buf_mem *b, uint64_t size)
 {
     memset(b, 0, sizeof(*b));
@@ -263,6 +290,101 @@ static void test_load_map_failure(void **state)
     free(elf);
 }
 
+/* Load the synthetic kernel twice, by maps and with mem's write op. */
+static void load_both(struct buf_mem *ref, struct buf_mem *b, bool zeroed,
+                      int rc_expected, char *err)
+{
+    struct xc_dom_kernel k;
+    struct xc_dom_layout l;
+    size_t len, i;
+    uint8_t *elf = syn_elf(true, &len), rd[9000];
+    const char *cmd = "console=hvc0";
+
+    for ( i = 0; i < sizeof(rd); i++ )
+        rd[i] = i * 13 + 1;
+    assert_int_equal(xc_dom_kernel_parse(elf, len, &k, err), 0);
+    assert_int_equal(xc_dom_plan(&k, 64, sizeof(rd), cmd, &l, err), 0);
+    buf_init(ref, l.ram[1].end);
+    buf_init(b, l.ram[1].end);
+    memset(ref->base, zeroed ? 0 : 0xaa, ref->size);
+    memset(b->base, zeroed ? 0 : 0xaa, b->size);
+    ref->ops.zeroed = b->ops.zeroed = zeroed;
+    b->ops.write = buf_write;
+    writes = 0;
+    bytes_written = 0;
+    assert_int_equal(xc_dom_load(&ref->ops, &k, &l, rd, cmd, err), 0);
+    assert_int_equal(xc_dom_load(&b->ops, &k, &l, rd, cmd, err),
+                     rc_expected);
+    xc_dom_kernel_release(&k);
+    free(elf);
+}
+
+/* With the hypervisor's copy: same guest memory, data never mapped. */
+static void test_load_direct_write(void **state)
+{
+    struct buf_mem ref, b;
+    char err[XC_DOM_ERRLEN];
+
+    write_rc = 0;
+    load_both(&ref, &b, true, 0, err);
+    assert_memory_equal(b.base, ref.base, b.size);
+    assert_true(writes >= 3);       /* kernel segments, ramdisk, ... */
+    assert_true(bytes_written >= 9000);
+    /* Fresh memory: zeros skipped, everything else written directly. */
+    assert_int_equal(b.maps, 0);
+    assert_int_equal(b.ops.pages_written, ref.ops.pages_written);
+    assert_non_null(b.ops.write);
+    buf_fini(&ref);
+    buf_fini(&b);
+
+    /* Stale memory: zeros still go through maps, data through write. */
+    load_both(&ref, &b, false, 0, err);
+    assert_memory_equal(b.base, ref.base, b.size);
+    assert_true(b.maps > 0 && b.maps < ref.maps);
+    assert_int_equal(b.maps, b.unmaps);
+    buf_fini(&ref);
+    buf_fini(&b);
+}
+
+/* An older hypervisor: one ENOSYS, then maps for everything. */
+static void test_load_write_fallback(void **state)
+{
+    static const int rcs[] = { -ENOSYS, -EOPNOTSUPP };
+    struct buf_mem ref, b;
+    char err[XC_DOM_ERRLEN];
+    unsigned int i;
+
+    for ( i = 0; i < 2; i++ )
+    {
+        write_rc = rcs[i];
+        load_both(&ref, &b, true, 0, err);
+        assert_memory_equal(b.base, ref.base, b.size);
+        assert_int_equal(writes, 1);
+        assert_null(b.ops.write);
+        assert_int_equal(b.maps, ref.maps);
+        assert_int_equal(b.ops.pages_written, ref.ops.pages_written);
+        buf_fini(&ref);
+        buf_fini(&b);
+    }
+}
+
+/* Any other failure of the copy is the load's failure, with its why. */
+static void test_load_write_error(void **state)
+{
+    struct buf_mem ref, b;
+    char err[XC_DOM_ERRLEN];
+
+    write_rc = -EINVAL;
+    load_both(&ref, &b, true, -EINVAL, err);
+    assert_non_null(strstr(err, "cannot write the kernel at "));
+    assert_non_null(strstr(err, "test: write refused"));
+    assert_int_equal(writes, 1);
+    assert_int_equal(b.maps, 0);
+    write_rc = 0;
+    buf_fini(&ref);
+    buf_fini(&b);
+}
+
 /* Debian's kernel laid out in a 256 MiB guest, as the builder does. */
 static void test_load_debian(void **state)
 {
@@ -385,6 +507,9 @@ int run_layout_tests(void)
         cmocka_unit_test(test_plan_big_and_small),
         cmocka_unit_test(test_load_synthetic),
         cmocka_unit_test(test_load_map_failure),
+        cmocka_unit_test(test_load_direct_write),
+        cmocka_unit_test(test_load_write_fallback),
+        cmocka_unit_test(test_load_write_error),
         cmocka_unit_test(test_load_debian),
         cmocka_unit_test(test_load_zeroed_debian),
     };

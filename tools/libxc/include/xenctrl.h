@@ -235,6 +235,18 @@ int xc_domain_decrease_reservation_exact(xc_interface *xch, uint32_t domid,
 /* Pages the domain has (XENMEM_current_reservation); -1 on error. */
 long xc_domain_get_tot_pages(xc_interface *xch, uint32_t domid);
 
+/*
+ * Copy nr_bytes (<= XEN_DOMCTL_KEEL_LOAD_MAX) from buf, which must be a
+ * hypercall buffer (xc_hypercall_buffer_alloc: the hypervisor cannot
+ * fault pages in), to the paused domain's guest-physical gpa
+ * (XEN_DOMCTL_keel_load_memory; flags XEN_DOMCTL_KEEL_LOAD_*).  -1 with
+ * errno: ENOSYS on a hypervisor without it, EINVAL for a range that is
+ * not all the domain's RAM (nothing written), EBUSY if it is not paused.
+ */
+int xc_domain_load_memory(xc_interface *xch, uint32_t domid, uint64_t gpa,
+                          const void *buf, uint32_t nr_bytes,
+                          uint32_t flags);
+
 /* ---- HVM params, event channels -------------------------------------- */
 
 int xc_hvm_param_set(xc_interface *xch, uint32_t domid, uint32_t param,

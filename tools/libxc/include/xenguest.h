@@ -79,7 +79,8 @@ struct xc_dom_timing {
     uint64_t populate_ns;           /* populate_physmap */
     uint64_t copy_ns;               /* writes into the guest, of which */
     uint64_t map_ns, unmap_ns;      /*   mapping and unmapping guest pages */
-    uint64_t pages_written;         /* guest pages mapped and written */
+    uint64_t pages_written;         /* guest pages written (mapped or
+                                       by the hypervisor's copy) */
     uint64_t pages_skipped;         /* left alone: zero, and known zeroed */
     uint64_t setup_ns;              /* ports, params, grants, vCPU 0 */
 };
@@ -252,6 +253,14 @@ int xc_dom_start_info(const struct xc_dom_layout *l, const char *cmdline,
 struct xc_dom_mem {
     void *(*map)(struct xc_dom_mem *m, xen_pfn_t gfn, size_t n, char *err);
     void (*unmap)(struct xc_dom_mem *m, void *p, size_t n);
+    /*
+     * Optional: copy len bytes from src to guest-physical paddr without
+     * mapping (the hypervisor's XEN_DOMCTL_keel_load_memory).  0, or a
+     * negative errno with err filled; -ENOSYS or -EOPNOTSUPP mean "not
+     * available": xc_dom_load clears write and maps pages from then on.
+     */
+    int (*write)(struct xc_dom_mem *m, uint64_t paddr, const void *src,
+                 size_t len, char *err);
     bool zeroed;
     uint64_t map_ns, unmap_ns, pages_written, pages_skipped;
 };
