@@ -168,6 +168,47 @@ def dom0_modules(kernel_args="console=hvc0 earlyprintk=xen",
                    nounzip=initrd_nounzip)]
 
 
+def _mkinitrd(*args):
+    subprocess.run(["python3", os.path.join(ROOT, "tests", "rig",
+                                            "mkinitrd.py"),
+                    "--busybox", "/bin/busybox",
+                    "--kernel-root", os.path.join(cache_dir(), "kernel")] +
+                   list(args), check=True)
+
+
+def guest_initrd(name):
+    """A PV guest ramdisk (mkinitrd.py --guest: the front-end modules and
+    tests/dom0/guest scenarios) built from the tree into tests/out."""
+    out = os.path.join(out_dir(), "initrd-%s-guest.gz" % name)
+    _mkinitrd("--guest", "-o", out)
+    return out
+
+
+def tools_initrd(name, guest_ramdisk=None, add=None):
+    """dom0's toolstack initramfs built from the tree: `make -C tools
+    install` into tests/out/<name>-tools (then add(dist) may put more
+    there), made into tests/out/initrd-dom0-<name>.gz with the test
+    programs, the scenarios and the example guest (Debian's kernel and
+    guest_ramdisk, by default the cached busybox initrd.gz)."""
+    o = out_dir()
+    dist = os.path.join(o, name + "-tools")
+    shutil.rmtree(dist, ignore_errors=True)
+    subprocess.run(["make", "-s", "-C", os.path.join(ROOT, "tools"),
+                    "install", "DESTDIR=" + dist], check=True,
+                   stdout=subprocess.DEVNULL)
+    if not os.path.exists(os.path.join(dist, "usr", "sbin", "xend")):
+        raise RigError("make -C tools install put no usr/sbin/xend in %s"
+                       % dist)
+    if add:
+        add(dist)
+    out = os.path.join(o, "initrd-dom0-%s.gz" % name)
+    _mkinitrd("--dom0", "--progs-dir", os.path.join(o, "dom0-progs"),
+              "--tools", dist,
+              "--guest-kernel", os.path.join(cache_dir(), "vmlinuz"),
+              "--guest-ramdisk", guest_ramdisk or initrd(), "-o", out)
+    return out
+
+
 def default_entry(args="dom0_mem=512M console=com1 loglvl=all", **kw):
     return Entry(args=args, modules=dom0_modules(), **kw)
 

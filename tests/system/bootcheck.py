@@ -32,6 +32,22 @@ def xen_line(r, regex):
     fail(r, "the hypervisor printed no line matching /%s/" % regex)
 
 
+def d0_all(r, regex):
+    """Every match of regex on dom0's console lines ("(XEN) (d0) ...",
+    matched after the "(d0) ")."""
+    rx = re.compile(regex)
+    return [m for m in (rx.search(l[5:]) for l in r.xen_lines
+                        if l.startswith("(d0) ")) if m]
+
+
+def d0_line(r, regex):
+    """The first match of regex on dom0's console lines; fails if none."""
+    m = d0_all(r, regex)
+    if not m:
+        fail(r, "dom0 printed no line matching /%s/" % regex)
+    return m[0]
+
+
 def cmdline(r, expected):
     """The cooked command line is exactly `expected`: the image path
     removed where the loader passed it, no word of ours lost where it

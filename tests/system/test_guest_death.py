@@ -19,7 +19,6 @@ state 'd' once xend is continued; no second release happens."""
 
 import os
 import re
-import shutil
 import subprocess
 
 import bootcheck as bc
@@ -76,15 +75,7 @@ def test_guest_crash_and_zombie():
 test_guest_crash_and_zombie.timeout = 560
 
 
-def xsdie_tools_initrd():
-    """The installed tools plus xsdie in /usr/bin, as a dom0 initramfs
-    with the example guest (as test_xm's, from a private install tree)."""
-    out_dir = keel.out_dir()
-    dist = os.path.join(out_dir, "guestdeath-tools")
-    shutil.rmtree(dist, ignore_errors=True)
-    subprocess.run(["make", "-s", "-C", os.path.join(keel.ROOT, "tools"),
-                    "install", "DESTDIR=" + dist], check=True,
-                   stdout=subprocess.DEVNULL)
+def _add_xsdie(dist):
     libxc = os.path.join(keel.ROOT, "tools", "libxc")
     subprocess.run(["gcc", "-static", "-O2", "-std=gnu11", "-Wall",
                     "-Wextra", "-Werror", "-Wno-unused-parameter",
@@ -97,18 +88,12 @@ def xsdie_tools_initrd():
                    [os.path.join(libxc, f) for f in
                     ("xc_domain.c", "xc_private.c", "xc_physinfo.c",
                      "xc_foreign.c")], check=True)
-    cache = keel.cache_dir()
-    out = os.path.join(out_dir, "initrd-dom0-guestdeath.gz")
-    subprocess.run(["python3", os.path.join(keel.ROOT, "tests", "rig",
-                                            "mkinitrd.py"),
-                    "--busybox", "/bin/busybox", "--dom0",
-                    "--kernel-root", os.path.join(cache, "kernel"),
-                    "--progs-dir", os.path.join(out_dir, "dom0-progs"),
-                    "--tools", dist,
-                    "--guest-kernel", os.path.join(cache, "vmlinuz"),
-                    "--guest-ramdisk", os.path.join(cache, "initrd.gz"),
-                    "-o", out], check=True)
-    return out
+
+
+def xsdie_tools_initrd():
+    """The installed tools plus xsdie in /usr/bin, as a dom0 initramfs
+    with the example guest (as test_xm's, from a private install tree)."""
+    return keel.tools_initrd("guestdeath", add=_add_xsdie)
 
 
 TOOLS_ARGS = "console=hvc0 keel-test=1"

@@ -15,10 +15,7 @@ bridge address; the back-ends let go of the loop device and the vif;
 free memory is the same before and after; no grant operation failed in
 the hypervisor's log."""
 
-import os
 import re
-import shutil
-import subprocess
 
 import bootcheck as bc
 from bootcheck import keel
@@ -29,41 +26,12 @@ END = r"^\(XEN\) \(d0\) keel-initrd: scenario pvdev end rc=\d+"
 
 
 def pvdev_initrd():
-    """The tools installed into tests/out, the guest ramdisk with its
-    scenario, both made into the dom0 toolstack initramfs."""
-    out_dir = keel.out_dir()
-    mk = os.path.join(keel.ROOT, "tests", "rig", "mkinitrd.py")
-    cache = keel.cache_dir()
-    dist = os.path.join(out_dir, "pvdev-tools")
-    shutil.rmtree(dist, ignore_errors=True)
-    subprocess.run(["make", "-s", "-C", os.path.join(keel.ROOT, "tools"),
-                    "install", "DESTDIR=" + dist], check=True,
-                   stdout=subprocess.DEVNULL)
-    guest = os.path.join(out_dir, "initrd-pvdev-guest.gz")
-    subprocess.run(["python3", mk, "--busybox", "/bin/busybox", "--guest",
-                    "--kernel-root", os.path.join(cache, "kernel"),
-                    "-o", guest], check=True)
-    out = os.path.join(out_dir, "initrd-dom0-pvdev.gz")
-    subprocess.run(["python3", mk, "--busybox", "/bin/busybox", "--dom0",
-                    "--kernel-root", os.path.join(cache, "kernel"),
-                    "--progs-dir", os.path.join(out_dir, "dom0-progs"),
-                    "--tools", dist,
-                    "--guest-kernel", os.path.join(cache, "vmlinuz"),
-                    "--guest-ramdisk", guest, "-o", out], check=True)
-    return out
+    """The toolstack initramfs with the PV guest ramdisk (its scenario)."""
+    return keel.tools_initrd("pvdev", keel.guest_initrd("pvdev"))
 
 
-def d0(r, regex):
-    rx = re.compile(regex)
-    return [m for m in (rx.search(l[5:]) for l in r.xen_lines
-                        if l.startswith("(d0) ")) if m]
-
-
-def one(r, regex):
-    m = d0(r, regex)
-    if not m:
-        bc.fail(r, "dom0 printed no line matching /%s/" % regex)
-    return m[0]
+d0 = bc.d0_all
+one = bc.d0_line
 
 
 G = r"^pvdev: guest: "

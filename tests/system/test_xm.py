@@ -21,10 +21,7 @@ manageable; and after each scenario the domains' xenstore nodes, console
 clients, ptys and free memory are checked (nothing left of a gone
 domain)."""
 
-import os
 import re
-import shutil
-import subprocess
 
 import bootcheck as bc
 from bootcheck import keel
@@ -56,40 +53,17 @@ SCRIPT = (
 
 def tools_initrd():
     """The tools installed into tests/out and made into a dom0 initramfs
-    with the example guest's kernel and ramdisk."""
-    out_dir = keel.out_dir()
-    dist = os.path.join(out_dir, "xm-tools")
-    shutil.rmtree(dist, ignore_errors=True)
-    subprocess.run(["make", "-s", "-C", os.path.join(keel.ROOT, "tools"),
-                    "install", "DESTDIR=" + dist], check=True,
-                   stdout=subprocess.DEVNULL)
-    assert os.path.exists(os.path.join(dist, "usr", "sbin", "xend"))
-    cache = keel.cache_dir()
-    out = os.path.join(out_dir, "initrd-dom0-xm.gz")
-    subprocess.run(["python3", os.path.join(keel.ROOT, "tests", "rig",
-                                            "mkinitrd.py"),
-                    "--busybox", "/bin/busybox", "--dom0",
-                    "--kernel-root", os.path.join(cache, "kernel"),
-                    "--progs-dir", os.path.join(out_dir, "dom0-progs"),
-                    "--tools", dist,
-                    "--guest-kernel", os.path.join(cache, "vmlinuz"),
-                    "--guest-ramdisk", os.path.join(cache, "initrd.gz"),
-                    "-o", out], check=True)
-    return out
+    with the example guest's kernel and (busybox) ramdisk."""
+    return keel.tools_initrd("xm")
 
 
-def d0(r, regex):
-    """Every match of regex on dom0's console lines."""
-    rx = re.compile(regex)
-    return [m for m in (rx.search(l[5:]) for l in r.xen_lines
-                        if l.startswith("(d0) ")) if m]
+d0 = bc.d0_all
 
 
 def one(r, regex):
-    m = d0(r, regex)
-    if not m:
-        bc.fail(r, "dom0 printed no line matching /%s/" % regex)
-    return m
+    """Every match, at least one (scenarios look at the first or last)."""
+    bc.d0_line(r, regex)
+    return d0(r, regex)
 
 
 def test_xm_lifecycle():
