@@ -2,14 +2,20 @@
 #
 # Shared by the hotplug scripts (sourced).  The environment is the
 # uevent's: XENBUS_PATH (made absolute by xen-hotplug), XENBUS_TYPE,
-# ACTION, and for vifs `vif' and `script'.
+# ACTION, and for vifs `vif' and `script'; HOTPLUG_DATE, the event's time
+# stamp for the log, from xen-hotplug.
+#
+# Every process costs dom0 a fork and an exec of busybox while xend waits
+# for the device (one `date' or `xenstore-read' is several milliseconds
+# of dom0 time), so the scripts read and write their back-end's nodes in
+# one xenstore-* call each way and use shell builtins where they can.
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 HOTPLUG_STATE=/var/run/xen-hotplug
 
 log()
 {
-    echo "$(date '+%Y-%m-%d %H:%M:%S') ${0##*/}[$$]: $*"
+    echo "${HOTPLUG_DATE:-$(date '+%Y-%m-%d %H:%M:%S')} ${0##*/}[$$]: $*"
 }
 
 xsread()
@@ -22,6 +28,34 @@ xswrite()
     xenstore-write "$XENBUS_PATH/$1" "$2"
 }
 
+# xsload NAME...: the back-end's nodes NAME... into the shell variables of
+# the same names (empty for a node that does not exist), from one
+# `xenstore-ls -f' of the back-end directory rather than a xenstore-read
+# each.  A value xenstore-ls printed escaped (a backslash) is read again
+# by itself, so the variables hold what xenstore-read would give.
+xsload()
+{
+    _xs_ls=$(xenstore-ls -f "$XENBUS_PATH" 2>/dev/null)
+    for _xs_n in "$@"; do
+        eval "$_xs_n="
+    done
+    while IFS= read -r _xs_l; do
+        _xs_k=${_xs_l%% = \"*}
+        _xs_k=${_xs_k#"$XENBUS_PATH"/}
+        for _xs_n in "$@"; do
+            [ "$_xs_k" = "$_xs_n" ] || continue
+            _xs_v=${_xs_l#* = \"}
+            _xs_v=${_xs_v%\"}
+            case "$_xs_v" in
+            *\\*) _xs_v=$(xsread "$_xs_n") ;;
+            esac
+            eval "$_xs_n=\$_xs_v"
+        done
+    done <<XSLS
+$_xs_ls
+XSLS
+}
+
 # The device failed: say why where xend looks (hotplug-error, then
 # hotplug-status error), in the log too, and stop.
 fatal()
@@ -32,15 +66,25 @@ fatal()
     exit 1
 }
 
+# success [NODE VALUE]...: the script's own nodes (physical-device...) and
+# hotplug-status connected in one xenstore-write (one transaction: xend
+# and the back-end driver see them together).
 success()
 {
-    xswrite hotplug-status connected
+    _xs_n=$(($# / 2))
+    while [ "$_xs_n" -gt 0 ]; do
+        set -- "$@" "$XENBUS_PATH/$1" "$2"
+        shift 2
+        _xs_n=$((_xs_n - 1))
+    done
+    xenstore-write "$@" "$XENBUS_PATH/hotplug-status" connected
     log "$XENBUS_PATH: connected"
 }
 
-# A file name for per-device state: backend/vbd/1/51712 -> vbd-1-51712.
+# $state_file: a file name for per-device state (backend/vbd/1/51712 ->
+# vbd-1-51712).
 state_file()
 {
-    echo "$HOTPLUG_STATE/$(echo "${XENBUS_PATH#/local/domain/0/backend/}" |
-        tr / -)"
+    _xs_s=${XENBUS_PATH#/local/domain/0/backend/}
+    state_file=$HOTPLUG_STATE/${_xs_s//\//-}
 }

@@ -329,7 +329,28 @@ static int devices_wait(struct xend *x, struct xdom *d, uint32_t domid,
     if ( timeout <= 0 )
         timeout = 100;
     deadline = start + timeout;
-    h = waiter_open("/local/domain/0/backend");
+    /*
+     * Woken by the devices' hotplug-status nodes only (as Xen's xend
+     * watches each statusPath), not by every node the back-end drivers
+     * write under /local/domain/0/backend: each wake-up costs a read per
+     * device while the guest waits.
+     */
+    h = xs_open(0);
+    for ( i = 0; h && i < d->cfg.n_devs; i++ )
+    {
+        char back[96], front[96], st[112];
+
+        xend_dev_paths(&d->cfg.devs[i], domid, back, front);
+        snprintf(st, sizeof(st), "%s/hotplug-status", back);
+        if ( !xs_watch(h, st, "xend-devices") )
+        {
+            int e = errno;
+
+            xs_close(h);
+            h = NULL;
+            errno = e;
+        }
+    }
     if ( !h )
     {
         snprintf(why, len, "cannot watch the back-ends in xenstore: %s",
