@@ -1415,6 +1415,9 @@ static void test_e2e_restart_xend(void **state)
         while ( fake_find(e->hv, 1) && now_ms() < deadline )
             pause_ms(5);
     }
+    /* xend finishes the on_* action (nodes removed) under its lock: once
+     * xm answers, it is done (the domain leaves the hypervisor first). */
+    free(xm_ok("list", NULL));
     assert_gone(e, 1, u1);
     free(u1);
     free(xm_ok("unpause", "two", NULL));
@@ -1475,6 +1478,7 @@ static void test_e2e_on_actions(void **state)
     /* on_poweroff=destroy (default): gone */
     fake_guest_shutdown(e->hv, 2, XEND_SHUTDOWN_POWEROFF);
     assert_true(wait_for(e, 2, false));
+    free(xm_ok("list", NULL));      /* as above: the action is complete */
     assert_gone(e, 2, u);
     free(u);
 
