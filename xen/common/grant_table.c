@@ -32,6 +32,19 @@ integer_param("gnttab_max_frames", opt_max_grant_frames);
 /* The flags and domid of an entry, read and updated as one word. */
 typedef u32 __attribute__((__may_alias__)) grant_word_t;
 
+/*
+ * A grant table lives until its domain is destroyed, but the operations
+ * reach other domains' tables by domid (gt_domain), and domain lookup is
+ * not RCU-protected here: a domain destroyed on another pCPU could free
+ * its table under an operation that is using it (seen: dom0's blkback
+ * unmapping while the guest was destroyed, #GP in grant_unpin).  So every
+ * grant operation runs under gt_life_lock, and grant_table_destroy()
+ * detaches and frees a table under it too.  One lock for all grant
+ * operations is coarse (they are serialised between pCPUs); a per-domain
+ * reference on the table would lift that.
+ */
+static DEFINE_SPINLOCK(gt_life_lock);
+
 static unsigned int nr_entries(const struct grant_table *gt)
 {
     return gt->nr_frames * GRANT_ENTRIES_PER_FRAME;
@@ -908,7 +921,17 @@ int grant_table_init(struct domain *d)
     return 0;
 }
 
+static void grant_table_destroy_locked(struct domain *d);
+
+/* Under gt_life_lock: no grant operation is using d's table meanwhile. */
 void grant_table_destroy(struct domain *d)
+{
+    spin_lock(&gt_life_lock);
+    grant_table_destroy_locked(d);
+    spin_unlock(&gt_life_lock);
+}
+
+static void grant_table_destroy_locked(struct domain *d)
 {
     struct grant_table *gt = d->grant_table;
     u32 h;
@@ -979,8 +1002,23 @@ static void gt_warn_once(unsigned int cmd)
         rc_;                                                            \
     })
 
+
+static long grant_table_op(struct vcpu *v, unsigned int cmd,
+                           unsigned long uop, unsigned int count);
+
 long do_grant_table_op_vcpu(struct vcpu *v, unsigned int cmd,
                             unsigned long uop, unsigned int count)
+{
+    long rc;
+
+    spin_lock(&gt_life_lock);
+    rc = grant_table_op(v, cmd, uop, count);
+    spin_unlock(&gt_life_lock);
+    return rc;
+}
+
+static long grant_table_op(struct vcpu *v, unsigned int cmd,
+                           unsigned long uop, unsigned int count)
 {
     struct domain *d = v->domain;
 
