@@ -11,7 +11,7 @@ from bootcheck import keel
 
 DOM0_STARTED = r"\(XEN\) \*\*\* Serial input to DOM0 \(type 'CTRL-a' three"
 
-KERNEL_ARGS = "console=hvc0 earlyprintk=xen keel-test=1"
+KERNEL_ARGS = "console=hvc0 earlyprintk=xen keel-test=1 " + keel.DOM0_TIMER_ARG
 
 
 def _hex(m, i):
