@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <keel/daemon.h>
+
 #include "hv_xc.h"
 #include "xend.h"
 
@@ -55,29 +57,14 @@ static void usage(FILE *f)
                             "/var/lib/xen/kernel-cache)\n");
 }
 
-static pid_t read_pid(const char *pidfile)
-{
-    FILE *f = fopen(pidfile, "re");
-    long pid = 0;
-
-    if ( !f )
-        return 0;
-    if ( fscanf(f, "%ld", &pid) != 1 )
-        pid = 0;
-    fclose(f);
-    if ( pid <= 0 || (kill(pid, 0) && errno == ESRCH) )
-        return 0;
-    return pid;
-}
-
 static int do_status(const char *pidfile)
 {
-    return read_pid(pidfile) ? 0 : 3;
+    return kd_read_pid(pidfile) ? 0 : 3;
 }
 
 static int do_stop(const char *pidfile)
 {
-    pid_t pid = read_pid(pidfile);
+    pid_t pid = kd_read_pid(pidfile);
     int i;
 
     if ( !pid )
@@ -158,7 +145,7 @@ static int do_start(const struct xend_opts *o, const char *cache,
     char msg[XEND_ERR_MAX];
     ssize_t n, got = 0;
 
-    if ( read_pid(pidfile) )
+    if ( kd_read_pid(pidfile) )
         return 0;   /* already running, as Xen's "xend start" */
     if ( pipe2(p, O_CLOEXEC) )
         return 1;
@@ -202,7 +189,7 @@ static int do_start(const struct xend_opts *o, const char *cache,
         fprintf(stderr, "xend: cannot start: %s\n", msg);
         return 1;
     }
-    if ( !read_pid(pidfile) )
+    if ( !kd_read_pid(pidfile) )
     {
         fprintf(stderr, "xend: the daemon exited during start-up (see "
                 "%s)\n", o->log ? o->log : "/var/log/xen/xend.log");
