@@ -92,17 +92,124 @@ GUEST_DIR = os.path.join(DOM0_DIR, "guest")
 
 DOM0_PROGS = ("hcall", "tscrtc", "xcdemo")
 
-INIT = """#!/bin/busybox sh
+# The /init scripts.  The three share their start (busybox's applets, the
+# pseudo file systems, the "running on" marker) and dom0's and the guest's
+# share the keel.<name>= parameters, the module loading and the scenario
+# loop; they differ in their marker prefix (a guest's console copied onto
+# dom0's must never look like dom0's markers), where the scenarios live and
+# dom0's xenfs and toolstack steps.  So they are built from these parts.
+
+def _init_start(title, path):
+    return r"""#!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Keel's test initramfs: enough of a system to reach a shell on hvc0.
+# %s
 /bin/busybox --install -s /bin
-export PATH=/bin:/sbin
+export PATH=%s
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 echo "keel-initrd: /init running on $(uname -r)"
+""" % (title, path)
+
+
+_INIT_PARAM = r"""
+# keel.<name>=<value> from the kernel command line (the kernel passes
+# dotted parameters to nobody, so read them here).
+param()
+{
+    for w in $(cat /proc/cmdline); do
+        case "$w" in
+        keel.$1=*) echo "${w#keel.$1=}"; return 0 ;;
+        esac
+    done
+    echo "$2"
+}
+"""
+
+_INIT_MODULES = r"""
+if [ "$(param modules 1)" != 0 ] && [ -s /lib/modules/load.list ]; then
+    ok=0
+    bad=0
+    # In dependency order: insmod does not resolve anything itself.
+    while read -r name path; do
+        if out=$(insmod "/lib/modules/$path" 2>&1); then
+            echo "@P@: insmod $name ok"
+            ok=$((ok + 1))
+        else
+            echo "@P@: insmod $name failed ($out)"
+            bad=$((bad + 1))
+        fi
+    done < /lib/modules/load.list
+    echo "@P@: modules loaded: $ok ok, $bad failed"
+fi
+"""
+
+_INIT_DOM0_XEN = r"""if grep -qw xenfs /proc/filesystems; then
+    mkdir -p /proc/xen
+    if mount -t xenfs xenfs /proc/xen; then
+        echo "keel-initrd: xenfs mounted on /proc/xen"
+    else
+        echo "keel-initrd: xenfs not mounted"
+    fi
+fi
+
+# dom0's toolstack (mkinitrd.py --tools): xenstored, xenconsoled, xend.
+if [ "$(param toolstack 1)" != 0 ] && [ -x /etc/init.d/keel-toolstack ]; then
+    /etc/init.d/keel-toolstack start
+fi
+"""
+
+_INIT_SCENARIOS = r"""
+for t in $(param test "" | tr , " "); do
+    echo "@P@: scenario $t begin"
+    if [ -f "@D@/$t.sh" ]; then
+        sh "@D@/$t.sh"
+        rc=$?
+    else
+        echo "@P@: no scenario $t"
+        rc=127
+    fi
+    echo "@P@: scenario $t end rc=$rc"
+done
+echo "@P@: ready"
+
+after=$(param after shell)
+"""
+
+_INIT_DOM0_STOP = (
+    'if [ "$after" != shell ] && [ -x /etc/init.d/keel-toolstack ]; then\n'
+    '    /etc/init.d/keel-toolstack stop\n'
+    'fi\n')
+
+_INIT_END = r"""case "$after" in
+poweroff) poweroff -f ;;
+reboot) reboot -f ;;
+halt) halt -f ;;
+esac
 exec setsid cttyhack sh
 """
+
+
+def _test_init(title, path, prefix, scen_dir, dom0):
+    """dom0's or the guest's /init: markers with prefix, scenarios from
+    scen_dir; dom0 adds xenfs and the toolstack's start and stop."""
+    text = (_init_start(title, path) + _INIT_PARAM + _INIT_MODULES +
+            (_INIT_DOM0_XEN if dom0 else "") + _INIT_SCENARIOS +
+            (_INIT_DOM0_STOP if dom0 else "") + _INIT_END)
+    return text.replace("@P@", prefix).replace("@D@", scen_dir)
+
+
+INIT = (_init_start("Keel's test initramfs: enough of a system to reach "
+                    "a shell on hvc0.", "/bin:/sbin") +
+        "exec setsid cttyhack sh\n")
+
+DOM0_INIT = _test_init("Keel's dom0 test initramfs (tests/rig/mkinitrd.py "
+                       "--dom0).", "/usr/sbin:/usr/bin:/bin:/sbin",
+                       "keel-initrd", "/etc/keel/tests", dom0=True)
+
+GUEST_INIT = _test_init("Keel's PV guest ramdisk (tests/rig/mkinitrd.py "
+                        "--guest).", "/bin:/sbin", "keel-guest",
+                        "/etc/keel/guest", dom0=False)
 
 
 class Cpio:
@@ -152,140 +259,6 @@ class Cpio:
     def finish(self):
         self._entry("TRAILER!!!", 0)
         return self.out.getvalue()
-
-
-DOM0_INIT = r"""#!/bin/busybox sh
-# SPDX-License-Identifier: GPL-2.0-or-later
-# Keel's dom0 test initramfs (tests/rig/mkinitrd.py --dom0).
-/bin/busybox --install -s /bin
-export PATH=/usr/sbin:/usr/bin:/bin:/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-echo "keel-initrd: /init running on $(uname -r)"
-
-# keel.<name>=<value> from the kernel command line (the kernel passes
-# dotted parameters to nobody, so read them here).
-param()
-{
-    for w in $(cat /proc/cmdline); do
-        case "$w" in
-        keel.$1=*) echo "${w#keel.$1=}"; return 0 ;;
-        esac
-    done
-    echo "$2"
-}
-
-if [ "$(param modules 1)" != 0 ] && [ -s /lib/modules/load.list ]; then
-    ok=0
-    bad=0
-    # In dependency order: insmod does not resolve anything itself.
-    while read -r name path; do
-        if out=$(insmod "/lib/modules/$path" 2>&1); then
-            echo "keel-initrd: insmod $name ok"
-            ok=$((ok + 1))
-        else
-            echo "keel-initrd: insmod $name failed ($out)"
-            bad=$((bad + 1))
-        fi
-    done < /lib/modules/load.list
-    echo "keel-initrd: modules loaded: $ok ok, $bad failed"
-fi
-if grep -qw xenfs /proc/filesystems; then
-    mkdir -p /proc/xen
-    if mount -t xenfs xenfs /proc/xen; then
-        echo "keel-initrd: xenfs mounted on /proc/xen"
-    else
-        echo "keel-initrd: xenfs not mounted"
-    fi
-fi
-
-# dom0's toolstack (mkinitrd.py --tools): xenstored, xenconsoled, xend.
-if [ "$(param toolstack 1)" != 0 ] && [ -x /etc/init.d/keel-toolstack ]; then
-    /etc/init.d/keel-toolstack start
-fi
-
-for t in $(param test "" | tr , " "); do
-    echo "keel-initrd: scenario $t begin"
-    if [ -f "/etc/keel/tests/$t.sh" ]; then
-        sh "/etc/keel/tests/$t.sh"
-        rc=$?
-    else
-        echo "keel-initrd: no scenario $t"
-        rc=127
-    fi
-    echo "keel-initrd: scenario $t end rc=$rc"
-done
-echo "keel-initrd: ready"
-
-after=$(param after shell)
-if [ "$after" != shell ] && [ -x /etc/init.d/keel-toolstack ]; then
-    /etc/init.d/keel-toolstack stop
-fi
-case "$after" in
-poweroff) poweroff -f ;;
-reboot) reboot -f ;;
-halt) halt -f ;;
-esac
-exec setsid cttyhack sh
-"""
-
-
-GUEST_INIT = r"""#!/bin/busybox sh
-# SPDX-License-Identifier: GPL-2.0-or-later
-# Keel's PV guest ramdisk (tests/rig/mkinitrd.py --guest).
-/bin/busybox --install -s /bin
-export PATH=/bin:/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-echo "keel-initrd: /init running on $(uname -r)"
-
-param()
-{
-    for w in $(cat /proc/cmdline); do
-        case "$w" in
-        keel.$1=*) echo "${w#keel.$1=}"; return 0 ;;
-        esac
-    done
-    echo "$2"
-}
-
-if [ "$(param modules 1)" != 0 ] && [ -s /lib/modules/load.list ]; then
-    ok=0
-    bad=0
-    while read -r name path; do
-        if out=$(insmod "/lib/modules/$path" 2>&1); then
-            echo "keel-guest: insmod $name ok"
-            ok=$((ok + 1))
-        else
-            echo "keel-guest: insmod $name failed ($out)"
-            bad=$((bad + 1))
-        fi
-    done < /lib/modules/load.list
-    echo "keel-guest: modules loaded: $ok ok, $bad failed"
-fi
-
-for t in $(param test "" | tr , " "); do
-    echo "keel-guest: scenario $t begin"
-    if [ -f "/etc/keel/guest/$t.sh" ]; then
-        sh "/etc/keel/guest/$t.sh"
-        rc=$?
-    else
-        echo "keel-guest: no scenario $t"
-        rc=127
-    fi
-    echo "keel-guest: scenario $t end rc=$rc"
-done
-echo "keel-guest: ready"
-
-case "$(param after shell)" in
-poweroff) poweroff -f ;;
-reboot) reboot -f ;;
-halt) halt -f ;;
-esac
-exec setsid cttyhack sh
-"""
 
 
 # --- kernel modules --------------------------------------------------------

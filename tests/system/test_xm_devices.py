@@ -20,8 +20,6 @@ exist." and leaves the same nothing behind."""
 
 import os
 import re
-import shutil
-import subprocess
 
 import bootcheck as bc
 from bootcheck import keel
@@ -126,45 +124,24 @@ def devices_initrd():
     """The tools installed into tests/out, the PV guest ramdisk (front-end
     modules, tests/dom0/guest scenarios) as the example guest's, both in
     dom0's initramfs with its back-end, loop and bridge modules."""
-    out_dir = keel.out_dir()
-    mk = os.path.join(keel.ROOT, "tests", "rig", "mkinitrd.py")
-    cache = keel.cache_dir()
-    dist = os.path.join(out_dir, "xmdev-tools")
-    shutil.rmtree(dist, ignore_errors=True)
-    subprocess.run(["make", "-s", "-C", os.path.join(keel.ROOT, "tools"),
-                    "install", "DESTDIR=" + dist], check=True,
-                   stdout=subprocess.DEVNULL)
-    for f in ("usr/sbin/xend", "etc/xen/scripts/xen-hotplug",
-              "etc/xen/scripts/block", "etc/xen/scripts/vif-bridge",
-              "etc/xen/scripts/network-bridge"):
-        assert os.path.exists(os.path.join(dist, f)), f
-    guest = os.path.join(out_dir, "initrd-xmdev-guest.gz")
-    subprocess.run(["python3", mk, "--busybox", "/bin/busybox", "--guest",
-                    "--kernel-root", os.path.join(cache, "kernel"),
-                    "-o", guest], check=True)
-    out = os.path.join(out_dir, "initrd-dom0-xmdev.gz")
-    subprocess.run(["python3", mk, "--busybox", "/bin/busybox", "--dom0",
-                    "--kernel-root", os.path.join(cache, "kernel"),
-                    "--progs-dir", os.path.join(out_dir, "dom0-progs"),
-                    "--tools", dist,
-                    "--guest-kernel", os.path.join(cache, "vmlinuz"),
-                    "--guest-ramdisk", guest, "-o", out], check=True)
-    return out
+    def has_scripts(dist):
+        for f in ("etc/xen/scripts/xen-hotplug", "etc/xen/scripts/block",
+                  "etc/xen/scripts/vif-bridge",
+                  "etc/xen/scripts/network-bridge"):
+            assert os.path.exists(os.path.join(dist, f)), f
+    return keel.tools_initrd("xmdev", guest_ramdisk=keel.guest_initrd("xmdev"),
+                             add=has_scripts)
 
 
-def d0(r, regex):
-    """Every match of regex on dom0's console lines (the guest's console
-    is dom0's while xm console is attached)."""
-    rx = re.compile(regex)
-    return [m for m in (rx.search(l[5:].rstrip("\r")) for l in r.xen_lines
-                        if l.startswith("(d0) ")) if m]
+# The guest's console is dom0's while xm console is attached, so its lines
+# are dom0's too.
+d0 = bc.d0_all
 
 
 def one(r, regex):
-    m = d0(r, regex)
-    if not m:
-        bc.fail(r, "dom0 printed no line matching /%s/" % regex)
-    return m
+    """Every match, at least one (fails with the console's tail if none)."""
+    bc.d0_line(r, regex)
+    return d0(r, regex)
 
 
 def chk(r, tag):
