@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,43 +466,11 @@ void xend_dev_paths(const struct xend_dev *d, uint32_t domid,
              xend_dev_class(d), d->devid);
 }
 
-struct dl {
-    struct xend_xs_entry *out;
-    unsigned int n, max;
-    bool full;
-};
-
-static void add(struct dl *l, enum xend_xs_perm perm, const char *dir,
-                const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void add(struct dl *l, enum xend_xs_perm perm, const char *dir,
-                const char *key, const char *fmt, ...)
-{
-    struct xend_xs_entry *e;
-    va_list ap;
-
-    if ( l->n >= l->max )
-    {
-        l->full = true;
-        return;
-    }
-    e = &l->out[l->n++];
-    if ( key )
-        snprintf(e->path, sizeof(e->path), "%s/%s", dir, key);
-    else
-        snprintf(e->path, sizeof(e->path), "%s", dir);
-    va_start(ap, fmt);
-    vsnprintf(e->value, sizeof(e->value), fmt, ap);
-    va_end(ap);
-    e->perm = perm;
-}
-
 int xend_dev_layout(const struct xend_dev_layout_args *a,
                     struct xend_xs_entry *out, unsigned int max)
 {
     const struct xend_dev *d = a->dev;
-    struct dl l = { .out = out, .max = max };
+    struct xend_xs_list l = { .out = out, .max = max };
     char back[96], front[96], vm[128];
     const enum xend_xs_perm I = XEND_XS_INHERIT;
 
@@ -513,60 +480,62 @@ int xend_dev_layout(const struct xend_dev_layout_args *a,
      * The back-end directory: dom0 owns it (the back-end driver and the
      * hotplug scripts write there), the guest may read it.
      */
-    add(&l, XEND_XS_DOM0, back, NULL, "%s", "");
-    add(&l, I, back, "domain", "%s", a->name);
-    add(&l, I, back, "frontend", "%s", front);
-    add(&l, I, back, "uuid", "%s", a->dev_uuid);
-    add(&l, I, back, "frontend-id", "%u", a->domid);
-    add(&l, I, back, "online", "%s", "1");
-    add(&l, I, back, "state", "%d", 1);     /* XenbusStateInitialising */
+    xend_xs_add(&l, XEND_XS_DOM0, back, NULL, "%s", "");
+    xend_xs_add(&l, I, back, "domain", "%s", a->name);
+    xend_xs_add(&l, I, back, "frontend", "%s", front);
+    xend_xs_add(&l, I, back, "uuid", "%s", a->dev_uuid);
+    xend_xs_add(&l, I, back, "frontend-id", "%u", a->domid);
+    xend_xs_add(&l, I, back, "online", "%s", "1");
+    /* XenbusStateInitialising */
+    xend_xs_add(&l, I, back, "state", "%d", 1);
     if ( d->kind == XEND_DEV_VBD )
     {
-        add(&l, I, back, "dev", "%s", d->vdev);
-        add(&l, I, back, "type", "%s", d->type);
-        add(&l, I, back, "params", "%s", d->params);
-        add(&l, I, back, "mode", "%s", d->mode);
-        add(&l, I, back, "removable", "%d", d->cdrom);
-        add(&l, I, back, "bootable", "%d", a->bootable);
+        xend_xs_add(&l, I, back, "dev", "%s", d->vdev);
+        xend_xs_add(&l, I, back, "type", "%s", d->type);
+        xend_xs_add(&l, I, back, "params", "%s", d->params);
+        xend_xs_add(&l, I, back, "mode", "%s", d->mode);
+        xend_xs_add(&l, I, back, "removable", "%d", d->cdrom);
+        xend_xs_add(&l, I, back, "bootable", "%d", a->bootable);
         if ( d->cdrom )
-            add(&l, I, back, "device-type", "%s", "cdrom");
+            xend_xs_add(&l, I, back, "device-type", "%s", "cdrom");
     }
     else
     {
-        add(&l, I, back, "handle", "%u", d->devid);
-        add(&l, I, back, "mac", "%s", d->mac);
-        add(&l, I, back, "bridge", "%s", d->bridge[0] ? d->bridge :
-            XEND_DEFAULT_BRIDGE);
-        add(&l, I, back, "script", "%s", d->script);
+        xend_xs_add(&l, I, back, "handle", "%u", d->devid);
+        xend_xs_add(&l, I, back, "mac", "%s", d->mac);
+        xend_xs_add(&l, I, back, "bridge", "%s",
+                    d->bridge[0] ? d->bridge : XEND_DEFAULT_BRIDGE);
+        xend_xs_add(&l, I, back, "script", "%s", d->script);
         if ( d->ip[0] )
-            add(&l, I, back, "ip", "%s", d->ip);
+            xend_xs_add(&l, I, back, "ip", "%s", d->ip);
         if ( d->vifname[0] )
-            add(&l, I, back, "vifname", "%s", d->vifname);
+            xend_xs_add(&l, I, back, "vifname", "%s", d->vifname);
     }
 
     /* The front-end directory: the guest owns it (its driver writes its
      * state and ring references there). */
-    add(&l, XEND_XS_GUEST, front, NULL, "%s", "");
-    add(&l, I, front, "backend", "%s", back);
-    add(&l, I, front, "backend-id", "%u", 0);
-    add(&l, I, front, "state", "%d", 1);
+    xend_xs_add(&l, XEND_XS_GUEST, front, NULL, "%s", "");
+    xend_xs_add(&l, I, front, "backend", "%s", back);
+    xend_xs_add(&l, I, front, "backend-id", "%u", 0);
+    xend_xs_add(&l, I, front, "state", "%d", 1);
     if ( d->kind == XEND_DEV_VBD )
     {
-        add(&l, I, front, "virtual-device", "%u", d->devid);
-        add(&l, I, front, "device-type", "%s", d->cdrom ? "cdrom" : "disk");
+        xend_xs_add(&l, I, front, "virtual-device", "%u", d->devid);
+        xend_xs_add(&l, I, front, "device-type", "%s",
+                    d->cdrom ? "cdrom" : "disk");
     }
     else
     {
-        add(&l, I, front, "handle", "%u", d->devid);
-        add(&l, I, front, "mac", "%s", d->mac);
+        xend_xs_add(&l, I, front, "handle", "%u", d->devid);
+        xend_xs_add(&l, I, front, "mac", "%s", d->mac);
     }
 
     /* /vm/<uuid>/device/<class>/<devid>: where the two ends are. */
     snprintf(vm, sizeof(vm), "/vm/%s/device/%s/%u", a->uuid,
              xend_dev_class(d), d->devid);
-    add(&l, I, vm, "frontend", "%s", front);
-    add(&l, I, vm, "frontend-id", "%u", a->domid);
-    add(&l, I, vm, "backend", "%s", back);
-    add(&l, I, vm, "backend-id", "%u", 0);
+    xend_xs_add(&l, I, vm, "frontend", "%s", front);
+    xend_xs_add(&l, I, vm, "frontend-id", "%u", a->domid);
+    xend_xs_add(&l, I, vm, "backend", "%s", back);
+    xend_xs_add(&l, I, vm, "backend-id", "%u", 0);
     return l.full ? -1 : (int)l.n;
 }

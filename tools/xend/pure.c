@@ -497,17 +497,8 @@ int xend_cpus_parse(const char *s, uint64_t *map)
 
 /* ---- xenstore layout ---------------------------------------------------- */
 
-struct layout {
-    struct xend_xs_entry *out;
-    unsigned int n, max;
-    bool full;
-};
-
-static void put(struct layout *l, enum xend_xs_perm perm, const char *path,
-                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void put(struct layout *l, enum xend_xs_perm perm, const char *path,
-                const char *fmt, ...)
+void xend_xs_add(struct xend_xs_list *l, enum xend_xs_perm perm,
+                 const char *dir, const char *key, const char *fmt, ...)
 {
     struct xend_xs_entry *e;
     va_list ap;
@@ -518,7 +509,10 @@ static void put(struct layout *l, enum xend_xs_perm perm, const char *path,
         return;
     }
     e = &l->out[l->n++];
-    snprintf(e->path, sizeof(e->path), "%s", path);
+    if ( key )
+        snprintf(e->path, sizeof(e->path), "%s/%s", dir, key);
+    else
+        snprintf(e->path, sizeof(e->path), "%s", dir);
     va_start(ap, fmt);
     vsnprintf(e->value, sizeof(e->value), fmt, ap);
     va_end(ap);
@@ -528,7 +522,7 @@ static void put(struct layout *l, enum xend_xs_perm perm, const char *path,
 int xend_xs_layout(const struct xend_xs_layout_args *a,
                    struct xend_xs_entry *out, unsigned int max)
 {
-    struct layout l = { .out = out, .max = max };
+    struct xend_xs_list l = { .out = out, .max = max };
     const struct xend_vmcfg *c = a->cfg;
     char vm[64], dom[64], p[128];
     unsigned int i;
@@ -538,10 +532,8 @@ int xend_xs_layout(const struct xend_xs_layout_args *a,
 
     /* /vm/<uuid>: the domain's configuration (XendDomainInfo's
      * _storeVmDetails); dom0 owns it, the guest may read it. */
-    put(&l, XEND_XS_DOM0, vm, "%s", "");
-#define VM(key, ...) \
-    do { snprintf(p, sizeof(p), "%s/" key, vm); \
-         put(&l, XEND_XS_INHERIT, p, __VA_ARGS__); } while ( 0 )
+    xend_xs_add(&l, XEND_XS_DOM0, vm, NULL, "%s", "");
+#define VM(key, ...) xend_xs_add(&l, XEND_XS_INHERIT, vm, key, __VA_ARGS__)
     VM("uuid", "%s", a->uuid);
     VM("name", "%s", a->name);
     VM("memory", "%ld", c->memory);
@@ -560,9 +552,8 @@ int xend_xs_layout(const struct xend_xs_layout_args *a,
     /* /local/domain/<id>: owned by the guest (it may read all of it),
      * as Xen's _recreateDom; console and store stay as xend wrote them
      * since only dom0 acts on them. */
-    put(&l, XEND_XS_GUEST, dom, "%s", "");
-#define DOM(perm, key, ...) do { snprintf(p, sizeof(p), "%s/" key, dom); \
-                                 put(&l, perm, p, __VA_ARGS__); } while ( 0 )
+    xend_xs_add(&l, XEND_XS_GUEST, dom, NULL, "%s", "");
+#define DOM(perm, key, ...) xend_xs_add(&l, perm, dom, key, __VA_ARGS__)
     DOM(XEND_XS_INHERIT, "domid", "%u", a->domid);
     DOM(XEND_XS_INHERIT, "name", "%s", a->name);
     DOM(XEND_XS_INHERIT, "vm", "%s", vm);
@@ -572,8 +563,8 @@ int xend_xs_layout(const struct xend_xs_layout_args *a,
     DOM(XEND_XS_GUEST, "cpu", "%s", "");
     for ( i = 0; i < c->vcpus; i++ )
     {
-        snprintf(p, sizeof(p), "%s/cpu/%u/availability", dom, i);
-        put(&l, XEND_XS_INHERIT, p, "%s",
+        snprintf(p, sizeof(p), "cpu/%u/availability", i);
+        xend_xs_add(&l, XEND_XS_INHERIT, dom, p, "%s",
             i < 64 && !(c->vcpu_avail >> i & 1) ? "offline" : "online");
     }
     DOM(XEND_XS_DOM0, "console", "%s", "");

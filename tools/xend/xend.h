@@ -215,6 +215,21 @@ struct xend_xs_entry {
     enum xend_xs_perm perm;
 };
 
+/*
+ * A list of entries being filled (the domain's nodes, a device's): add
+ * "<dir>/<key>" (key NULL: dir itself) = printf(fmt); past max the entry
+ * is dropped and full set, so the caller checks once at the end.
+ */
+struct xend_xs_list {
+    struct xend_xs_entry *out;
+    unsigned int n, max;
+    bool full;
+};
+
+void xend_xs_add(struct xend_xs_list *l, enum xend_xs_perm perm,
+                 const char *dir, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 struct xend_xs_layout_args {
     uint32_t domid;
     const char *uuid, *name;
