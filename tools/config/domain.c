@@ -482,6 +482,98 @@ static bool rate_ok(const char *r)
     return !strcmp(r, "ms") || !strcmp(r, "us") || !strcmp(r, "s");
 }
 
+/*
+ * vif= and vfb= entries are comma-separated key=value lists ('type=ioemu,
+ * mac=00:16:3e:01:02:03, bridge=xenbr0').  kv_cut takes the next item off
+ * *rest, cutting the string in place: *key trimmed, *val the trimmed text
+ * after '=' or NULL when the item has none.  Empty items are skipped
+ * ('type=ioemu, , bridge=xenbr0' is accepted, as xm does).  Returns false
+ * at the end of the list.
+ */
+static bool kv_cut(char **rest, char **key, char **val)
+{
+    while ( *rest )
+    {
+        char *s = *rest, *eq;
+
+        *rest = strchr(s, ',');
+        if ( *rest )
+            *(*rest)++ = '\0';
+        *key = trim(s);
+        if ( !**key )
+            continue;
+        *val = NULL;
+        eq = strchr(*key, '=');
+        if ( eq )
+        {
+            *eq = '\0';
+            *key = trim(*key);
+            *val = trim(eq + 1);
+        }
+        return true;
+    }
+    return false;
+}
+
+/* A vif= or vfb= entry being parsed: items are cut from copy. */
+struct kv_list {
+    const char *what;           /* "vif", "vfb": for messages */
+    const char *const *keys;    /* the keys accepted, NULL-terminated */
+    const char *known;          /* the hint after "unknown ... option" */
+    char *copy;                 /* offsets count from here */
+    char *rest;                 /* what kv_cut has not taken yet */
+};
+
+/*
+ * Copies spec into the arena twice: *spec_out (the entry as written, kept
+ * in the result) and l->copy (cut up by kv_next).
+ */
+static bool kv_begin(struct arena *a, const char *spec, struct kv_list *l,
+                     const char **spec_out, char *msg, size_t msg_len,
+                     size_t *off)
+{
+    *off = 0;
+    l->copy = l->rest = arena_strdup(a, spec);
+    *spec_out = arena_strdup(a, spec);
+    if ( !l->copy || !*spec_out )
+    {
+        snprintf(msg, msg_len, "out of memory");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The next item of l: 1 with *key (one of l->keys) and *val, *off at the
+ * value (where a caller's complaint about the value points); 0 at the end;
+ * -1 with msg set and *off at the item when it is not key=value or its key
+ * is not one of l->keys.
+ */
+static int kv_next(struct kv_list *l, char **key, char **val, char *msg,
+                   size_t msg_len, size_t *off)
+{
+    size_t k;
+
+    if ( !kv_cut(&l->rest, key, val) )
+        return 0;
+    *off = (size_t)(*key - l->copy);
+    if ( !*val )
+    {
+        snprintf(msg, msg_len, "'%.40s' is not key=value", *key);
+        return -1;
+    }
+    for ( k = 0; l->keys[k] && strcmp(l->keys[k], *key); k++ )
+        ;
+    if ( !l->keys[k] )
+    {
+        snprintf(msg, msg_len, "unknown %s option '%.30s'%s%s", l->what,
+                 *key, l->known ? " " : "", l->known ? l->known : "");
+        return -1;
+    }
+    *off = (size_t)(*val - l->copy);
+    return 1;
+}
+
 static const char *const vif_keys[] = {
     "type", "mac", "bridge", "ip", "script", "backend", "vifname", "rate",
     "model", "accel", "policy", "label", NULL
@@ -490,48 +582,18 @@ static const char *const vif_keys[] = {
 static bool vif_parse(struct arena *a, const char *spec, struct kcfg_vif *v,
                       char *msg, size_t msg_len, size_t *off)
 {
-    char *copy = arena_strdup(a, spec), *s, *next;
+    struct kv_list l = {
+        "vif", vif_keys, "(type, mac, bridge, ip, script, backend, vifname, "
+        "rate, model, accel)", NULL, NULL
+    };
+    char *key, *val;
+    int r;
 
     memset(v, 0, sizeof(*v));
-    *off = 0;
-    v->spec = arena_strdup(a, spec);
-    if ( !copy || !v->spec )
-    {
-        snprintf(msg, msg_len, "out of memory");
+    if ( !kv_begin(a, spec, &l, &v->spec, msg, msg_len, off) )
         return false;
-    }
-    for ( s = copy; s; s = next )
+    while ( (r = kv_next(&l, &key, &val, msg, msg_len, off)) > 0 )
     {
-        char *eq, *key, *val;
-        size_t k;
-
-        next = strchr(s, ',');
-        if ( next )
-            *next++ = '\0';
-        key = trim(s);
-        *off = (size_t)(key - copy);
-        if ( !*key )
-            continue;   /* 'type=ioemu, , bridge=xenbr0' */
-        eq = strchr(key, '=');
-        if ( !eq )
-        {
-            snprintf(msg, msg_len, "'%.40s' is not key=value", key);
-            return false;
-        }
-        *eq = '\0';
-        key = trim(key);
-        val = trim(eq + 1);
-        for ( k = 0; vif_keys[k] && strcmp(vif_keys[k], key); k++ )
-            ;
-        *off = (size_t)(key - copy);
-        if ( !vif_keys[k] )
-        {
-            snprintf(msg, msg_len, "unknown vif option '%.30s' (type, mac, "
-                     "bridge, ip, script, backend, vifname, rate, model, "
-                     "accel)", key);
-            return false;
-        }
-        *off = (size_t)(val - copy);
         if ( !strcmp(key, "mac") )
         {
             if ( !mac_ok(val) )
@@ -579,7 +641,7 @@ static bool vif_parse(struct arena *a, const char *spec, struct kcfg_vif *v,
         else if ( !strcmp(key, "accel") )
             v->accel = val;
     }
-    return true;
+    return r == 0;
 }
 
 static const char *const vfb_keys[] = {
@@ -591,47 +653,16 @@ static const char *const vfb_keys[] = {
 static bool vfb_parse(struct arena *a, const char *spec, struct kcfg_vfb *f,
                       char *msg, size_t msg_len, size_t *off)
 {
-    char *copy = arena_strdup(a, spec), *s, *next;
+    struct kv_list l = { "vfb", vfb_keys, NULL, NULL, NULL };
+    char *key, *val, *end;
+    int r;
 
     memset(f, 0, sizeof(*f));
     f->vncunused = f->vncdisplay = f->opengl = -1;
-    *off = 0;
-    f->spec = arena_strdup(a, spec);
-    if ( !copy || !f->spec )
-    {
-        snprintf(msg, msg_len, "out of memory");
+    if ( !kv_begin(a, spec, &l, &f->spec, msg, msg_len, off) )
         return false;
-    }
-    for ( s = copy; s; s = next )
+    while ( (r = kv_next(&l, &key, &val, msg, msg_len, off)) > 0 )
     {
-        char *eq, *key, *val, *end;
-        size_t k;
-
-        next = strchr(s, ',');
-        if ( next )
-            *next++ = '\0';
-        key = trim(s);
-        *off = (size_t)(key - copy);
-        if ( !*key )
-            continue;
-        eq = strchr(key, '=');
-        if ( !eq )
-        {
-            snprintf(msg, msg_len, "'%.40s' is not key=value", key);
-            return false;
-        }
-        *eq = '\0';
-        key = trim(key);
-        val = trim(eq + 1);
-        for ( k = 0; vfb_keys[k] && strcmp(vfb_keys[k], key); k++ )
-            ;
-        *off = (size_t)(key - copy);
-        if ( !vfb_keys[k] )
-        {
-            snprintf(msg, msg_len, "unknown vfb option '%.30s'", key);
-            return false;
-        }
-        *off = (size_t)(val - copy);
         if ( !strcmp(key, "type") )
         {
             if ( strcmp(val, "vnc") && strcmp(val, "sdl") )
@@ -672,7 +703,7 @@ static bool vfb_parse(struct arena *a, const char *spec, struct kcfg_vfb *f,
         else if ( !strcmp(key, "keymap") )
             f->keymap = val;
     }
-    return true;
+    return r == 0;
 }
 
 struct kcfg_disk *kcfg_disk_parse(const char *spec, struct kcfg_error *err)
@@ -1218,22 +1249,14 @@ static bool addl(struct sxp *l, const char *k, long v)
 /* Appends the comma-separated key=value items of spec as (key value). */
 static bool add_kv(struct sxp *l, const char *spec, bool vfb)
 {
-    char *copy = strdup(spec), *s, *next;
+    char *copy = strdup(spec), *rest = copy, *key, *val;
     bool ok = copy != NULL;
 
-    for ( s = copy; ok && s; s = next )
+    /* The entry was checked when parsed: items without '=' are not there. */
+    while ( ok && kv_cut(&rest, &key, &val) )
     {
-        char *eq, *key, *val;
-
-        next = strchr(s, ',');
-        if ( next )
-            *next++ = '\0';
-        key = trim(s);
-        if ( !*key || !(eq = strchr(key, '=')) )
+        if ( !val )
             continue;
-        *eq = '\0';
-        key = trim(key);
-        val = trim(eq + 1);
         if ( vfb && !strcmp(key, "type") )
             ok = add(l, val, "1");  /* type=vnc is (vnc 1) */
         else
@@ -1242,6 +1265,7 @@ static bool add_kv(struct sxp *l, const char *spec, bool vfb)
     free(copy);
     return ok;
 }
+
 
 struct sxp *kcfg_domain_to_sxp(const struct kcfg_domain *d)
 {
