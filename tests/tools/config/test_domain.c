@@ -453,6 +453,175 @@ static void test_dryrun_fields(void **state)
     kcfg_free(cfg);
 }
 
+/*
+ * Every disk= and vif= line of the Japanese guide's 2.3 and 2.4 as printed
+ * (fixtures/ja-disk-vif.cfg), one statement at a time behind a kernel line:
+ * the devices each gives in the SXP xm create --dryrun prints, or, for the
+ * manual's own mistakes, the error that names them.
+ */
+static void test_manual_device_lines(void **state)
+{
+    static const struct {
+        int first, n;           /* lines of the fixture, from 1 */
+        const char *sxp[4];     /* the (device ...) lists, in order */
+        const char *msg;        /* or the error (line 1 is the kernel's) */
+    } cases[] = {
+        { 1, 1, { "(device (vbd (uname file:/OVS/seed_pool/para_seed/"
+                  "system.img) (dev hda) (mode w)))" } },
+        { 2, 1, { "(device (vbd (uname file:/OVS/local/para_seed/system.img)"
+                  " (dev hda) (mode w)))" } },
+        { 3, 1, { "(device (vbd (uname phy:/dev/cciss/c0d1) (dev hda) "
+                  "(mode w)))" } },
+        { 4, 1, { "(device (vbd (uname phy:/dev/VolGroup00/el4u4) (dev hda)"
+                  " (mode w)))" } },
+        { 5, 1, { "(device (vbd (uname file:/mnt/el4u5_64_hvm//system.img) "
+                  "(dev hda) (mode w)))" } },
+        { 6, 1, { "(device (vbd (uname phy:/dev/hdb1) (dev hdb) "
+                  "(mode w)))" } },
+        /* partition emulation: the guest sees hdb1 */
+        { 7, 1, { "(device (vbd (uname phy:/dev/hdb1) (dev hdb1) "
+                  "(mode w)))" } },
+        { 8, 1, { NULL } },     /* commented out: no disk */
+        { 9, 4, { "(device (vbd (uname phy:/dev/vgxen/lvol0) (dev hda) "
+                  "(mode w)))",
+                  "(device (vbd (uname phy:/dev/vgxen/tls4-swap) (dev hdb) "
+                  "(mode w)))",
+                  "(device (vbd (uname phy:/dev/vgxen/sharedvol1) (dev hdc) "
+                  "(mode 'w!')))",
+                  "(device (vbd (uname phy:/dev/vgxen/sharedvol2) (dev hdd) "
+                  "(mode 'w!')))" } },
+        /* the ISO's path wrapped inside the string by the manual */
+        { 13, 2, { NULL }, "vm.cfg:2:51: unterminated string: the ' opened "
+          "here is not closed before the end of the line" },
+        { 15, 1, { "(device (vif (type ioemu) (mac 00:16:3e:73:a3:27) "
+                   "(bridge xenbr0)))" } },
+        { 16, 1, { "(device (vif (type ioemu) (bridge xenbr0)))" } },
+        /* [''] and [' ']: one interface with every default, as in xm */
+        { 17, 1, { "(device (vif))" } },
+        { 18, 1, { "(device (vif (mac 00:50:56:1e:34:b5) "
+                   "(bridge xenbr0)))" } },
+        { 19, 1, { "(device (vif (bridge xenbr0)))" } },
+        /* the stray quote (sic) */
+        { 20, 1, { NULL }, "vm.cfg:2:47: unterminated string: the ' opened "
+          "here is not closed before the end of the line" },
+        { 21, 1, { "(device (vif))" } },
+        /* the placeholder MAC */
+        { 22, 1, { NULL }, "vm.cfg:2:14: vif 'mac=xx:xx:xx:xx:xx:xx, "
+          "bridge=xenbr0': mac 'xx:xx:xx:xx:xx:xx' is not six hex bytes "
+          "such as 00:16:3e:12:34:56 (leave mac out for a random one)" },
+        { 23, 1, { "(device (vif))" } },
+        /* the comment of line 23 wrapped onto a line of its own */
+        { 23, 2, { NULL }, "vm.cfg:3:9: expected '=' after 'install', "
+          "found 'will'" },
+        { 25, 1, { "(device (vif (type ioemu) (mac 00:16:3e:09:bb:c6) "
+                   "(bridge xenbr2) (model e1000)))" } },
+        { 26, 1, { "(device (vif (mac 00:16:3e:31:d5:4b) (bridge xenbr0) "
+                   "(rate '10Mb/s@50ms')))" } },
+    };
+    size_t len, i, j;
+    char *text = fixture("ja-disk-vif.cfg", &len);
+    const char *lines[40];
+    int n_lines = 0;
+    char *p;
+
+    for ( p = text; *p && n_lines < 40; n_lines++ )
+    {
+        lines[n_lines] = p;
+        p = strchr(p, '\n');
+        assert_non_null(p);
+        *p++ = '\0';
+    }
+    assert_int_equal(n_lines, 26);
+    for ( i = 0; i < sizeof(cases) / sizeof(cases[0]); i++ )
+    {
+        char cfgtext[1024] = "kernel = 'k'\n", buf[512];
+        struct kcfg *cfg = NULL;
+        struct kcfg_domain *d = NULL;
+        struct kcfg_error err;
+        struct sxp *s;
+        char *flat, *at;
+        int l;
+
+        for ( l = cases[i].first; l < cases[i].first + cases[i].n; l++ )
+        {
+            strcat(cfgtext, lines[l - 1]);
+            strcat(cfgtext, "\n");
+        }
+        if ( kcfg_parse_string("vm.cfg", cfgtext, strlen(cfgtext), NULL, 0,
+                               &cfg, &err) ||
+             kcfg_domain_build(cfg, &d, &err) )
+        {
+            if ( !cases[i].msg )
+                fail_msg("line %d: %s", cases[i].first,
+                         kcfg_error_format(&err, buf, sizeof(buf)));
+            assert_null(d);
+            assert_string_equal(kcfg_error_format(&err, buf, sizeof(buf)),
+                                cases[i].msg);
+            kcfg_free(cfg);
+            continue;
+        }
+        if ( cases[i].msg )
+            fail_msg("line %d accepted, expected: %s", cases[i].first,
+                     cases[i].msg);
+        s = kcfg_domain_to_sxp(d);
+        assert_non_null(s);
+        flat = sxp_to_string_flat(s);
+        assert_non_null(flat);
+        /* Exactly these devices, in this order, and no other. */
+        at = flat;
+        for ( j = 0; j < 4 && cases[i].sxp[j]; j++ )
+        {
+            at = strstr(at, cases[i].sxp[j]);
+            if ( !at )
+                fail_msg("line %d: no %s after the previous device in %s",
+                         cases[i].first, cases[i].sxp[j], flat);
+            at += strlen(cases[i].sxp[j]);
+        }
+        assert_int_equal(d->n_disks + d->n_vifs, j);
+        assert_null(strstr(at, "(device"));
+        free(flat);
+        sxp_free(s);
+        kcfg_domain_free(d);
+        kcfg_free(cfg);
+    }
+    free(text);
+}
+
+/* vfb= entries: the same key=value items as vif=, type=vnc is (vnc 1). */
+static void test_vfb_sxp(void **state)
+{
+    struct kcfg *cfg;
+    struct kcfg_domain *d = build("vm.cfg",
+        "kernel = 'k'\nvfb = [ 'type=vnc, vncunused=1, , "
+        "vnclisten=0.0.0.0 ,keymap=ja', 'sdl=1,display=:0' ]\n",
+        NULL, 0, &cfg);
+    struct sxp *s = kcfg_domain_to_sxp(d);
+    char *flat = sxp_to_string_flat(s);
+
+    assert_int_equal(d->n_vfbs, 2);
+    assert_string_equal(d->vfbs[0].type, "vnc");
+    assert_int_equal(d->vfbs[0].vncunused, 1);
+    assert_int_equal(d->vfbs[0].vncdisplay, -1);
+    assert_string_equal(d->vfbs[0].keymap, "ja");
+    assert_string_equal(d->vfbs[1].type, "sdl");
+    assert_string_equal(d->vfbs[1].display, ":0");
+    assert_non_null(strstr(flat, "(device (vfb (vnc 1) (vncunused 1) "
+                           "(vnclisten 0.0.0.0) (keymap ja)))"));
+    assert_non_null(strstr(flat, "(device (vfb (sdl 1) (display :0)))"));
+    free(flat);
+    sxp_free(s);
+    kcfg_domain_free(d);
+    kcfg_free(cfg);
+    expect_error("kernel = 'k'\nvfb = [ 'type=vnc, vnc' ]\n",
+                 "vm.cfg:2:20: vfb 'type=vnc, vnc': 'vnc' is not key=value");
+    expect_error("kernel = 'k'\nvfb = [ 'vncport=1' ]\n",
+                 "vm.cfg:2:10: vfb 'vncport=1': unknown vfb option "
+                 "'vncport'");
+    expect_error("kernel = 'k'\nvfb = [ 'type=vnc,vncdisplay=x' ]\n",
+                 "vm.cfg:2:30: vfb 'type=vnc,vncdisplay=x': vncdisplay 'x' "
+                 "is not a number");
+}
+
 int run_domain_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -463,6 +632,8 @@ int run_domain_tests(void)
         cmocka_unit_test(test_entry_parsers),
         cmocka_unit_test(test_dryrun_sxp),
         cmocka_unit_test(test_dryrun_fields),
+        cmocka_unit_test(test_manual_device_lines),
+        cmocka_unit_test(test_vfb_sxp),
     };
 
     return cmocka_run_group_tests_name("domain", tests, NULL, NULL);
