@@ -6,15 +6,12 @@
  * (LSB).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,8 +89,13 @@ static int do_stop(const char *pidfile)
     return 1;
 }
 
-static int run(const struct xend_opts *o, const char *cache, int report_fd,
-               const char *pidfile)
+/*
+ * s: kd_background()'s (the starter waits for kd_ready/kd_failed) or
+ * kd_foreground()'s.  Everything that opens xenstore or starts threads
+ * (libxenstore's reader, the watcher) happens here, after the fork.
+ */
+static int run(const struct xend_opts *o, const char *cache,
+               struct kd_start *s, const char *pidfile)
 {
     char err[XEND_ERR_MAX];
     void *hv;
@@ -105,10 +107,7 @@ static int run(const struct xend_opts *o, const char *cache, int report_fd,
         the_xend = xend_new(o, &hv_xc_ops, hv, err, sizeof(err));
     if ( !hv || !the_xend )
     {
-        if ( report_fd >= 0 )
-            (void)!write(report_fd, err, strlen(err));
-        else
-            fprintf(stderr, "xend: %s\n", err);
+        kd_failed(s, "cannot start: %s", err);
         return 1;
     }
     memset(&sa, 0, sizeof(sa));
@@ -118,18 +117,22 @@ static int run(const struct xend_opts *o, const char *cache, int report_fd,
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    if ( pidfile )
+    if ( pidfile && kd_write_pid(pidfile, getpid()) )
     {
-        FILE *f = fopen(pidfile, "we");
-
-        if ( f )
-        {
-            fprintf(f, "%ld\n", (long)getpid());
-            fclose(f);
-        }
+        kd_failed(s, "cannot start: cannot write the pid file %s: %s",
+                  pidfile, strerror(errno));
+        xend_free(the_xend);
+        return 1;
     }
-    if ( report_fd >= 0 )
-        close(report_fd);   /* EOF without text: started */
+    /* Started: the starter exits 0; stderr goes nowhere (xend logs to
+     * its log file). */
+    if ( kd_ready(s, NULL) )
+    {
+        xend_free(the_xend);
+        if ( pidfile )
+            unlink(pidfile);
+        return 1;
+    }
     rc = xend_serve(the_xend);
     xend_free(the_xend);
     if ( pidfile )
@@ -140,62 +143,14 @@ static int run(const struct xend_opts *o, const char *cache, int report_fd,
 static int do_start(const struct xend_opts *o, const char *cache,
                     const char *pidfile)
 {
-    int p[2];
-    pid_t pid;
-    char msg[XEND_ERR_MAX];
-    ssize_t n, got = 0;
+    struct kd_start s;
 
     if ( kd_read_pid(pidfile) )
         return 0;   /* already running, as Xen's "xend start" */
-    if ( pipe2(p, O_CLOEXEC) )
+    /* The starter waits in kd_background() and exits with the result. */
+    if ( kd_background(&s, "xend") )
         return 1;
-    pid = fork();
-    if ( pid < 0 )
-    {
-        perror("xend: fork");
-        return 1;
-    }
-    if ( pid == 0 )
-    {
-        int fd;
-
-        close(p[0]);
-        setsid();
-        if ( fork() > 0 )
-            _exit(0);
-        if ( chdir("/") )
-            _exit(1);
-        umask(022);
-        fd = open("/dev/null", O_RDWR);
-        if ( fd >= 0 )
-        {
-            dup2(fd, 0);
-            dup2(fd, 1);
-            dup2(fd, 2);
-            if ( fd > 2 )
-                close(fd);
-        }
-        /* libxenstore's reader thread is started after the fork. */
-        _exit(run(o, cache, p[1], pidfile));
-    }
-    close(p[1]);
-    waitpid(pid, NULL, 0);
-    while ( (n = read(p[0], msg + got, sizeof(msg) - 1 - got)) > 0 )
-        got += n;
-    close(p[0]);
-    if ( got > 0 )
-    {
-        msg[got] = '\0';
-        fprintf(stderr, "xend: cannot start: %s\n", msg);
-        return 1;
-    }
-    if ( !kd_read_pid(pidfile) )
-    {
-        fprintf(stderr, "xend: the daemon exited during start-up (see "
-                "%s)\n", o->log ? o->log : "/var/log/xen/xend.log");
-        return 1;
-    }
-    return 0;
+    return run(o, cache, &s, pidfile);
 }
 
 int main(int argc, char **argv)
@@ -241,7 +196,12 @@ int main(int argc, char **argv)
     if ( !strcmp(cmd, "status") )
         return do_status(pidfile);
     if ( !strcmp(cmd, "foreground") )
-        return run(&o, cache, -1, pidfile);
+    {
+        struct kd_start s;
+
+        kd_foreground(&s, "xend");
+        return run(&o, cache, &s, pidfile);
+    }
     fprintf(stderr, "xend: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;
