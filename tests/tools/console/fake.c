@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -140,6 +141,8 @@ static char *f_xs_read(void *h, const char *path)
     struct fake *f = h;
     int i = find_node(f, path);
 
+    f->read_calls++;
+    snprintf(f->last_read, sizeof(f->last_read), "%s", path);
     if ( i < 0 )
     {
         errno = ENOENT;

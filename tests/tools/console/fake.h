@@ -32,6 +32,8 @@ struct fake {
     unsigned int ev_head, ev_tail;
     int watch_pipe[2];
     unsigned int directory_calls;
+    unsigned int read_calls;        /* xs_read, any path */
+    char last_read[128];
 
     struct fake_dom doms[FAKE_DOMS];
     unsigned int maps, unmaps, map_failures;

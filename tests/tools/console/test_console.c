@@ -631,7 +631,7 @@ static void test_daemon_same_id_new_page(void **state)
 static void test_daemon_failed_map_not_retried(void **state)
 {
     struct world *w = *state;
-    unsigned int dirs;
+    unsigned int dirs, reads;
 
     /* No page at this gfn: the map fails. */
     guest_nodes(&w->f, 5, "broken", 0x9999, 7);
@@ -650,15 +650,82 @@ static void test_daemon_failed_map_not_retried(void **state)
     assert_non_null(consd_find(&w->c, 5));
     assert_non_null(fake_xs_get(&w->f, "/local/domain/5/console/tty"));
 
-    /* Guests' device traffic does not make the daemon rescan. */
+    /* Guests' device traffic does not make the daemon look. */
     dirs = w->f.directory_calls;
+    reads = w->f.read_calls;
     fake_xs_write(&w->f, "/local/domain/5/device/vif/0/state", "4");
     fake_xs_write(&w->f, "/local/domain/5/console/tty", "/dev/pts/99");
     settle(&w->c);
     assert_int_equal(w->f.directory_calls, dirs);
+    assert_int_equal(w->f.read_calls, reads);
+    /* A console node: that domain is looked at, not the list. */
     fake_xs_write(&w->f, "/local/domain/5/console/limit", "4096");
     settle(&w->c);
+    assert_int_equal(w->f.directory_calls, dirs);
+    assert_true(w->f.read_calls > reads);
+}
+
+/*
+ * With guests running, one guest's console nodes make the daemon read
+ * that guest's nodes only (creation must not slow down as the host
+ * fills); a new domain's introduction lists the domains but reads only
+ * the new one; a domain's death removes its console without a rescan.
+ */
+static void test_daemon_events_look_at_one_domain(void **state)
+{
+    struct world *w = *state;
+    unsigned int id, reads, dirs;
+    char path[64];
+
+    for ( id = 1; id <= 5; id++ )
+    {
+        uint64_t gfn = id == 3 ? 0xfeffc : 0x1000 * id;
+
+        snprintf(path, sizeof(path), "guest%u", id);
+        if ( id != 3 )      /* world_setup gave domain 3 its page */
+            fake_add_page(&w->f, id, gfn);
+        guest_nodes(&w->f, id, path, gfn, 10 + id);
+    }
+    world_start(w);
+    for ( id = 1; id <= 5; id++ )
+        assert_non_null(consd_find(&w->c, id));
+
+    /* Domain 6's layout, node by node as a transaction's events. */
+    fake_add_page(&w->f, 6, 0x6000);
+    reads = w->f.read_calls;
+    dirs = w->f.directory_calls;
+    fake_xs_write(&w->f, "/local/domain/6/console/port", "16");
+    settle(&w->c);
+    assert_true(w->f.read_calls > reads);
+    assert_non_null(strstr(w->f.last_read, "/local/domain/6/"));
+    assert_null(consd_find(&w->c, 6));      /* no ring-ref yet */
+    fake_xs_write(&w->f, "/local/domain/6/console/ring-ref", "0x6000");
+    settle(&w->c);
+    assert_non_null(consd_find(&w->c, 6));
+    assert_int_equal(w->f.directory_calls, dirs);
+    /* At most the handful of reads per event of one domain, not one per
+     * running guest. */
+    assert_true(w->f.read_calls - reads <= 2 * 4);
+
+    /* Its introduction: one listing, no reads of the known guests. */
+    reads = w->f.read_calls;
+    fake_xs_fire(&w->f, "@introduceDomain");
+    settle(&w->c);
     assert_int_equal(w->f.directory_calls, dirs + 1);
+    assert_true(w->f.read_calls - reads <= 1);
+
+    /* Domain 3 dies: its console goes at @releaseDomain, no listing. */
+    w->f.dying[3] = true;
+    fake_xs_fire(&w->f, "@releaseDomain");
+    settle(&w->c);
+    assert_null(consd_find(&w->c, 3));
+    assert_non_null(consd_find(&w->c, 2));
+    assert_int_equal(w->f.directory_calls, dirs + 1);
+    /* Domain 4's nodes removed: its console goes too. */
+    fake_xs_rm(&w->f, "/local/domain/4");
+    settle(&w->c);
+    assert_null(consd_find(&w->c, 4));
+    assert_non_null(consd_find(&w->c, 5));
 }
 
 static void test_daemon_other_console_type(void **state)
@@ -760,6 +827,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_daemon_dying_domain_dropped,
                                         world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_daemon_same_id_new_page,
+                                        world_setup, world_teardown),
+        cmocka_unit_test_setup_teardown(test_daemon_events_look_at_one_domain,
                                         world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_daemon_failed_map_not_retried,
                                         world_setup, world_teardown),

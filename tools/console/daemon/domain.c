@@ -333,73 +333,66 @@ static void add_dom(struct consd *c, unsigned int domid, uint64_t gfn,
     free_dom(c, d);
 }
 
-void consd_scan(struct consd *c)
+/*
+ * Domain domid's console as xenstore describes it now: served (true),
+ * or not ours / not there / failed before (false).  Leaves an existing
+ * console alone unless its page or port changed.
+ */
+static bool scan_one(struct consd *c, unsigned long domid)
 {
-    unsigned int i, num = 0;
-    struct cons_dom *d, *next;
-    char **ids;
+    struct cons_dom *d;
+    uint64_t gfn, port;
+    char *type;
 
-    for ( d = c->doms; d; d = d->next )
-        d->seen = false;
-    ids = c->ops->xs_directory(c->h, "/local/domain", &num);
-    for ( i = 0; ids && i < num; i++ )
+    if ( !dom_read_u64(c, domid, "console/ring-ref", &gfn) ||
+         !dom_read_u64(c, domid, "console/port", &port) ||
+         port > 0xffffffffu )
+        return false;
+    /* Someone else (a device model) may serve this console. */
+    type = dom_read(c, domid, "console/type");
+    if ( type && strcmp(type, "xenconsoled") && strcmp(type, "") )
     {
-        uint64_t gfn, port;
-        unsigned long domid;
-        char *end, *type;
-
-        errno = 0;
-        domid = strtoul(ids[i], &end, 10);
-        /* dom0's console is the hypervisor's, not a ring. */
-        if ( end == ids[i] || *end || errno || domid == 0 ||
-             domid >= 0x7ff0 )
-            continue;
-        if ( !dom_read_u64(c, domid, "console/ring-ref", &gfn) ||
-             !dom_read_u64(c, domid, "console/port", &port) ||
-             port > 0xffffffffu )
-            continue;
-        /* Someone else (a device model) may serve this console. */
-        type = dom_read(c, domid, "console/type");
-        if ( type && strcmp(type, "xenconsoled") && strcmp(type, "") )
-        {
-            free(type);
-            continue;
-        }
         free(type);
-        /* Dying or destroyed: its console goes (last words are logged
-         * by consd_remove), whatever xenstore still says. */
-        if ( c->ops->dom_state &&
-             c->ops->dom_state(c->h, domid) == CONSD_DOM_GONE )
-            continue;
-        d = consd_find(c, domid);
-        if ( d && (d->gfn != gfn || d->remote_port != port) )
-        {
-            /* A new console page under the same id. */
-            consd_remove(c, d);
-            d = NULL;
-        }
-        if ( !d )
-        {
-            if ( failed_before(c, domid, gfn, port) )
-                continue;
-            add_dom(c, domid, gfn, port);
-            d = consd_find(c, domid);
-        }
-        if ( d )
-            d->seen = true;
+        return false;
     }
-    free(ids);
-    for ( d = c->doms; d; d = next )
+    free(type);
+    /* Dying or destroyed: its console goes (last words are logged by
+     * consd_remove), whatever xenstore still says. */
+    if ( c->ops->dom_state &&
+         c->ops->dom_state(c->h, domid) == CONSD_DOM_GONE )
+        return false;
+    d = consd_find(c, domid);
+    if ( d && (d->gfn != gfn || d->remote_port != port) )
     {
-        next = d->next;
-        if ( !d->seen )
-            consd_remove(c, d);
+        /* A new console page under the same id. */
+        consd_remove(c, d);
+        d = NULL;
     }
-    /* Ids whose nodes are gone may be reused later: forget failures. */
+    if ( !d )
+    {
+        if ( failed_before(c, domid, gfn, port) )
+            return false;
+        add_dom(c, domid, gfn, port);
+        d = consd_find(c, domid);
+    }
+    return d != NULL;
+}
+
+/* Ids whose nodes are gone may be reused later: forget their failures. */
+static void forget_stale_failures(struct consd *c, long only)
+{
+    unsigned int i;
+
     for ( i = 0; i < c->nr_failed; )
     {
-        char *v = dom_read(c, c->failed[i].domid, "console/ring-ref");
+        char *v;
 
+        if ( only >= 0 && c->failed[i].domid != (unsigned long)only )
+        {
+            i++;
+            continue;
+        }
+        v = dom_read(c, c->failed[i].domid, "console/ring-ref");
         if ( v )
         {
             free(v);
@@ -410,13 +403,103 @@ void consd_scan(struct consd *c)
     }
 }
 
+/* One domain's nodes changed: look at that domain only (a new guest's
+ * layout fires a dozen events; rescanning every guest for each made
+ * creation slower the more guests ran). */
+static void scan_dom(struct consd *c, unsigned long domid)
+{
+    struct cons_dom *d;
+
+    if ( domid == 0 || domid >= 0x7ff0 )
+        return;
+    if ( !scan_one(c, domid) && (d = consd_find(c, domid)) )
+        consd_remove(c, d);
+    forget_stale_failures(c, domid);
+}
+
+/*
+ * Every domain in xenstore; known_too false: the consoles already served
+ * are kept without looking at them again (a new domain was introduced:
+ * only new ids matter, and a known one's changes come as its own
+ * events).
+ */
+static void scan_all(struct consd *c, bool known_too)
+{
+    unsigned int i, num = 0;
+    struct cons_dom *d, *next;
+    char **ids;
+
+    for ( d = c->doms; d; d = d->next )
+        d->seen = false;
+    ids = c->ops->xs_directory(c->h, "/local/domain", &num);
+    for ( i = 0; ids && i < num; i++ )
+    {
+        unsigned long domid;
+        char *end;
+
+        errno = 0;
+        domid = strtoul(ids[i], &end, 10);
+        /* dom0's console is the hypervisor's, not a ring. */
+        if ( end == ids[i] || *end || errno || domid == 0 ||
+             domid >= 0x7ff0 )
+            continue;
+        d = consd_find(c, domid);
+        if ( d && !known_too )
+        {
+            d->seen = true;
+            continue;
+        }
+        if ( scan_one(c, domid) && (d = consd_find(c, domid)) )
+            d->seen = true;
+    }
+    free(ids);
+    for ( d = c->doms; d; d = next )
+    {
+        next = d->next;
+        if ( !d->seen )
+            consd_remove(c, d);
+    }
+    forget_stale_failures(c, -1);
+}
+
+void consd_scan(struct consd *c)
+{
+    scan_all(c, true);
+}
+
+/* A domain died: the consoles of domains that are gone go (without any
+ * xenstore request; their nodes' removal comes as events of its own). */
+static void check_released(struct consd *c)
+{
+    struct cons_dom *d, *next;
+
+    if ( !c->ops->dom_state )
+    {
+        consd_scan(c);
+        return;
+    }
+    for ( d = c->doms; d; d = next )
+    {
+        next = d->next;
+        if ( c->ops->dom_state(c->h, d->domid) == CONSD_DOM_GONE )
+            consd_remove(c, d);
+    }
+}
+
 void consd_watch_event(struct consd *c, const char *path)
 {
     const char *p;
+    unsigned long domid;
+    char *end;
 
+    if ( !strcmp(path, "@releaseDomain") )
+    {
+        check_released(c);
+        return;
+    }
     if ( path[0] == '@' )
     {
-        consd_scan(c);
+        scan_all(c, false);
         return;
     }
     if ( strncmp(path, "/local/domain", 13) )
@@ -429,12 +512,16 @@ void consd_watch_event(struct consd *c, const char *path)
     }
     if ( *p++ != '/' )
         return;
-    p += strspn(p, "0123456789");
+    errno = 0;
+    domid = strtoul(p, &end, 10);
+    if ( end == p || errno )
+        return;
+    p = end;
     /* The domain directory itself, its name, or its console nodes;
      * guests' device traffic elsewhere is none of our business. */
     if ( *p == '\0' || !strcmp(p, "/name") || !strcmp(p, "/console") ||
          (!strncmp(p, "/console/", 9) && strcmp(p, "/console/tty")) )
-        consd_scan(c);
+        scan_dom(c, domid);
 }
 
 void consd_pty_output(struct consd *c, struct cons_dom *d)
