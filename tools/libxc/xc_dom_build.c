@@ -31,12 +31,13 @@ struct foreign_mem {
     xen_pfn_t *gfns;
     size_t max;
     void *hbuf;                     /* hypercall buffer for direct_write */
+    bool staged;                    /* always through hbuf */
 };
 
 /*
- * Bytes per XEN_DOMCTL_keel_load_memory call.  The source is copied into
- * a locked hypercall buffer first: the kernel image is a file mapping
- * whose pages the hypervisor cannot fault in.
+ * Bytes per XEN_DOMCTL_keel_load_memory call (at most
+ * XEN_DOMCTL_KEEL_LOAD_MAX); also the size of the hypercall buffer of
+ * the staged fallback.
  */
 #define LOAD_CHUNK (4u << 20)
 
@@ -75,9 +76,29 @@ static void foreign_unmap(struct xc_dom_mem *m, void *p, size_t n)
     xenforeignmemory_unmap(f->fh, p, n);
 }
 
+/* One keel_load_memory call, its time counted; 0 or -1 with errno. */
+static int load_call(struct foreign_mem *f, uint64_t paddr, const void *src,
+                     size_t n)
+{
+    uint64_t t = xc_dom_now_ns();
+    int rc = xc_domain_load_memory(f->xch, f->domid, paddr, src, n, 0);
+    int e = errno;
+
+    f->ops.hcall_ns += xc_dom_now_ns() - t;
+    errno = e;
+    return rc;
+}
+
 /*
  * The hypervisor copies into the guest's pages (no p2m change per page,
  * public/domctl.h); older hypervisors say ENOSYS and xc_dom_load maps.
+ * The copy reads src itself, through this process's page tables: the
+ * kernel cache keeps its entries' non-zero pages present (locked), so
+ * a cached create makes one copy.  A source page that is not present
+ * (a file mapping not read yet, a page reclaimed) fails the call with
+ * EFAULT: the chunk is populated and copied again.  Only if that fails
+ * too (or KEEL_XC_LOAD_STAGED is set) is it copied into a hypercall
+ * buffer first, as before.
  */
 static int direct_write(struct xc_dom_mem *m, uint64_t paddr,
                         const void *src, size_t len, char *err)
@@ -85,21 +106,43 @@ static int direct_write(struct xc_dom_mem *m, uint64_t paddr,
     struct foreign_mem *f = (struct foreign_mem *)m;
     const uint8_t *s = src;
 
-    if ( !f->hbuf )
-    {
-        f->hbuf = xc_hypercall_buffer_alloc(f->xch, LOAD_CHUNK);
-        if ( !f->hbuf )
-            return -ENOSYS;         /* no buffer: map instead */
-    }
     while ( len )
     {
         size_t n = len > LOAD_CHUNK ? LOAD_CHUNK : len;
+        int rc = -1, e = EFAULT;
 
-        memcpy(f->hbuf, s, n);
-        if ( xc_domain_load_memory(f->xch, f->domid, paddr, f->hbuf, n, 0) )
+        if ( !f->staged )
         {
-            int e = errno;
+            rc = load_call(f, paddr, s, n);
+            e = errno;
+            if ( rc && e == EFAULT )
+            {
+                uint64_t t = xc_dom_now_ns();
 
+                xc_dom_populate_read(s, n);
+                m->fault_ns += xc_dom_now_ns() - t;
+                rc = load_call(f, paddr, s, n);
+                e = errno;
+            }
+        }
+        if ( rc && e == EFAULT )
+        {
+            uint64_t t;
+
+            if ( !f->hbuf )
+            {
+                f->hbuf = xc_hypercall_buffer_alloc(f->xch, LOAD_CHUNK);
+                if ( !f->hbuf )
+                    return -ENOSYS;     /* no buffer: map instead */
+            }
+            t = xc_dom_now_ns();
+            memcpy(f->hbuf, s, n);
+            m->stage_ns += xc_dom_now_ns() - t;
+            rc = load_call(f, paddr, f->hbuf, n);
+            e = errno;
+        }
+        if ( rc )
+        {
             if ( e == ENOSYS || e == EOPNOTSUPP )
                 return -e;
             xc_dom_errf(err, "the hypervisor's copy (keel_load_memory) of "
@@ -120,6 +163,7 @@ static int foreign_open(struct foreign_mem *f, xc_interface *xch,
     f->ops.map = foreign_map;
     f->ops.unmap = foreign_unmap;
     f->ops.write = getenv("KEEL_XC_NO_LOAD_MEMORY") ? NULL : direct_write;
+    f->staged = getenv("KEEL_XC_LOAD_STAGED") != NULL;
     f->xch = xch;
     /*
      * Only used right after populate, whose frames the hypervisor hands
@@ -430,14 +474,17 @@ static int build(xc_interface *xch, const struct xc_dom_args *a,
         mem = &fm.ops;
     }
     {
-        uint64_t m0 = mem->map_ns, u0 = mem->unmap_ns;
-        uint64_t w0 = mem->pages_written, s0 = mem->pages_skipped;
+        struct xc_dom_mem m0 = *mem;
 
         rc = xc_dom_load(mem, &k, &l, rd, a->cmdline, why);
-        res->timing.map_ns = mem->map_ns - m0;
-        res->timing.unmap_ns = mem->unmap_ns - u0;
-        res->timing.pages_written = mem->pages_written - w0;
-        res->timing.pages_skipped = mem->pages_skipped - s0;
+        res->timing.map_ns = mem->map_ns - m0.map_ns;
+        res->timing.unmap_ns = mem->unmap_ns - m0.unmap_ns;
+        res->timing.pages_written = mem->pages_written - m0.pages_written;
+        res->timing.pages_skipped = mem->pages_skipped - m0.pages_skipped;
+        res->timing.scan_ns = mem->scan_ns - m0.scan_ns;
+        res->timing.fault_ns = mem->fault_ns - m0.fault_ns;
+        res->timing.stage_ns = mem->stage_ns - m0.stage_ns;
+        res->timing.hcall_ns = mem->hcall_ns - m0.hcall_ns;
     }
     if ( rc )
     {
@@ -552,6 +599,7 @@ void xc_dom_timing_format(const struct xc_dom_result *res, char *buf,
 {
     const struct xc_dom_timing *t = &res->timing;
     char l[24], u[24], p[24], c[24], mp[24], um[24], s[24];
+    char sc[24], fa[24], st[24], hc[24];
 
     ms(l, sizeof(l), t->load_ns);
     ms(u, sizeof(u), t->unpack_ns);
@@ -560,8 +608,13 @@ void xc_dom_timing_format(const struct xc_dom_result *res, char *buf,
     ms(mp, sizeof(mp), t->map_ns);
     ms(um, sizeof(um), t->unmap_ns);
     ms(s, sizeof(s), t->setup_ns);
+    ms(sc, sizeof(sc), t->scan_ns);
+    ms(fa, sizeof(fa), t->fault_ns);
+    ms(st, sizeof(st), t->stage_ns);
+    ms(hc, sizeof(hc), t->hcall_ns);
     snprintf(buf, len, "load %s ms, unpack %s ms%s, populate %s ms, "
-             "copy %s ms (map %s, unmap %s, %llu pages), setup %s ms",
+             "copy %s ms (map %s, unmap %s, scan %s, fault %s, stage %s, "
+             "hv %s, %llu pages), setup %s ms",
              l, u, res->cache_hit ? " (cache hit)" : "", p, c, mp, um,
-             (unsigned long long)t->pages_written, s);
+             sc, fa, st, hc, (unsigned long long)t->pages_written, s);
 }

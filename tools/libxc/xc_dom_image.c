@@ -16,6 +16,7 @@
 #include <time.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -694,14 +695,15 @@ int xc_dom_kernel_parse(const void *img, size_t len,
     return rc;
 }
 
+static void cache_put(struct xc_dom_kernel *k);
+
 void xc_dom_kernel_release(struct xc_dom_kernel *k)
 {
     free(k->elf_buf);
-    if ( k->cache_map )
-        munmap(k->cache_map, k->cache_len);
+    cache_put(k);
     if ( k->file_map )
         munmap(k->file_map, k->file_len);
-    k->elf_buf = k->cache_map = k->file_map = NULL;
+    k->elf_buf = k->file_map = NULL;
     k->elf = NULL;
     k->elf_len = 0;
 }
@@ -716,8 +718,20 @@ void xc_dom_kernel_release(struct xc_dom_kernel *k)
  * the file's hash in the header catches a file renamed by hand.
  */
 #define CACHE_MAGIC   "KEELKC1\n"
-#define CACHE_VERSION 1
+#define CACHE_VERSION 2
 #define CACHE_HDR     4096
+
+/*
+ * Version 2 adds the map of the ELF's non-zero pages (struct
+ * xc_dom_kernel's nz_map) in the rest of the header page, from
+ * CACHE_NZ_OFF: a cached create then neither scans the 65 MB image for
+ * zero pages nor faults its zero pages in.  Images of more than
+ * CACHE_NZ_MAX pages have none (nz_pages 0: the loader looks).  The map
+ * has its own CRC-32, checked on every use: a page wrongly marked zero
+ * would be left out of the guest.
+ */
+#define CACHE_NZ_OFF  128
+#define CACHE_NZ_MAX  ((CACHE_HDR - CACHE_NZ_OFF) * 8)
 
 struct cache_hdr {
     char magic[8];
@@ -727,6 +741,8 @@ struct cache_hdr {
     uint32_t elf_crc;
     uint32_t pad;
     uint8_t src_sha256[32];
+    uint32_t nz_pages;              /* bits in the map, 0: none */
+    uint32_t nz_crc;                /* CRC-32 of the map's bytes */
 };
 
 static uint32_t crc_of(const uint8_t *p, size_t len)
@@ -753,6 +769,207 @@ static int sha256_of(const void *p, size_t len, uint8_t out[32],
 }
 
 /*
+ * Entries the process keeps mapped (XC_DOM_KEEP, xenguest.h), by the
+ * entry file's identity: an entry is only ever replaced by a rename
+ * (another inode), so a kept mapping of the same identity has the same
+ * bytes.  The non-zero pages are locked (mlock) once, so that they stay
+ * present in this process's page tables: the hypervisor's copy
+ * (keel_load_memory) reads them there and cannot fault them in.  xend's
+ * second create of a kernel then pays for neither the faults nor a
+ * copy into a hypercall buffer.  refs: builds using the mapping now (a
+ * pushed-out entry is unmapped by its last user).
+ */
+struct kept {
+    struct stat id;
+    uint8_t *map;
+    size_t len;
+    unsigned int refs;
+    uint64_t used;                  /* last use, for pushing out */
+    bool valid;                     /* in the table (else: only refs) */
+};
+
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kept *kept[XC_DOM_KEEP];
+static uint64_t kept_clock;
+
+static bool same_id(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+           a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* A kept mapping of the entry st, referenced; NULL if none. */
+static struct kept *kept_get(const struct stat *st)
+{
+    struct kept *e = NULL;
+    unsigned int i;
+
+    pthread_mutex_lock(&kept_lock);
+    for ( i = 0; i < XC_DOM_KEEP; i++ )
+        if ( kept[i] && same_id(&kept[i]->id, st) )
+        {
+            e = kept[i];
+            e->refs++;
+            e->used = ++kept_clock;
+            break;
+        }
+    pthread_mutex_unlock(&kept_lock);
+    return e;
+}
+
+/* Called with kept_lock held, on an entry out of the table. */
+static void kept_free_locked(struct kept *e)
+{
+    if ( e->refs || e->valid )
+        return;
+    munmap(e->map, e->len);
+    free(e);
+}
+
+/*
+ * Keep map (the entry st, len bytes) in the table, referenced once,
+ * pushing out the least recently used entry; NULL if it cannot (the
+ * caller then owns the mapping alone).
+ */
+static struct kept *kept_add(const struct stat *st, uint8_t *map,
+                             size_t len)
+{
+    struct kept *e = calloc(1, sizeof(*e)), *old;
+    unsigned int i, slot = 0;
+
+    if ( !e )
+        return NULL;
+    e->id = *st;
+    e->map = map;
+    e->len = len;
+    e->refs = 1;
+    e->valid = true;
+    pthread_mutex_lock(&kept_lock);
+    e->used = ++kept_clock;
+    for ( i = 0; i < XC_DOM_KEEP; i++ )
+    {
+        if ( !kept[i] )
+        {
+            slot = i;
+            break;
+        }
+        if ( kept[i]->used < kept[slot]->used )
+            slot = i;
+    }
+    old = kept[slot];
+    kept[slot] = e;
+    if ( old )
+    {
+        old->valid = false;
+        kept_free_locked(old);
+    }
+    pthread_mutex_unlock(&kept_lock);
+    return e;
+}
+
+/* Drop k's cache entry mapping (a reference if it is a kept one). */
+static void cache_put(struct xc_dom_kernel *k)
+{
+    if ( k->cache_map && k->cache_kept )
+    {
+        struct kept *e;
+
+        pthread_mutex_lock(&kept_lock);
+        e = k->kept_entry;
+        if ( e && e->refs )
+        {
+            e->refs--;
+            kept_free_locked(e);
+        }
+        pthread_mutex_unlock(&kept_lock);
+    }
+    else if ( k->cache_map )
+        munmap(k->cache_map, k->cache_len);
+    k->cache_map = NULL;
+    k->kept_entry = NULL;
+    k->cache_kept = false;
+    k->nz_map = NULL;
+    k->nz_pages = 0;
+}
+
+void xc_dom_cache_drop(void)
+{
+    unsigned int i;
+
+    pthread_mutex_lock(&kept_lock);
+    for ( i = 0; i < XC_DOM_KEEP; i++ )
+        if ( kept[i] )
+        {
+            kept[i]->valid = false;
+            kept_free_locked(kept[i]);
+            kept[i] = NULL;
+        }
+    pthread_mutex_unlock(&kept_lock);
+}
+
+/*
+ * Make the non-zero pages of a newly kept entry present and keep them
+ * so: mlock each run (root, or within RLIMIT_MEMLOCK), else populate
+ * them (they may then be reclaimed under memory pressure: the builder's
+ * copy faults, populates and retries).  Once per kept entry.
+ */
+static void kept_pin(const struct xc_dom_kernel *k)
+{
+    size_t i = 0, j;
+    bool lock = true;
+
+    if ( !k->nz_map )
+        return;
+    while ( i < k->nz_pages )
+    {
+        uint8_t *p;
+        size_t len;
+
+        if ( !(k->nz_map[i >> 3] & (1u << (i & 7))) )
+        {
+            i++;
+            continue;
+        }
+        for ( j = i; j < k->nz_pages &&
+                     (k->nz_map[j >> 3] & (1u << (j & 7))); j++ )
+            ;
+        p = (uint8_t *)k->elf + i * XC_DOM_PAGE_SIZE;
+        len = (j - i) * XC_DOM_PAGE_SIZE;
+        if ( !lock || mlock(p, len) )
+        {
+            lock = false;
+            xc_dom_populate_read(p, len);
+        }
+        i = j;
+    }
+}
+
+/* The non-zero page map of an ELF image (cache_store). */
+static size_t nz_build(const uint8_t *elf, size_t len, uint8_t *map,
+                       size_t max_pages)
+{
+    size_t pages = (len + XC_DOM_PAGE_SIZE - 1) / XC_DOM_PAGE_SIZE, i;
+
+    if ( pages > max_pages )
+        return 0;
+    memset(map, 0, (pages + 7) / 8);
+    for ( i = 0; i < pages; i++ )
+    {
+        size_t off = i * XC_DOM_PAGE_SIZE;
+        size_t n = len - off < XC_DOM_PAGE_SIZE ? len - off :
+                   XC_DOM_PAGE_SIZE;
+
+        if ( !xc_dom_all_zero(elf + off, n) )
+            map[i >> 3] |= 1u << (i & 7);
+    }
+    return pages;
+}
+
+/*
  * Map the entry and check it (full: its CRC-32 too; otherwise only the
  * header, the length and the kernel's hash in it); 1 on a usable hit (id:
  * the entry's stat), 0 on a miss (no entry), -1 if it is damaged (note
@@ -767,6 +984,7 @@ static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
     struct stat st;
     uint8_t *map;
     char why[XC_DOM_ERRLEN];
+    struct kept *e;
     int fd;
 
     snprintf(path, sizeof(path), "%s/%s", dir, k->sha256);
@@ -786,12 +1004,15 @@ static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
         return -1;
     }
     /*
-     * No MAP_POPULATE: on a trusted hit only the pages the loader reads
-     * are faulted in (Linux maps 16 around each fault); populating all
-     * 16000 pages of Debian's entry up front cost dom0 27 ms, faults
-     * during the copy about 9.
+     * No MAP_POPULATE: only the non-zero pages are made present (by
+     * kept_pin, once per process, or the builder's copy); populating all
+     * 16000 pages of Debian's entry up front cost dom0 27 ms.
      */
-    map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    e = kept_get(&st);
+    if ( e )
+        map = e->map;
+    else
+        map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if ( map == MAP_FAILED )
     {
@@ -803,8 +1024,11 @@ static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
         *id = st;
     memcpy(&h, map, sizeof(h));
     why[0] = '\0';
-    if ( memcmp(h.magic, CACHE_MAGIC, 8) || h.version != CACHE_VERSION ||
-         h.hdr_size != CACHE_HDR )
+    if ( !memcmp(h.magic, CACHE_MAGIC, 8) && h.version < CACHE_VERSION )
+        snprintf(why, sizeof(why), "older format (version %u)",
+                 h.version);
+    else if ( memcmp(h.magic, CACHE_MAGIC, 8) ||
+              h.version != CACHE_VERSION || h.hdr_size != CACHE_HDR )
         snprintf(why, sizeof(why), "bad header");
     else if ( h.elf_len != (uint64_t)st.st_size - CACHE_HDR )
         snprintf(why, sizeof(why), "%llu bytes of ELF where the header "
@@ -813,19 +1037,43 @@ static int cache_lookup(const char *dir, struct xc_dom_kernel *k,
                  (unsigned long long)h.elf_len);
     else if ( memcmp(h.src_sha256, sha, 32) )
         snprintf(why, sizeof(why), "made from another kernel file");
+    else if ( h.nz_pages && (h.nz_pages > CACHE_NZ_MAX ||
+              h.nz_pages != (h.elf_len + XC_DOM_PAGE_SIZE - 1) /
+                            XC_DOM_PAGE_SIZE ||
+              crc_of(map + CACHE_NZ_OFF, (h.nz_pages + 7) / 8) !=
+              h.nz_crc) )
+        snprintf(why, sizeof(why), "bad map of non-zero pages");
     else if ( full && crc_of(map + CACHE_HDR, h.elf_len) != h.elf_crc )
         snprintf(why, sizeof(why), "CRC-32 mismatch");
-    if ( why[0] )
-    {
-        munmap(map, st.st_size);
-        xc_dom_errf(note, "cache entry %s corrupt (%s): unpacked again",
-                   path, why);
-        return -1;
-    }
     k->cache_map = map;
     k->cache_len = st.st_size;
+    k->kept_entry = e;
+    k->cache_kept = e != NULL;
+    if ( why[0] )
+    {
+        cache_put(k);
+        if ( !strncmp(why, "older", 5) )
+            xc_dom_errf(note, "cache entry %s is in an %s: unpacked again",
+                        path, why);
+        else
+            xc_dom_errf(note, "cache entry %s corrupt (%s): unpacked again",
+                        path, why);
+        return -1;
+    }
     k->elf = map + CACHE_HDR;
     k->elf_len = h.elf_len;
+    k->nz_map = h.nz_pages ? map + CACHE_NZ_OFF : NULL;
+    k->nz_pages = h.nz_pages;
+    if ( !e )
+    {
+        e = kept_add(&st, map, st.st_size);
+        if ( e )
+        {
+            k->kept_entry = e;
+            k->cache_kept = true;
+            kept_pin(k);
+        }
+    }
     return 1;
 }
 
@@ -904,6 +1152,10 @@ static int cache_store(const char *dir, const struct xc_dom_kernel *k,
     h.elf_crc = crc_of(k->elf, k->elf_len);
     memcpy(h.src_sha256, sha, 32);
     memset(hdr, 0, sizeof(hdr));
+    h.nz_pages = nz_build(k->elf, k->elf_len, hdr + CACHE_NZ_OFF,
+                          CACHE_NZ_MAX);
+    if ( h.nz_pages )
+        h.nz_crc = crc_of(hdr + CACHE_NZ_OFF, (h.nz_pages + 7) / 8);
     memcpy(hdr, &h, sizeof(h));
     if ( write_all(fd, hdr, sizeof(hdr)) ||
          write_all(fd, k->elf, k->elf_len) || fchmod(fd, 0644) )
@@ -1038,8 +1290,7 @@ static int index_lookup(const char *dir, const char *kpath,
     if ( strcmp(have, want) )
     {
         /* Changed since it was checked: check it in full. */
-        munmap(k->cache_map, k->cache_len);
-        k->cache_map = NULL;
+        cache_put(k);
         k->elf = NULL;
         k->elf_len = 0;
         return 0;
@@ -1107,6 +1358,24 @@ static void index_store(const char *dir, const char *kpath,
                     strerror(errno));
 }
 
+/*
+ * Keep the entry just written (mapped, its non-zero pages locked) as if
+ * it had been looked up: a daemon's first create of a kernel pays for
+ * that (next to the unpacking), its second finds it present.
+ */
+static void keep_stored(const char *dir, const struct xc_dom_kernel *k,
+                        const uint8_t sha[32])
+{
+    struct xc_dom_kernel *t = calloc(1, sizeof(*t));
+
+    if ( !t )
+        return;
+    memcpy(t->sha256, k->sha256, sizeof(t->sha256));
+    if ( cache_lookup(dir, t, sha, false, NULL, t->cache_note) > 0 )
+        cache_put(t);
+    free(t);
+}
+
 int xc_dom_kernel_load(const char *path, const char *cache_dir,
                        struct xc_dom_kernel *k, char *err)
 {
@@ -1161,10 +1430,7 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
         if ( !xc_dom_elf_analyse(k, err) )
             trusted = true;
         else
-        {
-            munmap(k->cache_map, k->cache_len);
-            k->cache_map = NULL;
-        }
+            cache_put(k);
     }
     if ( use_cache && !trusted &&
          sha256_of(map, st.st_size, sha, k->sha256) )
@@ -1183,8 +1449,7 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
             /* Whole but not loadable: not ours to trust. */
             xc_dom_errf(k->cache_note, "cache entry %s/%s corrupt (%s): "
                        "unpacked again", cache_dir, k->sha256, err);
-            munmap(k->cache_map, k->cache_len);
-            k->cache_map = NULL;
+            cache_put(k);
             hit = -1;
         }
         if ( hit > 0 )
@@ -1204,6 +1469,7 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
             snprintf(entry, sizeof(entry), "%s/%s", cache_dir, k->sha256);
             if ( !stat(entry, &est) )
                 index_store(cache_dir, path, &st, k, &est, k->cache_note);
+            keep_stored(cache_dir, k, sha);
         }
     }
     k->cache_hit = hit > 0;

@@ -414,27 +414,6 @@ int xc_dom_acpi_tables(const struct xc_dom_layout *l, void *buf,
  * iteration under QEMU's icount; 16-byte SSE2 moves (baseline x86-64)
  * do a 4 KiB page in about 300 instructions.
  */
-static bool all_zero(const uint8_t *p, size_t len)
-{
-    const __m128i z = _mm_setzero_si128();
-
-    for ( ; len >= 64; p += 64, len -= 64 )
-    {
-        __m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)p),
-                                 _mm_loadu_si128((const __m128i *)(p + 16)));
-        __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + 32)),
-                                 _mm_loadu_si128((const __m128i *)(p + 48)));
-
-        if ( _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(a, b), z)) !=
-             0xffff )
-            return false;
-    }
-    for ( ; len; p++, len-- )
-        if ( *p )
-            return false;
-    return true;
-}
-
 /*
  * Copy into guest pages.  Streaming stores need an aligned destination
  * (page offsets of segments are, in practice); they also keep compilers
@@ -480,18 +459,48 @@ static void zero_out(uint8_t *d, size_t len)
 }
 
 /*
+ * Whether the len bytes at s (NULL: zeros) are all zero.  Bytes of the
+ * kernel's image are answered from its page map when it has one: a page
+ * with any non-zero byte counts as non-zero (exact for page-aligned
+ * segments; otherwise at worst a zero page is written), and neither the
+ * zero pages' bytes are read nor their file pages faulted in.
+ */
+static bool src_zero(const struct xc_dom_kernel *k, const uint8_t *s,
+                     uint64_t len)
+{
+    if ( !s )
+        return true;
+    if ( k && k->nz_map && s >= k->elf && len &&
+         (uint64_t)(s - k->elf) + len <= k->nz_pages * XC_DOM_PAGE_SIZE )
+    {
+        uint64_t off = s - k->elf, i;
+
+        for ( i = off >> XC_DOM_PAGE_SHIFT;
+              i <= (off + len - 1) >> XC_DOM_PAGE_SHIFT; i++ )
+            if ( k->nz_map[i >> 3] & (1u << (i & 7)) )
+                return false;
+        return true;
+    }
+    return xc_dom_all_zero(s, len);
+}
+
+/*
  * Write len bytes from src (NULL: zeros) at guest-physical paddr.  With
  * m->zeroed (fresh memory), pages that would only receive zeros are not
- * mapped at all: about half of Debian's vmlinux is zero pages (.bss,
- * .brk, page-aligned padding), and each mapped page costs two p2m
- * updates in the hypervisor (dom0's map and unmap) plus dom0's own
- * page-table work.  Runs of pages to write are mapped MAP_CHUNK at most
- * at a time.
+ * written at all: about half of Debian's vmlinux is zero pages (.bss,
+ * .brk, page-aligned padding).  Runs of pages to write go to m->write
+ * (the hypervisor's copy) or are mapped, MAP_CHUNK at most at a time;
+ * each mapped page costs two p2m updates in the hypervisor (dom0's map
+ * and unmap) plus dom0's own page-table work.  k (or NULL): the kernel
+ * whose image src may point into, for its page map.
  */
-static int guest_write(struct xc_dom_mem *m, uint64_t paddr, const void *src,
-                       uint64_t len, const char *what, char *err)
+static int guest_write(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
+                       uint64_t paddr, const void *src, uint64_t len,
+                       const char *what, char *err)
 {
     const uint8_t *s = src;
+    uint64_t t0 = xc_dom_now_ns(), io = 0;
+    int rc = 0;
 
     while ( len )
     {
@@ -503,7 +512,7 @@ static int guest_write(struct xc_dom_mem *m, uint64_t paddr, const void *src,
 
         if ( first > len )
             first = len;
-        if ( m->zeroed && (!s || all_zero(s, first)) )
+        if ( m->zeroed && src_zero(k, s, first) )
         {
             m->pages_skipped++;
             paddr += first;
@@ -517,14 +526,15 @@ static int guest_write(struct xc_dom_mem *m, uint64_t paddr, const void *src,
             uint64_t b = len - bytes < XC_DOM_PAGE_SIZE ?
                          len - bytes : XC_DOM_PAGE_SIZE;
 
-            if ( m->zeroed && (!s || all_zero(s + bytes, b)) )
+            if ( m->zeroed && src_zero(k, s ? s + bytes : NULL, b) )
                 break;
             bytes += b;
         }
+        t = xc_dom_now_ns();
         if ( m->write && s )
         {
-            int rc = m->write(m, paddr, s, bytes, err);
-
+            rc = m->write(m, paddr, s, bytes, err);
+            io += xc_dom_now_ns() - t;
             if ( !rc )
             {
                 m->pages_written += n;
@@ -540,22 +550,25 @@ static int guest_write(struct xc_dom_mem *m, uint64_t paddr, const void *src,
                 snprintf(why, sizeof(why), "%s", err);
                 xc_dom_errf(err, "cannot write the %s at %#llx: %s", what,
                       (unsigned long long)paddr, why);
-                return rc;
+                goto out;
             }
             /* An older hypervisor: map pages from now on. */
+            rc = 0;
             m->write = NULL;
+            t = xc_dom_now_ns();
         }
-        t = xc_dom_now_ns();
         p = m->map(m, gfn, n, err);
         m->map_ns += xc_dom_now_ns() - t;
         if ( !p )
         {
             char why[XC_DOM_ERRLEN];
 
+            io += xc_dom_now_ns() - t;
             snprintf(why, sizeof(why), "%s", err);
             xc_dom_errf(err, "cannot write the %s at %#llx: %s", what,
                   (unsigned long long)paddr, why);
-            return -EFAULT;
+            rc = -EFAULT;
+            goto out;
         }
         if ( s )
         {
@@ -564,14 +577,20 @@ static int guest_write(struct xc_dom_mem *m, uint64_t paddr, const void *src,
         }
         else
             zero_out(p + off, bytes);
-        t = xc_dom_now_ns();
-        m->unmap(m, p, n);
-        m->unmap_ns += xc_dom_now_ns() - t;
+        {
+            uint64_t u = xc_dom_now_ns();
+
+            m->unmap(m, p, n);
+            m->unmap_ns += xc_dom_now_ns() - u;
+        }
+        io += xc_dom_now_ns() - t;
         m->pages_written += n;
         paddr += bytes;
         len -= bytes;
     }
-    return 0;
+ out:
+    m->scan_ns += xc_dom_now_ns() - t0 - io;
+    return rc;
 }
 
 /* The kernel's span: segments in paddr order, the gaps zeroed. */
@@ -604,11 +623,11 @@ static int load_kernel(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
                   (unsigned long long)s->paddr);
             return -EINVAL;
         }
-        if ( (rc = guest_write(m, pos, NULL, s->paddr - pos, "kernel",
+        if ( (rc = guest_write(m, k, pos, NULL, s->paddr - pos, "kernel",
                                err)) ||
-             (rc = guest_write(m, s->paddr, k->elf + s->offset, s->filesz,
-                               "kernel", err)) ||
-             (rc = guest_write(m, s->paddr + s->filesz, NULL,
+             (rc = guest_write(m, k, s->paddr, k->elf + s->offset,
+                               s->filesz, "kernel", err)) ||
+             (rc = guest_write(m, k, s->paddr + s->filesz, NULL,
                                s->memsz - s->filesz, "kernel", err)) )
             return rc;
         pos = s->paddr + s->memsz;
@@ -628,7 +647,7 @@ int xc_dom_load(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
         return rc;
     if ( l->ramdisk_size )
     {
-        rc = guest_write(m, l->ramdisk_paddr, ramdisk, l->ramdisk_size,
+        rc = guest_write(m, NULL, l->ramdisk_paddr, ramdisk, l->ramdisk_size,
                          "ramdisk", err);
         if ( rc )
             return rc;
@@ -645,7 +664,7 @@ int xc_dom_load(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
         xc_dom_errf(err, "start_info does not match the plan (command line "
               "changed?)");
     else
-        rc = guest_write(m, l->start_info_paddr, si, l->start_info_size,
+        rc = guest_write(m, NULL, l->start_info_paddr, si, l->start_info_size,
                          "start_info", err);
     free(si);
     if ( rc )
@@ -662,14 +681,14 @@ int xc_dom_load(struct xc_dom_mem *m, const struct xc_dom_kernel *k,
                   l->acpi_vcpus);
             return -EINVAL;
         }
-        rc = guest_write(m, l->acpi_paddr, tables, l->acpi_size,
+        rc = guest_write(m, NULL, l->acpi_paddr, tables, l->acpi_size,
                          "ACPI tables", err);
         if ( rc )
             return rc;
     }
 
     /* The rings start empty: both sides read their indexes from them. */
-    return guest_write(m, (uint64_t)l->console_pfn << XC_DOM_PAGE_SHIFT,
+    return guest_write(m, NULL, (uint64_t)l->console_pfn << XC_DOM_PAGE_SHIFT,
                        NULL, XC_DOM_NR_SPECIAL * XC_DOM_PAGE_SIZE,
                        "console and xenstore pages", err);
 }

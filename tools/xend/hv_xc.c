@@ -167,7 +167,7 @@ static int x_build(void *h, struct xend_build *b, char *err)
     struct hv_xc *hv = h;
     struct xc_dom_args a;
     struct xc_dom_result r;
-    char timing[200];
+    char timing[256];
 
     memset(&a, 0, sizeof(a));
     a.domid = b->domid;

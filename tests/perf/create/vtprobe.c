@@ -297,6 +297,7 @@ static void report(const struct opts *o, const struct guest *g,
     printf("vtprobe: phases %s d%u load_ns=%llu unpack_ns=%llu "
            "populate_ns=%llu copy_ns=%llu map_ns=%llu unmap_ns=%llu "
            "pages_written=%llu pages_skipped=%llu setup_ns=%llu "
+           "scan_ns=%llu fault_ns=%llu stage_ns=%llu hcall_ns=%llu "
            "cache_hit=%d cache_trusted=%d\n",
            o->label, g->domid, (unsigned long long)m->load_ns,
            (unsigned long long)m->unpack_ns,
@@ -305,7 +306,10 @@ static void report(const struct opts *o, const struct guest *g,
            (unsigned long long)m->unmap_ns,
            (unsigned long long)m->pages_written,
            (unsigned long long)m->pages_skipped,
-           (unsigned long long)m->setup_ns, res->cache_hit,
+           (unsigned long long)m->setup_ns,
+           (unsigned long long)m->scan_ns, (unsigned long long)m->fault_ns,
+           (unsigned long long)m->stage_ns, (unsigned long long)m->hcall_ns,
+           res->cache_hit,
            res->cache_trusted);
     printf("vtprobe: kernel %s d%u %s\n", o->label, g->domid,
            res->kernel_desc);

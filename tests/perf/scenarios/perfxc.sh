@@ -4,6 +4,8 @@
 # (vtinit) prints its TSC and powers off:
 #   cold     Debian's xz vmlinuz, empty kernel cache (decompression)
 #   warm     the same kernel again (unpacked image from the cache)
+#   staged   warm again, the image copied into a hypercall buffer first
+#            (libxc's path before the hypervisor read the cache directly)
 #   vmlinux  the uncompressed ELF (no cache)
 #   cycles   20 create/build/unpause/destroy, free pages after each
 #   full     10 halting tiny guests kept running, then warm again
@@ -15,6 +17,8 @@ vtprobe create --label cold --cache /tmp/kcache --wait 400 \
     --cmdline "$args" $d/vmlinuz $d/initrd-vt.gz
 vtprobe create --label warm --cache /tmp/kcache --wait 400 \
     --cmdline "$args" $d/vmlinuz $d/initrd-vt.gz
+KEEL_XC_LOAD_STAGED=1 vtprobe create --label staged --cache /tmp/kcache \
+    --wait 400 --cmdline "$args" $d/vmlinuz $d/initrd-vt.gz
 vtprobe create --label vmlinux --cache "" --wait 400 \
     --cmdline "$args" $d/vmlinux $d/initrd-vt.gz
 vtprobe create --label cycles --cache /tmp/kcache --cycles 20 \

@@ -242,6 +242,81 @@ static void test_corrupt_entries(void **state)
     expect_refresh(f, "made from another kernel file");
 }
 
+/*
+ * The entry's map of non-zero pages is right for every page of the ELF;
+ * the process keeps the entry mapped (the next load is the same
+ * mapping, so its pages stay present for the hypervisor's copy) until
+ * xc_dom_cache_drop; a damaged map, or an entry of the older format
+ * without one, is unpacked again.
+ */
+static void test_nz_map_and_keep(void **state)
+{
+    struct fixture *f = *state;
+    struct xc_dom_kernel a, b;
+    char err[XC_DOM_ERRLEN];
+    size_t pages, i, j, nz = 0;
+    uint8_t *elf;
+    void *kept;
+
+    /* A run of zero pages inside segment 0 (file offset 0x4000). */
+    memset(f->elf + 0x4000, 0, 0x3000);
+    {
+        uint8_t *xz, *bz;
+        size_t xz_len, bz_len;
+        char hex[65];
+
+        xz = xz_pack(f->elf, f->elf_len, &xz_len);
+        bz = bz_wrap(NULL, 0, xz, xz_len, f->elf_len, &bz_len);
+        write_file(f->kernel, bz, bz_len);
+        sha_hex(bz, bz_len, hex);
+        snprintf(f->entry, sizeof(f->entry), "%s/%s", f->cache, hex);
+        free(xz);
+        free(bz);
+    }
+    elf = f->elf;
+    pages = (f->elf_len + 4095) / 4096;
+    load_ok(f, false);
+    assert_int_equal(xc_dom_kernel_load(f->kernel, f->cache, &a, err), 0);
+    assert_true(a.cache_hit);
+    assert_non_null(a.nz_map);
+    assert_int_equal(a.nz_pages, pages);
+    for ( i = 0; i < pages; i++ )
+    {
+        size_t n = f->elf_len - i * 4096 < 4096 ? f->elf_len - i * 4096 :
+                   4096;
+        bool data = false;
+
+        for ( j = 0; j < n && !data; j++ )
+            data = elf[i * 4096 + j] != 0;
+        if ( data != !!(a.nz_map[i >> 3] & (1u << (i & 7))) )
+            fail_msg("page %zu: map says %s", i, data ? "zero" : "data");
+        nz += data;
+    }
+    assert_int_equal(nz, pages - 3);
+
+    /* Kept: the same mapping for the next load, and after a release. */
+    assert_true(a.cache_kept);
+    kept = a.cache_map;
+    assert_int_equal(xc_dom_kernel_load(f->kernel, f->cache, &b, err), 0);
+    assert_ptr_equal(b.cache_map, kept);
+    xc_dom_kernel_release(&a);
+    xc_dom_kernel_release(&b);
+    assert_int_equal(xc_dom_kernel_load(f->kernel, f->cache, &a, err), 0);
+    assert_ptr_equal(a.cache_map, kept);
+    assert_memory_equal(a.elf, f->elf, f->elf_len);
+    xc_dom_kernel_release(&a);
+    xc_dom_cache_drop();
+    load_ok(f, true);
+
+    /* The map's CRC: page 0's bit cleared (its data would be lost). */
+    damage(f->entry, 128, 0x01);
+    expect_refresh(f, "bad map of non-zero pages");
+    /* Version 2 -> 1: the older format, unpacked and rewritten. */
+    damage(f->entry, 8, 0x03);
+    expect_refresh(f, "older format (version 1)");
+    xc_dom_cache_drop();
+}
+
 /* Several builders unpacking the same new kernel at once. */
 static void test_concurrent_writers(void **state)
 {
@@ -463,6 +538,8 @@ int run_cache_tests(void)
         cmocka_unit_test_setup_teardown(test_miss_then_hit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_entries, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_nz_map_and_keep, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_writers, setup,
                                         teardown),

@@ -257,6 +257,78 @@ static void test_load_synthetic(void **state)
     free(elf);
 }
 
+/*
+ * The kernel's map of non-zero pages (kept with a cache entry) decides
+ * what is written to fresh memory: the same guest as by looking at the
+ * bytes, the zero pages never read; a page the map calls zero is not
+ * written even though it has data (the map is trusted, its CRC in the
+ * entry guards it: test_cache).
+ */
+static void test_load_nz_map(void **state)
+{
+    struct xc_dom_kernel k;
+    struct xc_dom_layout l;
+    struct buf_mem a, b;
+    char err[XC_DOM_ERRLEN];
+    size_t len, i, pages;
+    uint8_t *elf = syn_elf(true, &len), *map;
+    const char *cmd = "console=hvc0";
+    uint64_t z = 0x1000 + 0x3000;   /* in segment 0: two zero pages */
+
+    memset(elf + z, 0, 0x2000);
+    assert_int_equal(xc_dom_kernel_parse(elf, len, &k, err), 0);
+    assert_int_equal(xc_dom_plan(&k, 64, 0, cmd, &l, err), 0);
+    pages = (len + 4095) / 4096;
+    map = calloc((pages + 7) / 8, 1);
+    assert_non_null(map);
+    for ( i = 0; i < pages; i++ )
+    {
+        size_t n = len - i * 4096 < 4096 ? len - i * 4096 : 4096, j;
+
+        for ( j = 0; j < n; j++ )
+            if ( elf[i * 4096 + j] )
+            {
+                map[i >> 3] |= 1u << (i & 7);
+                break;
+            }
+    }
+    assert_false(map[(z >> 12) >> 3] & (1u << ((z >> 12) & 7)));
+
+    /* By looking, then by the map: the same guest, the same pages. */
+    buf_init(&a, l.ram[1].end);
+    a.ops.zeroed = true;
+    a.ops.write = buf_write;
+    write_rc = 0;
+    assert_int_equal(xc_dom_load(&a.ops, &k, &l, NULL, cmd, err), 0);
+    buf_init(&b, l.ram[1].end);
+    b.ops.zeroed = true;
+    b.ops.write = buf_write;
+    k.nz_map = map;
+    k.nz_pages = pages;
+    assert_int_equal(xc_dom_load(&b.ops, &k, &l, NULL, cmd, err), 0);
+    assert_memory_equal(a.base, b.base, a.size);
+    assert_int_equal(a.ops.pages_written, b.ops.pages_written);
+    assert_int_equal(a.ops.pages_skipped, b.ops.pages_skipped);
+    assert_memory_equal(b.base + SYN_PADDR, elf + k.seg[0].offset,
+                        SYN_SEG0);
+    buf_fini(&b);
+
+    /* A data page the map calls zero stays zero: the map decides. */
+    elf[z + 100] = 0x5a;
+    buf_init(&b, l.ram[1].end);
+    b.ops.zeroed = true;
+    b.ops.write = buf_write;
+    assert_int_equal(xc_dom_load(&b.ops, &k, &l, NULL, cmd, err), 0);
+    assert_int_equal(b.base[SYN_PADDR + z - 0x1000 + 100], 0);
+    assert_int_equal(b.ops.pages_skipped, a.ops.pages_skipped);
+    buf_fini(&b);
+    buf_fini(&a);
+    k.nz_map = NULL;
+    xc_dom_kernel_release(&k);
+    free(map);
+    free(elf);
+}
+
 static void test_load_map_failure(void **state)
 {
     struct xc_dom_kernel k;
@@ -507,6 +579,7 @@ int run_layout_tests(void)
         cmocka_unit_test(test_plan_big_and_small),
         cmocka_unit_test(test_load_synthetic),
         cmocka_unit_test(test_load_map_failure),
+        cmocka_unit_test(test_load_nz_map),
         cmocka_unit_test(test_load_direct_write),
         cmocka_unit_test(test_load_write_fallback),
         cmocka_unit_test(test_load_write_error),

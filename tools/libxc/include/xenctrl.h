@@ -236,12 +236,15 @@ int xc_domain_decrease_reservation_exact(xc_interface *xch, uint32_t domid,
 long xc_domain_get_tot_pages(xc_interface *xch, uint32_t domid);
 
 /*
- * Copy nr_bytes (<= XEN_DOMCTL_KEEL_LOAD_MAX) from buf, which must be a
- * hypercall buffer (xc_hypercall_buffer_alloc: the hypervisor cannot
- * fault pages in), to the paused domain's guest-physical gpa
- * (XEN_DOMCTL_keel_load_memory; flags XEN_DOMCTL_KEEL_LOAD_*).  -1 with
- * errno: ENOSYS on a hypervisor without it, EINVAL for a range that is
- * not all the domain's RAM (nothing written), EBUSY if it is not paused.
+ * Copy nr_bytes (<= XEN_DOMCTL_KEEL_LOAD_MAX) from buf to the paused
+ * domain's guest-physical gpa (XEN_DOMCTL_keel_load_memory; flags
+ * XEN_DOMCTL_KEEL_LOAD_*).  The hypervisor reads buf through this
+ * process's page tables and cannot fault pages in: buf's pages must be
+ * present (a hypercall buffer, memory written before, or a file mapping
+ * populated with MADV_POPULATE_READ or mlock).  -1 with errno: ENOSYS on
+ * a hypervisor without it, EINVAL for a range that is not all the
+ * domain's RAM (nothing written), EBUSY if it is not paused, EFAULT if a
+ * page of buf was not present (part may be written: write it again).
  */
 int xc_domain_load_memory(xc_interface *xch, uint32_t domid, uint64_t gpa,
                           const void *buf, uint32_t nr_bytes,

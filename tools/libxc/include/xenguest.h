@@ -83,6 +83,11 @@ struct xc_dom_timing {
                                        by the hypervisor's copy) */
     uint64_t pages_skipped;         /* left alone: zero, and known zeroed */
     uint64_t setup_ns;              /* ports, params, grants, vCPU 0 */
+    /* Parts of copy_ns: */
+    uint64_t scan_ns;               /*   finding the pages that are zero */
+    uint64_t fault_ns;              /*   making source pages present */
+    uint64_t stage_ns;              /*   copying into a hypercall buffer */
+    uint64_t hcall_ns;              /*   the hypervisor's copy */
 };
 
 struct xc_dom_result {
@@ -142,6 +147,22 @@ struct xc_dom_kernel {
                                        neither hashed nor CRC-checked */
     char cache_note[XC_DOM_ERRLEN];
     uint64_t load_ns, unpack_ns;
+    /*
+     * Which pages of elf hold a non-zero byte: bit i of nz_map for the
+     * 4 KiB at elf + i * 4096 (elf is page aligned), nz_pages bits; NULL
+     * if not known (the loader then looks at the bytes).  Stored with
+     * the cache entry so that a cached create neither reads nor faults
+     * in the image's zero pages.
+     */
+    const uint8_t *nz_map;
+    size_t nz_pages;
+    /*
+     * The cache entry's mapping is one the process keeps (the last
+     * XC_DOM_KEEP entries stay mapped, their non-zero pages locked in
+     * memory, so that the next create of the same kernel finds them
+     * present: the hypervisor copies straight from them).
+     */
+    bool cache_kept;
 
     /* Owned storage, released by xc_dom_kernel_release. */
     void *file_map;                 /* the kernel file */
@@ -149,6 +170,7 @@ struct xc_dom_kernel {
     void *elf_buf;                  /* decompressed (malloc) ... */
     void *cache_map;                /* ... or the cache entry (mmap) */
     size_t cache_len;
+    void *kept_entry;               /* the process's record of it */
 };
 
 /*
@@ -171,6 +193,14 @@ int xc_dom_kernel_load(const char *path, const char *cache_dir,
                        struct xc_dom_kernel *k, char *err);
 
 void xc_dom_kernel_release(struct xc_dom_kernel *k);
+
+/*
+ * Cache entries kept mapped by the process (see cache_kept above): at
+ * most this many, each until it is pushed out by newer ones or
+ * xc_dom_cache_drop() (tests; a daemon that wants its memory back).
+ */
+#define XC_DOM_KEEP 3
+void xc_dom_cache_drop(void);
 
 /* ---- lower layer: guest memory layout -------------------------------- */
 
@@ -263,6 +293,8 @@ struct xc_dom_mem {
                  size_t len, char *err);
     bool zeroed;
     uint64_t map_ns, unmap_ns, pages_written, pages_skipped;
+    uint64_t scan_ns;               /* deciding which pages are zero */
+    uint64_t fault_ns, stage_ns, hcall_ns;  /* write's own (optional) */
 };
 
 /*
