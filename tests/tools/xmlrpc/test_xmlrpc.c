@@ -214,6 +214,50 @@ static void test_malformed(void **state)
     expect_bad_response(deep, XMLRPC_FAULT_INVALID, "nested deeper");
 }
 
+/* What expat gives the decoder: references, CDATA, a declared encoding;
+ * and what it refuses: bad UTF-8, unknown entities, element nesting far
+ * past any value (refused while parsing, before a deep tree exists). */
+static void test_xml_text_forms(void **state)
+{
+    static const char doc[] =
+        "<?xml version='1.0'?><methodResponse><params><param><value>"
+        "<array><data><value>a&lt;&amp;&#x41;&#66;</value>"
+        "<value><string><![CDATA[<x>]]>y</string></value>"
+        "</data></array></value></param></params></methodResponse>";
+    static const char latin1[] =
+        "<?xml version='1.0' encoding='ISO-8859-1'?><methodResponse>"
+        "<params><param><value>caf\xe9</value></param></params>"
+        "</methodResponse>";
+    struct xmlrpc_value *r;
+    struct xmlrpc_error err;
+    char *deep, *p;
+    size_t i;
+
+    assert_int_equal(xmlrpc_decode_response(doc, strlen(doc), &r, &err), 0);
+    assert_string_equal(r->items[0]->str, "a<&AB");
+    assert_string_equal(r->items[1]->str, "<x>y");
+    xmlrpc_free(r);
+    assert_int_equal(xmlrpc_decode_response(latin1, strlen(latin1), &r,
+                                            &err), 0);
+    assert_string_equal(r->str, "caf\xc3\xa9");
+    xmlrpc_free(r);
+
+    expect_bad_response(RESP("<string>caf\xe9</string>"),
+                        XMLRPC_FAULT_PARSE, "malformed XML");
+    expect_bad_response(RESP("<string>&nbsp;</string>"),
+                        XMLRPC_FAULT_PARSE, "malformed XML");
+    expect_bad_response("<methodResponse></methodResponse><x/>",
+                        XMLRPC_FAULT_PARSE, "malformed XML");
+    deep = malloc(200000 * 7 + 64);
+    assert_non_null(deep);
+    p = deep + sprintf(deep, "<methodResponse>");
+    for ( i = 0; i < 200000; i++ )
+        p += sprintf(p, "<a>");
+    strcpy(p, "</methodResponse>");
+    expect_bad_response(deep, XMLRPC_FAULT_INVALID, "nested deeper");
+    free(deep);
+}
+
 static void test_malformed_call(void **state)
 {
     struct xmlrpc_value *params;
@@ -496,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_unrepresentable_bytes),
         cmocka_unit_test(test_untyped_and_i4),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_xml_text_forms),
         cmocka_unit_test(test_malformed_call),
         cmocka_unit_test(test_sxp_helpers),
         cmocka_unit_test_setup_teardown(test_client_server, srv_setup,
