@@ -591,6 +591,7 @@ static int build_domain(struct xend *x, struct xdom *d, struct xend_fail *f)
     struct xend_build b;
     struct xend_xs_layout_args la;
     struct xend_xs_entry *ents = NULL;
+    struct xend_stamp st;
     char err[XEND_ERR_MAX], why[XEND_ERR_MAX];
     const char *step;
     uint8_t handle[16];
@@ -698,11 +699,14 @@ static int build_domain(struct xend *x, struct xdom *d, struct xend_fail *f)
         snprintf(why, sizeof(why), "out of memory");
         goto fail;
     }
+    xend_stamp_start(&st);
     xs_remove_domain(x, domid, d->uuid);    /* leftovers of a dead one */
     if ( xs_write_layout(x, ents, n, domid, why, sizeof(why)) )
         goto fail;
+    xend_stamp_log(&st, "xs_nodes", domid);
 
     step = "introducing it to xenstored";
+    xend_stamp_start(&st);
     if ( !xs_introduce_domain(x->xs, domid, b.store_pfn, b.store_port) )
     {
         snprintf(why, sizeof(why), "xenstored refused (store page %#"
@@ -711,10 +715,15 @@ static int build_domain(struct xend *x, struct xdom *d, struct xend_fail *f)
         goto fail;
     }
     introduced = true;
+    xend_stamp_log(&st, "xs_introduce", domid);
 
     step = "connecting its devices";
+    xend_stamp_start(&st);
     if ( devices_write(x, d, domid, why, sizeof(why)) )
         goto fail;
+    if ( d->cfg.n_devs )
+        xend_stamp_log(&st, "dev_nodes", domid);
+    xend_stamp_start(&st);
     if ( devices_wait(x, d, domid, why, sizeof(why)) )
     {
         /* Xen's own words first: they name the device and the cause. */
@@ -724,6 +733,8 @@ static int build_domain(struct xend *x, struct xdom *d, struct xend_fail *f)
         goto undo;
     }
 
+    if ( d->cfg.n_devs )
+        xend_stamp_log(&st, "dev_wait", domid);
     free(ents);
     free(image);
     free(config);

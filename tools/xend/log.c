@@ -104,3 +104,32 @@ void xend_log(enum xend_log_level lvl, const char *module, int line,
     fputs(out, log_file ? log_file : stderr);
     pthread_mutex_unlock(&log_lock);
 }
+
+void xend_stamp_start(struct xend_stamp *s)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    s->ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+#if defined(__x86_64__) || defined(__i386__)
+    s->tsc = __builtin_ia32_rdtsc();
+#else
+    s->tsc = 0;
+#endif
+}
+
+void xend_stamp_log(const struct xend_stamp *s, const char *step,
+                    long domid)
+{
+    struct xend_stamp now;
+    uint64_t ns;
+
+    if ( log_min > XEND_DEBUG )
+        return;
+    xend_stamp_start(&now);
+    ns = now.ns - s->ns;
+    xend_log(XEND_DEBUG, "XendTiming", 0, "hv: %s d%ld: %llu.%03llu ms "
+             "(tsc %llu)", step, domid, (unsigned long long)(ns / 1000000),
+             (unsigned long long)(ns / 1000 % 1000),
+             (unsigned long long)s->tsc);
+}

@@ -733,6 +733,8 @@ static int dispatch(void *opaque, const struct xmlrpc_value *params,
 {
     struct binding *b = opaque;
     struct xend_fail f = { .code = XEND_FAULT_INTERNAL };
+    struct xend_stamp st;
+    const char *step;
     int rc;
 
     if ( !b->fn )
@@ -743,9 +745,17 @@ static int dispatch(void *opaque, const struct xmlrpc_value *params,
         return fault(e, &f);
     }
     *result = NULL;
+    xend_stamp_start(&st);
     pthread_mutex_lock(&b->x->lock);
     rc = b->fn(b->x, params, result, &f);
     pthread_mutex_unlock(&b->x->lock);
+    if ( (step = strrchr(b->name, '.')) )
+    {
+        char name[48];
+
+        snprintf(name, sizeof(name), "rpc_%s", step + 1);
+        xend_stamp_log(&st, name, -1);
+    }
     if ( rc )
     {
         if ( f.code == XMLRPC_FAULT_PARAMS )

@@ -304,6 +304,20 @@ void xend_log_format(char *buf, size_t len, double when, int pid,
                      enum xend_log_level lvl, const char *module, int line,
                      const char *msg);
 
+/*
+ * A step of xend's own (xenstore nodes, an XML-RPC call) timed at debug
+ * level in the line format of hv_xc's hypervisor calls, "hv: <step>
+ * d<id>: <ms> ms (tsc <TSC at its start>)", so that create_time.py's
+ * timelines show what happens between those calls.
+ */
+struct xend_stamp {
+    uint64_t ns, tsc;
+};
+
+void xend_stamp_start(struct xend_stamp *s);
+void xend_stamp_log(const struct xend_stamp *s, const char *step,
+                    long domid);
+
 #define LOG_DEBUG(...) xend_log(XEND_DEBUG, XEND_MODULE, __LINE__, __VA_ARGS__)
 #define LOG_INFO(...)  xend_log(XEND_INFO, XEND_MODULE, __LINE__, __VA_ARGS__)
 #define LOG_WARN(...)  xend_log(XEND_WARNING, XEND_MODULE, __LINE__, \
