@@ -9,7 +9,10 @@
 #   xdev    again (no tiny guests), with a file vbd and a vif
 #   then 20 create/destroy cycles of a tiny guest, xm info free_memory
 #   after each.
+# perfxdev.sh runs the device part alone through this script
+# (PERFXM_STEPS=devices: xcold, xwarm, xdev and xdev2, the hotplug log).
 d=/var/lib/xen/perf
+steps=${PERFXM_STEPS:-all}
 cat > /tmp/vt.cfg <<CFG
 kernel = "$d/vmlinuz"
 ramdisk = "$d/initrd-vt.gz"
@@ -44,26 +47,23 @@ vtprobe create --label hz --cycles 1 --mem 16 $d/tinyguest >/dev/null
 vtprobe create --label hz --cycles 1 --mem 16 $d/tinyguest | grep 'hz '
 one xcold
 one xwarm
-i=1
-while [ $i -le 10 ]; do
-    xm create /tmp/tiny.cfg name=tiny$i >/dev/null ||
-        echo "perfxm: tiny$i failed"
-    i=$((i + 1))
-done
-xm list | sed 's/^/perfxm: list /'
-one xfull
-i=1
-while [ $i -le 10 ]; do
-    xm destroy tiny$i
-    i=$((i + 1))
-done
-# xdev: the cached guest with a file vbd and a vif on xenbr0 (xend runs
+if [ "$steps" = all ]; then
+    i=1
+    while [ $i -le 10 ]; do
+        xm create /tmp/tiny.cfg name=tiny$i >/dev/null ||
+            echo "perfxm: tiny$i failed"
+        i=$((i + 1))
+    done
+    xm list | sed 's/^/perfxm: list /'
+    one xfull
+    i=1
+    while [ $i -le 10 ]; do
+        xm destroy tiny$i
+        i=$((i + 1))
+    done
+fi
+# The cached guest with a file vbd and a vif on xenbr0 (xend runs
 # network-bridge at start; the hotplug scripts attach loop and vif).
-# dom0's kernel xenbus (the back-end drivers' watches) only hears from
-# xenstored once kicked (xenstored does not notify dom0's port at start
-# as Xen's does; see tests/dom0/scenarios/pvdev.sh): one request through
-# /dev/xen/xenbus.
-XENSTORED_PATH=/nonexistent xenstore-read /local/domain/0/name >/dev/null 2>&1
 mkdir -p /var/lib/xen/images
 dd if=/dev/zero of=/var/lib/xen/images/perf.img bs=1M count=8 2>/dev/null
 cp /tmp/vt.cfg /tmp/vtdev.cfg
@@ -72,15 +72,24 @@ disk = [ 'file:/var/lib/xen/images/perf.img,xvda,w' ]
 vif = [ 'bridge=xenbr0' ]
 CFG
 one xdev /tmp/vtdev.cfg
-i=1
-while [ $i -le 20 ]; do
-    xm create /tmp/tiny.cfg name=cyc >/dev/null
-    xm destroy cyc
-    echo "perfxm: cycle $i $(xm info | grep free_memory)"
-    i=$((i + 1))
-done
-grep "hv: build d[0-9]* phases:" /var/log/xen/xend.log | \
-    sed 's/.*\(hv: build\)/perfxm: xend.log: \1/'
-# xend's hypervisor calls with their TSC (create_time.py's timelines).
-sed -n 's/.*\(hv: [a-z_]* d-*[0-9]*: \)/perfxm: \1/p' /var/log/xen/xend.log
+if [ "$steps" = devices ]; then
+    # Again, with loop and bridge state already warm.
+    one xdev2 /tmp/vtdev.cfg
+    sed 's/^/perfxm: hotplug.log: /' /var/log/xen/xen-hotplug.log
+else
+    i=1
+    while [ $i -le 20 ]; do
+        xm create /tmp/tiny.cfg name=cyc >/dev/null
+        xm destroy cyc
+        echo "perfxm: cycle $i $(xm info | grep free_memory)"
+        i=$((i + 1))
+    done
+fi
+grep -e "hv: build d[0-9]* phases:" -e "device(s) connected" \
+    /var/log/xen/xend.log | \
+    sed -e 's/.*\(hv: build\)/perfxm: xend.log: \1/' \
+        -e 's/.*\(Domain [0-9]* (\)/perfxm: xend.log: \1/'
+# xend's hypervisor calls and own steps with their TSC (create_time.py's
+# timelines).
+sed -n 's/.*\(hv: [a-z_A-Z]* d-*[0-9]*: \)/perfxm: \1/p' /var/log/xen/xend.log
 echo "perfxm: end"
