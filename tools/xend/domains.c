@@ -165,58 +165,75 @@ static void xs_remove_domain(struct xend *x, int32_t domid, const char *uuid)
 static int xs_write_layout(struct xend *x, const struct xend_xs_entry *e,
                            int n, uint32_t domid, char *why, size_t len)
 {
-    int attempt, i;
+    /* dom0 owns, the guest reads; the guest owns. */
+    struct xs_permissions dom0[2] = {
+        { .id = 0, .perms = XS_PERM_NONE },
+        { .id = domid, .perms = XS_PERM_READ },
+    };
+    struct xs_permissions guest[1] = {
+        { .id = domid, .perms = XS_PERM_NONE },
+    };
+    struct xs_batch_op *ops = calloc(n ? n : 1, sizeof(*ops));
+    int attempt, i, rc = -1;
 
-    /* One transaction: xenconsoled sees the console nodes all at once. */
+    if ( !ops )
+    {
+        snprintf(why, len, "out of memory");
+        return -1;
+    }
+    for ( i = 0; i < n; i++ )
+    {
+        ops[i].path = e[i].path;
+        ops[i].value = e[i].value;
+        ops[i].len = strlen(e[i].value);
+        if ( e[i].perm == XEND_XS_DOM0 )
+        {
+            ops[i].perms = dom0;
+            ops[i].num_perms = 2;
+        }
+        else if ( e[i].perm == XEND_XS_GUEST )
+        {
+            ops[i].perms = guest;
+            ops[i].num_perms = 1;
+        }
+    }
+    /* One transaction (xenconsoled sees the console nodes all at once),
+     * its writes in one round trip to xenstored. */
     for ( attempt = 0; attempt < 16; attempt++ )
     {
         xs_transaction_t t = xs_transaction_start(x->xs);
+        unsigned int bad = 0;
 
         if ( !t )
         {
             snprintf(why, len, "cannot start a xenstore transaction: %s",
                      strerror(errno));
-            return -1;
+            goto out;
         }
-        for ( i = 0; i < n; i++ )
+        if ( !xs_write_batch(x->xs, t, ops, n, &bad) )
         {
-            struct xs_permissions p[2];
-            bool ok = xs_write(x->xs, t, e[i].path, e[i].value,
-                               strlen(e[i].value));
-
-            if ( ok && e[i].perm == XEND_XS_DOM0 )
-            {
-                p[0].id = 0;
-                p[0].perms = XS_PERM_NONE;
-                p[1].id = domid;
-                p[1].perms = XS_PERM_READ;
-                ok = xs_set_permissions(x->xs, t, e[i].path, p, 2);
-            }
-            else if ( ok && e[i].perm == XEND_XS_GUEST )
-            {
-                p[0].id = domid;
-                p[0].perms = XS_PERM_NONE;
-                ok = xs_set_permissions(x->xs, t, e[i].path, p, 1);
-            }
-            if ( !ok )
-            {
-                snprintf(why, len, "cannot write %s in xenstore: %s",
-                         e[i].path, strerror(errno));
-                xs_transaction_end(x->xs, t, true);
-                return -1;
-            }
+            snprintf(why, len, "cannot write %s in xenstore: %s",
+                     bad < (unsigned int)n ? e[bad].path : "?",
+                     strerror(errno));
+            xs_transaction_end(x->xs, t, true);
+            goto out;
         }
         if ( xs_transaction_end(x->xs, t, false) )
-            return 0;
+        {
+            rc = 0;
+            goto out;
+        }
         if ( errno != EAGAIN )
         {
             snprintf(why, len, "cannot commit the domain's xenstore nodes: "
                      "%s", strerror(errno));
-            return -1;
+            goto out;
         }
     }
     snprintf(why, len, "the xenstore transaction kept conflicting");
-    return -1;
+ out:
+    free(ops);
+    return rc;
 }
 
 /* ---- devices ------------------------------------------------------------ */

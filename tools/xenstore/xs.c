@@ -583,6 +583,202 @@ bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t,
     return ok;
 }
 
+/* A request's bytes appended to *buf (grown as needed); -1 if too big
+ * or out of memory. */
+static int batch_add(char **buf, size_t *len, size_t *cap, uint32_t type,
+                     uint32_t req_id, xs_transaction_t t,
+                     const struct iovec *iov, unsigned int num)
+{
+    struct xsd_sockmsg hdr = { .type = type, .req_id = req_id, .tx_id = t };
+    size_t total = 0, need;
+    unsigned int i;
+
+    for ( i = 0; i < num; i++ )
+        total += iov[i].iov_len;
+    if ( total > XENSTORE_PAYLOAD_MAX )
+    {
+        errno = E2BIG;
+        return -1;
+    }
+    need = *len + sizeof(hdr) + total;
+    if ( need > *cap )
+    {
+        size_t c = *cap ? *cap : 4096;
+        char *p;
+
+        while ( c < need )
+            c *= 2;
+        p = realloc(*buf, c);
+        if ( !p )
+            return -1;
+        *buf = p;
+        *cap = c;
+    }
+    hdr.len = total;
+    memcpy(*buf + *len, &hdr, sizeof(hdr));
+    *len += sizeof(hdr);
+    for ( i = 0; i < num; i++ )
+    {
+        memcpy(*buf + *len, iov[i].iov_base, iov[i].iov_len);
+        *len += iov[i].iov_len;
+    }
+    return 0;
+}
+
+static bool batch_one_by_one(struct xs_handle *h, xs_transaction_t t,
+                             const struct xs_batch_op *ops, unsigned int num,
+                             unsigned int *failed)
+{
+    unsigned int i;
+    int err = 0;
+    bool ok = true;
+
+    for ( i = 0; i < num; i++ )
+    {
+        bool r = true;
+
+        if ( ops[i].value )
+            r = xs_write(h, t, ops[i].path, ops[i].value, ops[i].len);
+        if ( r && ops[i].num_perms )
+            r = xs_set_permissions(h, t, ops[i].path,
+                                   (struct xs_permissions *)ops[i].perms,
+                                   ops[i].num_perms);
+        if ( !r && ok )
+        {
+            ok = false;
+            err = errno;
+            if ( failed )
+                *failed = i;
+        }
+    }
+    if ( !ok )
+        errno = err;
+    return ok;
+}
+
+bool xs_write_batch(struct xs_handle *h, xs_transaction_t t,
+                    const struct xs_batch_op *ops, unsigned int num,
+                    unsigned int *failed)
+{
+    char *buf = NULL, pbuf[8][16];
+    size_t len = 0, cap = 0;
+    unsigned int i, j, sent = 0, *owner = NULL;
+    int err = 0;
+    bool ok = true;
+
+    if ( !h )
+    {
+        errno = EINVAL;
+        return false;
+    }
+    if ( !h->is_socket || h->reader_running )
+        return batch_one_by_one(h, t, ops, num, failed);
+    owner = calloc(2 * num + 1, sizeof(*owner));
+    if ( !owner )
+        return false;
+
+    pthread_mutex_lock(&h->request_mutex);
+    for ( i = 0; i < num; i++ )
+    {
+        struct iovec iov[9];
+
+        if ( ops[i].value )
+        {
+            iov[0] = (struct iovec){ (void *)ops[i].path,
+                                     strlen(ops[i].path) + 1 };
+            iov[1] = (struct iovec){ (void *)ops[i].value, ops[i].len };
+            if ( batch_add(&buf, &len, &cap, XS_WRITE, h->next_req_id++, t,
+                           iov, 2) )
+                goto local_fail;
+            owner[sent++] = i;
+        }
+        if ( ops[i].num_perms )
+        {
+            if ( ops[i].num_perms > 8 )
+            {
+                errno = E2BIG;
+                goto local_fail;
+            }
+            iov[0] = (struct iovec){ (void *)ops[i].path,
+                                     strlen(ops[i].path) + 1 };
+            for ( j = 0; j < ops[i].num_perms; j++ )
+            {
+                if ( !xs_perm_to_string(&ops[i].perms[j], pbuf[j],
+                                        sizeof(pbuf[j])) )
+                {
+                    errno = EINVAL;
+                    goto local_fail;
+                }
+                iov[j + 1] = (struct iovec){ pbuf[j], strlen(pbuf[j]) + 1 };
+            }
+            if ( batch_add(&buf, &len, &cap, XS_SET_PERMS, h->next_req_id++,
+                           t, iov, ops[i].num_perms + 1) )
+                goto local_fail;
+            owner[sent++] = i;
+        }
+        continue;
+
+ local_fail:
+        /* Nothing sent yet: report this op, send nothing. */
+        pthread_mutex_unlock(&h->request_mutex);
+        err = errno;
+        free(buf);
+        free(owner);
+        if ( failed )
+            *failed = i;
+        errno = err;
+        return false;
+    }
+    if ( h->dead_errno )
+    {
+        err = h->dead_errno;
+        ok = false;
+        sent = 0;
+    }
+    else if ( sent && write_all(h, buf, len) )
+    {
+        /* The stream is broken: nothing can be read back in step. */
+        err = errno == EPIPE ? ECONNRESET : errno;
+        h->dead_errno = err;
+        ok = false;
+        sent = 0;
+    }
+    if ( !ok && failed )
+        *failed = 0;
+    for ( i = 0; i < sent; i++ )
+    {
+        struct xs_msg *m = get_reply(h);
+
+        if ( !m )
+        {
+            /* Lost the daemon mid-way: the rest cannot be read. */
+            if ( ok )
+            {
+                ok = false;
+                err = errno;
+                if ( failed )
+                    *failed = owner[i];
+            }
+            h->dead_errno = err ? err : ECONNRESET;
+            break;
+        }
+        if ( ok && m->hdr.type == XS_ERROR )
+        {
+            ok = false;
+            err = xs_error_from_name(m->body);
+            if ( failed )
+                *failed = owner[i];
+        }
+        free_msgs(m);
+    }
+    pthread_mutex_unlock(&h->request_mutex);
+    free(buf);
+    free(owner);
+    if ( !ok )
+        errno = err;
+    return ok;
+}
+
 bool xs_watch(struct xs_handle *h, const char *path, const char *token)
 {
     struct iovec iov[2] = {

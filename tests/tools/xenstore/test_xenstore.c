@@ -714,6 +714,78 @@ static void test_transactions(void **state)
     xs_close(o);
 }
 
+/* ---- xs_write_batch ---- */
+static void test_write_batch(void **state)
+{
+    struct world *w = *state;
+    struct xs_handle *h = w->h, *o = xsd_open(&w->x, 0);
+    struct xs_permissions guest[2] = {
+        { .id = 0, .perms = XS_PERM_NONE }, { .id = 5, .perms = XS_PERM_READ },
+    };
+    struct xs_batch_op ops[] = {
+        { "/b/dom", "", 0, guest, 2 },
+        { "/b/dom/name", "web", 3, NULL, 0 },
+        { "/b/dom/bad path!", "x", 1, NULL, 0 },
+        { "/b/dom/mem", "512", 3, NULL, 0 },
+        { "/b/dom/mem", NULL, 0, guest, 1 },
+    };
+    struct xs_permissions *p;
+    xs_transaction_t t;
+    unsigned int failed = 99, n;
+
+    /* In a transaction, on a socket: pipelined; the bad path fails, the
+     * others are made, and the stream stays in step. */
+    t = xs_transaction_start(h);
+    assert_true(t != XBT_NULL);
+    errno = 0;
+    assert_false(xs_write_batch(h, t, ops, 5, &failed));
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(failed, 2);
+    expect_read(h, t, "/b/dom/name", "web");
+    assert_true(xs_transaction_end(h, t, false));
+    expect_read(o, XBT_NULL, "/b/dom/name", "web");
+    expect_read(o, XBT_NULL, "/b/dom/mem", "512");
+    p = xs_get_permissions(o, XBT_NULL, "/b/dom/name", &n);
+    assert_non_null(p);
+    assert_int_equal(n, 2);
+    assert_int_equal(p[1].id, 5);
+    free(p);
+    p = xs_get_permissions(o, XBT_NULL, "/b/dom/mem", &n);
+    assert_non_null(p);
+    assert_int_equal(n, 1);
+    free(p);
+
+    /* All good: true; many more than one socket read's worth. */
+    {
+        struct xs_batch_op many[300];
+        char paths[300][32];
+        unsigned int i;
+
+        for ( i = 0; i < 300; i++ )
+        {
+            snprintf(paths[i], sizeof(paths[i]), "/b/many/%u", i);
+            many[i] = (struct xs_batch_op){ paths[i], paths[i],
+                                            strlen(paths[i]), NULL, 0 };
+        }
+        assert_true(xs_write_batch(h, XBT_NULL, many, 300, NULL));
+        expect_read(o, XBT_NULL, "/b/many/299", "/b/many/299");
+    }
+
+    /* With watches (a reader thread owns the socket): one by one, same
+     * result. */
+    assert_true(xs_watch(o, "/b/w", "w"));
+    expect_event(o, "/b/w", "w");
+    failed = 99;
+    ops[0].path = "/b/w";
+    ops[1].path = "/b/w/name";
+    ops[3].path = "/b/w/mem";
+    ops[4].path = "/b/w/mem";
+    assert_false(xs_write_batch(o, XBT_NULL, ops, 5, &failed));
+    assert_int_equal(failed, 2);
+    expect_read(h, XBT_NULL, "/b/w/mem", "512");
+    xs_close(o);
+}
+
 /* ---- quotas ---- */
 static void test_quotas(void **state)
 {
@@ -1157,6 +1229,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_introduce_rules, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_lost_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ring_wraps_and_big_messages,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_watches, setup, teardown),

@@ -99,6 +99,29 @@ bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t,
                         unsigned int num_perms);
 
 /*
+ * Keel's addition (not in Xen's libxenstore): many writes, each with
+ * optional permissions, as one round trip to xenstored.  On a socket the
+ * requests go out together and the replies are read in order (xenstored
+ * answers a connection's requests in order); through the xenbus device,
+ * or once the handle has watches, they are made one by one.  value NULL:
+ * permissions only.  Every operation is attempted; false if any failed,
+ * with *failed (if not NULL) the index of the first failure and errno
+ * its error.  A toolstack writing a new domain's nodes in a transaction
+ * makes dozens of requests: one round trip instead of one each.
+ */
+struct xs_batch_op {
+    const char *path;
+    const void *value;
+    unsigned int len;
+    const struct xs_permissions *perms;
+    unsigned int num_perms;
+};
+
+bool xs_write_batch(struct xs_handle *h, xs_transaction_t t,
+                    const struct xs_batch_op *ops, unsigned int num,
+                    unsigned int *failed);
+
+/*
  * Watches: the daemon fires each watch once when it is registered and
  * again on every change of the path or anything below it.  Events are
  * read as a vector: vec[XS_WATCH_PATH], vec[XS_WATCH_TOKEN].
