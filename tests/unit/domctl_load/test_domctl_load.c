@@ -10,6 +10,7 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <asm/p2m.h>
+#include <asm/guest_walk.h>
 #include <public/domctl.h>
 #include "../../../xen/common/domctl_load.h"
 
@@ -17,6 +18,63 @@ static struct domain *dom0, *domu, *other;
 static unsigned long mfn[3];
 
 #define GFN 0x10UL
+
+/*
+ * dom0's buffer: GUEST_MEM_SIZE bytes at GVA(0), in dom0 frames at
+ * BUF_GFN.., mapped by 4-level tables at TABLE_GFN.. (PML4, PDPT, PD,
+ * PT) that domctl_load walks with guest_walk; the same bytes are in
+ * gmem() for the comparisons.
+ */
+#define TABLE_GFN   0x100UL
+#define BUF_GFN     0x200UL
+#define BUF_PAGES   (GUEST_MEM_SIZE / PAGE_SIZE)
+#define PTE_FLAGS   0x7ULL                  /* present, writable, user */
+static unsigned long table_mfn[4], buf_mfn[BUF_PAGES];
+
+unsigned long directmap_end_pfn = ~0UL;
+
+void hvm_get_paging_state(struct vcpu *v, struct guest_paging_state *s)
+{
+    /* Long mode, 4 levels, no SMAP: dom0 in a hypercall. */
+    s->cr0 = GW_CR0_PG | GW_CR0_WP | 1;
+    s->cr3 = TABLE_GFN << PAGE_SHIFT;
+    s->cr4 = GW_CR4_PAE;
+    s->efer = GW_EFER_LMA | GW_EFER_NXE | (1UL << 8);
+    s->rflags = 0;
+    s->maxphyaddr = 0;
+}
+
+static u8 *frame(unsigned long m)
+{
+    return maddr_to_virt((paddr_t)m << PAGE_SHIFT);
+}
+
+static u64 *table(unsigned int level)       /* 4 = PML4 ... 1 = PT */
+{
+    return (u64 *)frame(table_mfn[4 - level]);
+}
+
+static void map_dom0_buffer(void)
+{
+    unsigned long va = GVA(0);
+    unsigned int i;
+
+    for ( i = 0; i < 4; i++ )
+    {
+        table_mfn[i] = give_page(dom0, TABLE_GFN + i);
+        memset(frame(table_mfn[i]), 0, PAGE_SIZE);
+    }
+    table(4)[(va >> 39) & 511] = ((TABLE_GFN + 1) << PAGE_SHIFT) | PTE_FLAGS;
+    table(3)[(va >> 30) & 511] = ((TABLE_GFN + 2) << PAGE_SHIFT) | PTE_FLAGS;
+    table(2)[(va >> 21) & 511] = ((TABLE_GFN + 3) << PAGE_SHIFT) | PTE_FLAGS;
+    for ( i = 0; i < BUF_PAGES; i++ )
+    {
+        buf_mfn[i] = give_page(dom0, BUF_GFN + i);
+        memcpy(frame(buf_mfn[i]), gmem(GVA(i * PAGE_SIZE)), PAGE_SIZE);
+        table(1)[((va >> 12) & 511) + i] =
+            ((BUF_GFN + i) << PAGE_SHIFT) | PTE_FLAGS;
+    }
+}
 
 static int setup(void **state)
 {
@@ -32,12 +90,8 @@ static int setup(void **state)
     /* dom0's buffer: a byte pattern over all 64 KiB. */
     for ( i = 0; i < GUEST_MEM_SIZE; i++ )
         ((u8 *)gmem(GVA(0)))[i] = (u8)(i * 7 + 1);
+    map_dom0_buffer();
     return 0;
-}
-
-static u8 *frame(unsigned long m)
-{
-    return maddr_to_virt((paddr_t)m << PAGE_SHIFT);
 }
 
 static long load(struct domain *d, u64 gpa, unsigned long gva, u32 nr,
@@ -68,6 +122,9 @@ static void assert_no_refs(void)
 
     for ( i = 0; i < 3; i++ )
         assert_int_equal(mfn_to_page(mfn[i])->count_info, 0);
+    /* Nor on dom0's table frames, held only during a call. */
+    for ( i = 0; i < 4; i++ )
+        assert_int_equal(mfn_to_page(table_mfn[i])->count_info, 0);
 }
 
 static void assert_untouched(void)
@@ -197,6 +254,65 @@ static void test_buffer_fault(void **state)
     assert_no_refs();
 }
 
+/*
+ * The buffer is read through dom0's page tables: a page remapped to
+ * another of dom0's frames is read from there; a page not present, or
+ * mapped to a frame that is not dom0's RAM, fails the call at that page.
+ */
+static void test_dom0_tables(void **state)
+{
+    u64 done;
+    u64 *pt = table(1);
+    unsigned int slot = ((GVA(0) >> 12) & 511) + 1;
+    u64 saved = pt[slot];
+
+    /* Page 1 of the buffer now shows page 5's bytes. */
+    pt[slot] = ((BUF_GFN + 5) << PAGE_SHIFT) | PTE_FLAGS;
+    assert_int_equal(load(domu, GFN << PAGE_SHIFT, GVA(0), 3 * PAGE_SIZE,
+                          0, &done), 0);
+    assert_memory_equal(frame(mfn[0]), gmem(GVA(0)), PAGE_SIZE);
+    assert_memory_equal(frame(mfn[1]), gmem(GVA(5 * PAGE_SIZE)), PAGE_SIZE);
+    assert_memory_equal(frame(mfn[2]), gmem(GVA(2 * PAGE_SIZE)),
+                        PAGE_SIZE);
+    /* The accessed bits were set along the way, as the CPU does. */
+    assert_true(pt[slot] & 0x20);
+    assert_true(table(4)[0] & 0x20);
+    assert_no_refs();
+
+    /* Not present: the first page is copied, then -EFAULT. */
+    pt[slot] = 0;
+    memset(frame(mfn[1]), 0xaa, PAGE_SIZE);
+    assert_int_equal(load(domu, (GFN + 0) << PAGE_SHIFT, GVA(0),
+                          2 * PAGE_SIZE, 0, &done), -EFAULT);
+    assert_int_equal(done, PAGE_SIZE);
+    assert_true(all_byte(frame(mfn[1]), PAGE_SIZE, 0xaa));
+    assert_no_refs();
+
+    /* Mapped to a gfn that is not dom0's RAM, or to MMIO. */
+    pt[slot] = (0xf00UL << PAGE_SHIFT) | PTE_FLAGS;
+    assert_int_equal(load(domu, GFN << PAGE_SHIFT, GVA(PAGE_SIZE), 16, 0,
+                          &done), -EFAULT);
+    assert_int_equal(done, 0);
+    fake_p2m_set(dom0, 0xf00, buf_mfn[3], p2m_mmio_direct);
+    assert_int_equal(load(domu, GFN << PAGE_SHIFT, GVA(PAGE_SIZE), 16, 0,
+                          &done), -EFAULT);
+    /* Another domain's frame is never read, whatever dom0 maps. */
+    assert_true(get_page(mfn[2], domu));    /* the foreign entry's */
+    fake_p2m_set(dom0, 0xf00, mfn[2], p2m_foreign);
+    assert_int_equal(load(domu, GFN << PAGE_SHIFT, GVA(PAGE_SIZE), 16, 0,
+                          &done), -EFAULT);
+    fake_p2m_set(dom0, 0xf00, 0, p2m_invalid);
+    pt[slot] = saved;
+    assert_true(all_byte(frame(mfn[1]), PAGE_SIZE, 0xaa));
+
+    /* A table that is not RAM (the PD points outside): -EFAULT. */
+    table(3)[(GVA(0) >> 30) & 511] = (0xf01UL << PAGE_SHIFT) | PTE_FLAGS;
+    assert_int_equal(load(domu, GFN << PAGE_SHIFT, GVA(0), 16, 0, &done),
+                     -EFAULT);
+    assert_int_equal(done, 0);
+    assert_no_refs();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +321,7 @@ int main(void)
         cmocka_unit_test_setup(test_bad_args, setup),
         cmocka_unit_test_setup(test_refused_pages, setup),
         cmocka_unit_test_setup(test_buffer_fault, setup),
+        cmocka_unit_test_setup(test_dom0_tables, setup),
     };
 
     return cmocka_run_group_tests_name("domctl_load", tests, NULL, NULL);
