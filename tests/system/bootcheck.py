@@ -48,6 +48,46 @@ def d0_line(r, regex):
     return m[0]
 
 
+# The hypervisor prints a guest's console line in pieces of at most this
+# many characters (CONS_LINE_MAX, xen/common/console_io.c).
+CONS_LINE_MAX = 256
+
+
+def d0_long(r, regex):
+    """Every match of regex on dom0's console lines with the hypervisor's
+    cuts undone (a piece of exactly CONS_LINE_MAX characters goes on in
+    dom0's next line), for what dom0 prints longer than that."""
+    rx = re.compile(regex)
+    whole, cur = [], None
+    for l in r.xen_lines:
+        if not l.startswith("(d0) "):
+            continue
+        cur = l[5:] if cur is None else cur + l[5:]
+        if len(l) - 5 != CONS_LINE_MAX:
+            whole.append(cur)
+            cur = None
+    if cur is not None:
+        whole.append(cur)
+    found = [m for m in (rx.search(l) for l in whole) if m]
+    if not found:
+        fail(r, "dom0 printed no line (joined) matching /%s/" % regex)
+    return found
+
+
+def d0_some(r, regex):
+    """Every match of regex on dom0's console lines, at least one (fails
+    if none); scenarios look at the first or the last."""
+    d0_line(r, regex)
+    return d0_all(r, regex)
+
+
+def d0_fields(r, tag):
+    """The fields of the last "CHK-<tag> key=value ..." line dom0 printed
+    (the tests' leak and state summaries), as a dict."""
+    m = d0_some(r, r"CHK-%s (.*)$" % tag)[-1].group(1)
+    return dict(f.split("=", 1) for f in m.split())
+
+
 def cmdline(r, expected):
     """The cooked command line is exactly `expected`: the image path
     removed where the loader passed it, no word of ours lost where it

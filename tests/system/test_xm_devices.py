@@ -136,17 +136,8 @@ def devices_initrd():
 # The guest's console is dom0's while xm console is attached, so its lines
 # are dom0's too.
 d0 = bc.d0_all
-
-
-def one(r, regex):
-    """Every match, at least one (fails with the console's tail if none)."""
-    bc.d0_line(r, regex)
-    return d0(r, regex)
-
-
-def chk(r, tag):
-    m = one(r, r"CHK-%s (.*)$" % tag)[-1].group(1)
-    return dict(f.split("=", 1) for f in m.split())
+one = bc.d0_some
+chk = bc.d0_fields
 
 
 def test_xm_devices():
