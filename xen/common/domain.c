@@ -7,16 +7,27 @@
  * domain.  Guests are created and destroyed by the toolstack (domctl);
  * domain_kill() returns everything a guest had.
  *
- * There is no RCU: lookups walk domain_list without a lock.  A guest is
- * unlinked only after it is dying and its vCPUs have stopped, and only
- * dom0's toolstack destroys domains, so the windows are the toolstack's
- * own concurrent calls (serialised by domctl's lock).
+ * Lifetime.  Every domain has a reference count (xen/sched.h): the
+ * list holds one, and a lookup by id (rcu_lock_domain_by_id) takes one
+ * under domlist_lock, which domain_kill() also holds to unlink.  Dom0's
+ * back-ends and daemons reach guests by id from any pCPU while the
+ * toolstack destroys them on another, so domain_kill() works in two
+ * stages: what operations on other pCPUs may still reach (event channels,
+ * grant table) is closed under their own locks once the domain is dying
+ * (those operations check is_dying there and fail cleanly); then it waits
+ * until the references of such hypercalls in flight are gone (no new one
+ * can be taken: the domain is off the list) before it frees vCPUs, p2m
+ * and pages.  The struct itself, its grant table and event-channel arrays
+ * go at the last reference (domain_destroy), which may be the caller's.
+ * There is no RCU here; the wait is bounded because a hypercall holds a
+ * lookup's reference only while it runs, and never waits for domctl's
+ * lock (which the destroyer holds) meanwhile.
  *
  * Zombies: frames of a dying domain that other domains still map (page
  * references, xen/mm.h) outlive it.  The domain struct then waits on
  * zombie_list (only domctl's getdomaininfo and the domid allocator look
- * there) until domain_reap_zombies(), under domctl's lock, has freed its
- * last frame.
+ * there), which holds domain_list's old reference, until
+ * domain_reap_zombies(), under domctl's lock, has freed its last frame.
  */
 #include <xen/lib.h>
 #include <xen/console.h>
@@ -57,13 +68,15 @@ struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
 
     if ( !max_vcpus || max_vcpus > MAX_VIRT_CPUS )
         return NULL;
-    if ( rcu_lock_domain_by_id(domid) || domain_lookup_zombie(domid) )
+    if ( domid_in_use(domid) )
         return NULL;
 
     d = xzalloc(struct domain);
     if ( !d )
         return NULL;
     d->domain_id = domid;
+    /* domain_list's reference (dropped by domain_kill). */
+    d->refcnt = 1;
     spin_lock_init(&d->lock);
     d->is_privileged = privileged;
     d->is_hardware_domain = privileged && domid == 0;
@@ -86,6 +99,8 @@ struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
                "tables\n", domid);
         grant_table_destroy(d);
         evtchn_domain_destroy(d);
+        grant_table_free(d);
+        evtchn_domain_free(d);
         p2m_teardown(&d->p2m);
         goto fail;
     }
@@ -146,13 +161,44 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
 struct domain *rcu_lock_domain_by_id(domid_t domid)
 {
     struct domain *d;
+    unsigned long flags;
 
     if ( domid == DOMID_SELF )
-        return current ? current->domain : NULL;
+    {
+        /* Running: not freed under us, and the reference is uniform. */
+        if ( !current )
+            return NULL;
+        get_domain(current->domain);
+        return current->domain;
+    }
+    /*
+     * Under the lock domain_kill() unlinks with: a domain found here
+     * is on the list, so its reference is not the last, and domain_kill
+     * sees this reference when it waits for them.
+     */
+    flags = spin_lock_irqsave(&domlist_lock);
     for ( d = domain_list; d; d = d->next_in_list )
         if ( d->domain_id == domid )
-            return d;
-    return NULL;
+            break;
+    if ( d && __atomic_load_n(&d->is_dying, __ATOMIC_SEQ_CST) )
+        d = NULL;
+    if ( d )
+        get_domain(d);
+    spin_unlock_irqrestore(&domlist_lock, flags);
+    return d;
+}
+
+bool domid_in_use(domid_t domid)
+{
+    struct domain *d;
+    unsigned long flags;
+    bool found = false;
+
+    flags = spin_lock_irqsave(&domlist_lock);
+    for ( d = domain_list; d && !found; d = d->next_in_list )
+        found = d->domain_id == domid;
+    spin_unlock_irqrestore(&domlist_lock, flags);
+    return found || domain_lookup_zombie(domid);
 }
 
 void domain_pause(struct domain *d)
@@ -227,6 +273,12 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     unsigned long flags = spin_lock_irqsave(&d->lock);
 
     if ( d->is_shutting_down )
+    {
+        spin_unlock_irqrestore(&d->lock, flags);
+        return;
+    }
+    /* A dying domain is past shutting down (remote_shutdown races kill). */
+    if ( d->is_dying )
     {
         spin_unlock_irqrestore(&d->lock, flags);
         return;
@@ -323,8 +375,11 @@ struct domain *domain_lookup_zombie(domid_t domid)
     return NULL;
 }
 
-static void domain_free(struct domain *d)
+void domain_destroy(struct domain *d)
 {
+    ASSERT(!d->refcnt);
+    grant_table_free(d);
+    evtchn_domain_free(d);
     xfree(d->vcpu);
     xfree(d);
 }
@@ -400,7 +455,8 @@ void domain_reap_zombies(void)
         if ( d->tot_pages )
             printk(XENLOG_ERR "d%u: %lu pages still counted after "
                    "destroy\n", d->domain_id, d->tot_pages);
-        domain_free(d);
+        /* The zombie list's reference. */
+        put_domain(d);
     }
 }
 
@@ -445,8 +501,25 @@ int domain_kill(struct domain *d)
         *pd = d->next_in_list;
     spin_unlock_irqrestore(&domlist_lock, flags);
 
+    /*
+     * Close what other domains reach by id or through their own ports;
+     * from now on those operations see d dying under the port's or the
+     * table's lock and fail, and the memory stays until the last put.
+     */
     evtchn_domain_destroy(d);
     grant_table_destroy(d);
+
+    /*
+     * Wait out the lookups of hypercalls in flight on other pCPUs (dom0's
+     * back-ends, foreign maps, remote_shutdown...): they may still use
+     * d's vCPUs, p2m or pages, which go next.  Two references remain:
+     * domain_list's and the caller's.  No new one can be taken: d is off
+     * the list, and DOMID_SELF lookups only come from d's own vCPUs,
+     * which are stopped.
+     */
+    while ( __atomic_load_n(&d->refcnt, __ATOMIC_SEQ_CST) > 2 )
+        cpu_relax();
+
     for ( i = 0; i < d->max_vcpus; i++ )
     {
         struct vcpu *v = d->vcpu[i];
@@ -477,6 +550,7 @@ int domain_kill(struct domain *d)
         printk("Domain %u destroyed: %lu pages returned, %lu still mapped "
                "by other domains (dying until unmapped)\n", d->domain_id,
                freed, kept);
+        /* domain_list's reference becomes the zombie list's. */
         d->next_in_list = zombie_list;
         zombie_list = d;
         /* Frames unmapped meanwhile are found at the next reaping. */
@@ -491,7 +565,8 @@ int domain_kill(struct domain *d)
     if ( d->tot_pages )
         printk(XENLOG_ERR "d%u: %lu pages still counted after destroy\n",
                d->domain_id, d->tot_pages);
-    domain_free(d);
     send_global_virq(VIRQ_DOM_EXC);
+    /* domain_list's reference; the caller's frees it. */
+    put_domain(d);
     return 0;
 }

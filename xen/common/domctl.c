@@ -187,7 +187,7 @@ static domid_t pick_domid(void)
         domid_t id = domid_rotor;
 
         domid_rotor = id + 1 >= DOMID_FIRST_RESERVED ? 1 : id + 1;
-        if ( !rcu_lock_domain_by_id(id) && !domain_lookup_zombie(id) )
+        if ( !domid_in_use(id) )
             return id;
     }
     return DOMID_INVALID;
@@ -246,7 +246,7 @@ static long createdomain(struct xen_domctl *op)
     }
     else if ( !domctl_domid_ok(domid) )
         return -EINVAL;
-    else if ( rcu_lock_domain_by_id(domid) || domain_lookup_zombie(domid) )
+    else if ( domid_in_use(domid) )
         return -EEXIST;
 
     d = domain_create(domid, c->max_vcpus, false);
@@ -269,7 +269,10 @@ static long createdomain(struct xen_domctl *op)
         if ( !v )
         {
             printk(XENLOG_ERR "d%u: cannot create vCPU %u\n", domid, i);
+            /* domain_kill wants a reference of its caller's. */
+            get_domain(d);
             domain_kill(d);
+            put_domain(d);
             return -ENOMEM;
         }
         v->affinity_hard = v->affinity_soft = ~0ULL;
@@ -471,9 +474,16 @@ void domctl_getdomaininfo(const struct domain *d,
     domctl_pack_info(d, info);
 }
 
+static long domctl_on(struct xen_domctl *op, struct domain *d);
+
+/*
+ * Under domctl's lock, which domain_kill and the zombie reaping also run
+ * under: the lookup's reference is dropped before the lock is.
+ */
 static long domctl_one(struct xen_domctl *op)
 {
     struct domain *d;
+    long rc;
 
     if ( op->cmd == XEN_DOMCTL_createdomain )
         return createdomain(op);
@@ -481,7 +491,13 @@ static long domctl_one(struct xen_domctl *op)
     if ( op->domain >= DOMID_FIRST_RESERVED )
         return -ESRCH;
     d = rcu_lock_domain_by_id(op->domain);
-    if ( !d && (d = domain_lookup_zombie(op->domain)) != NULL )
+    if ( d )
+    {
+        rc = domctl_on(op, d);
+        rcu_unlock_domain(d);
+        return rc;
+    }
+    if ( (d = domain_lookup_zombie(op->domain)) != NULL )
     {
         /*
          * Destroyed, but other domains still map some of its frames: it
@@ -494,7 +510,13 @@ static long domctl_one(struct xen_domctl *op)
         }
         return op->cmd == XEN_DOMCTL_destroydomain ? 0 : -ESRCH;
     }
-    if ( !d || d->is_dying )
+    return -ESRCH;
+}
+
+/* d: a live domain, with the caller's reference. */
+static long domctl_on(struct xen_domctl *op, struct domain *d)
+{
+    if ( d->is_dying )
         return -ESRCH;
 
     switch ( op->cmd )

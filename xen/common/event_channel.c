@@ -124,10 +124,19 @@ static struct evtchn *port_chn(const struct evtchn_domain *e,
     return &e->bucket[port / EVTCHNS_PER_BUCKET][port % EVTCHNS_PER_BUCKET];
 }
 
-/* Lowest free port (allocating its bucket), or -ENOSPC / -ENOMEM. */
-static int get_free_port(struct evtchn_domain *e)
+/*
+ * Lowest free port of d (allocating its bucket), or -ENOSPC / -ENOMEM;
+ * -EINVAL once d is dying (as Xen's): evtchn_domain_destroy() closes
+ * every port after is_dying is set, so none may be opened meanwhile.
+ * d's lock held.
+ */
+static int get_free_port(struct domain *d)
 {
+    struct evtchn_domain *e = d->evtchn;
     evtchn_port_t port;
+
+    if ( __atomic_load_n(&d->is_dying, __ATOMIC_SEQ_CST) )
+        return -EINVAL;
 
     for ( port = 0; port < e->max_ports; port++ )
     {
@@ -280,7 +289,10 @@ static void free_port(struct domain *d, struct evtchn *chn,
 
 /*
  * Look up the domain an operation names: the caller's own (DOMID_SELF
- * or its id), or with privilege any other.  NULL with *rc set otherwise.
+ * or its id), or with privilege any other, holding a reference the
+ * caller drops with ev_put() (the caller's own needs none: it runs).
+ * NULL with *rc set otherwise.  The reference keeps d's ports in memory;
+ * a d dying meanwhile has them closed under its lock (get_free_port).
  */
 static struct domain *ev_domain(struct vcpu *curr, domid_t dom, int *rc)
 {
@@ -291,15 +303,24 @@ static struct domain *ev_domain(struct vcpu *curr, domid_t dom, int *rc)
     d = rcu_lock_domain_by_id(dom);
     if ( !d || !d->evtchn )
     {
+        if ( d )
+            rcu_unlock_domain(d);
         *rc = -ESRCH;
         return NULL;
     }
     if ( !cd->is_privileged )
     {
+        rcu_unlock_domain(d);
         *rc = -EPERM;
         return NULL;
     }
     return d;
+}
+
+static void ev_put(struct vcpu *curr, struct domain *d)
+{
+    if ( d && d != curr->domain )
+        rcu_unlock_domain(d);
 }
 
 /* ---- operations --------------------------------------------------------- */
@@ -316,10 +337,11 @@ int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_unbound *a)
         return rc;
 
     f = ev_lock(d);
-    port = get_free_port(d->evtchn);
+    port = get_free_port(d);
     if ( port < 0 )
     {
         ev_unlock(d, f);
+        ev_put(curr, d);
         return port;
     }
     chn = port_chn(d->evtchn, port);
@@ -328,6 +350,7 @@ int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_unbound *a)
     chn->u.unbound.remote_domid = a->remote_dom == DOMID_SELF
                                   ? curr->domain->domain_id : a->remote_dom;
     ev_unlock(d, f);
+    ev_put(curr, d);
 
     a->port = port;
     return 0;
@@ -347,23 +370,32 @@ int evtchn_bind_interdomain(struct vcpu *curr,
     else
         rd = rcu_lock_domain_by_id(b->remote_dom);
     if ( !rd || !rd->evtchn )
+    {
+        ev_put(curr, rd);
         return -ESRCH;
+    }
 
     f = ev_lock_pair(ld, rd);
 
-    /* Only a port rd set aside for us may be bound. */
-    if ( !port_is_valid(rd->evtchn, rport) ||
+    /*
+     * Only a port rd set aside for us may be bound, and not once rd is
+     * dying: its ports are being closed (evtchn_domain_destroy).
+     */
+    if ( __atomic_load_n(&rd->is_dying, __ATOMIC_SEQ_CST) ||
+         !port_is_valid(rd->evtchn, rport) ||
          (rchn = port_chn(rd->evtchn, rport))->state != ECS_UNBOUND ||
          rchn->u.unbound.remote_domid != ld->domain_id )
     {
         ev_unlock_pair(ld, rd, f);
+        ev_put(curr, rd);
         return -EINVAL;
     }
 
-    lport = get_free_port(ld->evtchn);
+    lport = get_free_port(ld);
     if ( lport < 0 )
     {
         ev_unlock_pair(ld, rd, f);
+        ev_put(curr, rd);
         return lport;
     }
     lchn = port_chn(ld->evtchn, lport);
@@ -386,6 +418,7 @@ int evtchn_bind_interdomain(struct vcpu *curr,
     ev_mark_pending(ld, lchn, lport);
 
     ev_unlock_pair(ld, rd, f);
+    ev_put(curr, rd);
 
     b->local_port = lport;
     return 0;
@@ -413,7 +446,7 @@ int evtchn_bind_virq(struct vcpu *curr, struct evtchn_bind_virq *b)
         ev_unlock(d, f);
         return -EEXIST;
     }
-    port = get_free_port(e);
+    port = get_free_port(d);
     if ( port < 0 )
     {
         ev_unlock(d, f);
@@ -441,7 +474,7 @@ int evtchn_bind_ipi(struct vcpu *curr, struct evtchn_bind_ipi *b)
         return -ENOENT;
 
     f = ev_lock(d);
-    port = get_free_port(d->evtchn);
+    port = get_free_port(d);
     if ( port < 0 )
     {
         ev_unlock(d, f);
@@ -498,11 +531,20 @@ int evtchn_close(struct domain *d, evtchn_port_t port)
         if ( chn->u.interdomain.remote_dom != d &&
              chn->u.interdomain.remote_dom != rd )
         {
-            /* Take the peer's lock too (in order), then look again. */
+            /*
+             * Take the peer's lock too (in order), then look again.  The
+             * peer cannot be freed while bound to us (its destruction
+             * closes this port under our lock first); the reference
+             * keeps its memory once we let go of our lock.
+             */
             struct domain *peer = chn->u.interdomain.remote_dom;
 
+            get_domain(peer);
             if ( rd )
+            {
                 ev_unlock_pair(d, rd, f);
+                put_domain(rd);
+            }
             else
                 ev_unlock(d, f);
             rd = peer;
@@ -524,7 +566,10 @@ int evtchn_close(struct domain *d, evtchn_port_t port)
 
  out:
     if ( rd )
+    {
         ev_unlock_pair(d, rd, f);
+        put_domain(rd);
+    }
     else
         ev_unlock(d, f);
     return rc;
@@ -545,6 +590,7 @@ int evtchn_status(struct vcpu *curr, struct evtchn_status *s)
     if ( !port_is_valid(d->evtchn, s->port) )
     {
         ev_unlock(d, f);
+        ev_put(curr, d);
         return -EINVAL;
     }
     chn = port_chn(d->evtchn, s->port);
@@ -577,6 +623,7 @@ int evtchn_status(struct vcpu *curr, struct evtchn_status *s)
     }
     s->vcpu = chn->notify_vcpu_id;
     ev_unlock(d, f);
+    ev_put(curr, d);
     return 0;
 }
 
@@ -670,6 +717,7 @@ int evtchn_reset(struct vcpu *curr, domid_t dom)
         if ( port_chn(e, port)->state != ECS_FREE )
             evtchn_close(d, port);
     }
+    ev_put(curr, d);
     return 0;
 }
 
@@ -825,18 +873,39 @@ int evtchn_domain_init(struct domain *d)
     return 0;
 }
 
+/*
+ * d is dying (or was never seen): close every port.  Closing tells every
+ * peer, so no other domain points at us; none can be opened meanwhile
+ * (get_free_port).  The arrays stay for holders of a reference on d
+ * until evtchn_domain_free() at the last one.
+ */
 void evtchn_domain_destroy(struct domain *d)
 {
     struct evtchn_domain *e = d->evtchn;
-    unsigned int i;
     evtchn_port_t port;
 
     if ( !e )
         return;
-    /* Closing tells every peer, so no other domain points at us. */
     for ( port = 1; port < e->max_ports; port++ )
-        if ( port_is_valid(e, port) && port_chn(e, port)->state != ECS_FREE )
+    {
+        /* Unlocked peek at the bucket: evtchn_close() looks again. */
+        if ( !e->bucket[port / EVTCHNS_PER_BUCKET] )
+        {
+            port += EVTCHNS_PER_BUCKET - 1 - port % EVTCHNS_PER_BUCKET;
+            continue;
+        }
+        if ( port_chn(e, port)->state != ECS_FREE )
             evtchn_close(d, port);
+    }
+}
+
+void evtchn_domain_free(struct domain *d)
+{
+    struct evtchn_domain *e = d->evtchn;
+    unsigned int i;
+
+    if ( !e )
+        return;
     d->evtchn = NULL;
     for ( i = 0; i < NR_EVTCHN_BUCKETS; i++ )
         xfree(e->bucket[i]);

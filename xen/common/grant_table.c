@@ -33,17 +33,24 @@ integer_param("gnttab_max_frames", opt_max_grant_frames);
 typedef u32 __attribute__((__may_alias__)) grant_word_t;
 
 /*
- * A grant table lives until its domain is destroyed, but the operations
- * reach other domains' tables by domid (gt_domain), and domain lookup is
- * not RCU-protected here: a domain destroyed on another pCPU could free
- * its table under an operation that is using it (seen: dom0's blkback
- * unmapping while the guest was destroyed, #GP in grant_unpin).  So every
- * grant operation runs under gt_life_lock, and grant_table_destroy()
- * detaches and frees a table under it too.  One lock for all grant
- * operations is coarse (they are serialised between pCPUs); a per-domain
- * reference on the table would lift that.
+ * Lifetime.  Operations reach other domains' tables by domid (gt_domain),
+ * holding a reference on that domain (xen/sched.h) until they are done,
+ * while the toolstack may destroy it on another pCPU (seen: dom0's
+ * blkback unmapping while the guest was destroyed, #GP in grant_unpin
+ * when the table was freed under it).  The reference keeps the table's
+ * memory (grant_table_free runs at the last one); grant_table_destroy()
+ * runs once the domain is dying and gives back its frames under gt->lock,
+ * and every use of a table's entries or frames checks under that lock
+ * that its domain is not dying (gt_dead): such operations fail with
+ * GNTST_bad_domain, unpins are no-ops (nothing is pinned in a dead
+ * table).  Operations on different domains run in parallel.
  */
-static DEFINE_SPINLOCK(gt_life_lock);
+
+/* d's table may no longer be used (gt->lock held): d is dying. */
+static bool gt_dead(const struct domain *d)
+{
+    return __atomic_load_n(&d->is_dying, __ATOMIC_SEQ_CST);
+}
 
 static unsigned int nr_entries(const struct grant_table *gt)
 {
@@ -102,7 +109,11 @@ static int gnttab_grow(struct grant_table *gt, unsigned int nr)
     return 0;
 }
 
-/* The domain an operation names (DOMID_SELF allowed), with a table. */
+/*
+ * The domain an operation names (DOMID_SELF allowed), with a table and a
+ * reference the caller drops with gt_put(); NULL if there is none or it
+ * is dying.  The caller's own domain is running, so it needs none.
+ */
 static struct domain *gt_domain(struct domain *ld, domid_t dom)
 {
     struct domain *d;
@@ -110,7 +121,18 @@ static struct domain *gt_domain(struct domain *ld, domid_t dom)
     if ( dom == DOMID_SELF || dom == ld->domain_id )
         return ld->grant_table ? ld : NULL;
     d = rcu_lock_domain_by_id(dom);
-    return d && d->grant_table ? d : NULL;
+    if ( d && !d->grant_table )
+    {
+        rcu_unlock_domain(d);
+        d = NULL;
+    }
+    return d;
+}
+
+static void gt_put(struct domain *ld, struct domain *d)
+{
+    if ( d && d != ld )
+        rcu_unlock_domain(d);
 }
 
 /* ---- pins --------------------------------------------------------------- */
@@ -177,6 +199,11 @@ static int grant_pin(struct domain *rd, grant_ref_t ref, domid_t ldom,
     bool pinned;
     int rc;
 
+    if ( gt_dead(rd) )
+    {
+        *why = "granting domain is dying";
+        return GNTST_bad_domain;
+    }
     if ( ref >= nr_entries(gt) )
         return GNTST_bad_gntref;
     sha = shared_entry(gt, ref);
@@ -248,7 +275,8 @@ static void grant_unpin(struct grant_table *gt, grant_ref_t ref,
     struct grant_entry_v1 *sha;
     struct active_grant_entry *act;
 
-    if ( ref >= nr_entries(gt) )
+    /* A dead table's frames are given back: nothing is pinned there. */
+    if ( gt_dead(gt->domain) || ref >= nr_entries(gt) )
         return;
     sha = shared_entry(gt, ref);
     act = active_entry(gt, ref);
@@ -280,6 +308,7 @@ static void unpin_in(struct domain *ld, domid_t dom, grant_ref_t ref,
     spin_lock(&rd->grant_table->lock);
     grant_unpin(rd->grant_table, ref, readonly);
     spin_unlock(&rd->grant_table->lock);
+    gt_put(ld, rd);
 }
 
 /* ---- maptrack ----------------------------------------------------------- */
@@ -420,6 +449,7 @@ static void map_one(struct vcpu *curr, struct gnttab_map_grant_ref *op,
     rd = gt_domain(ld, op->dom);
     if ( !rd || !lgt )
     {
+        gt_put(ld, rd);
         op->status = GNTST_bad_domain;
         return;
     }
@@ -429,6 +459,7 @@ static void map_one(struct vcpu *curr, struct gnttab_map_grant_ref *op,
     if ( h == MAPTRACK_NONE )
     {
         spin_unlock(&lgt->maptrack_lock);
+        gt_put(ld, rd);
         op->status = GNTST_no_space;
         return;
     }
@@ -460,7 +491,8 @@ static void map_one(struct vcpu *curr, struct gnttab_map_grant_ref *op,
      * owns it and drops it when the entry goes), and a device mapping
      * (the bus address handed out) one of its own, dropped when the
      * device part is unmapped: the frame outlives a granting domain
-     * that dies while it is mapped.
+     * that dies while it is mapped.  Our reference on rd keeps
+     * domain_kill from freeing rd's pages until we have ours.
      */
     if ( host && !get_page(mfn, rd) )
         rc = GNTST_bad_page;
@@ -505,6 +537,7 @@ static void map_one(struct vcpu *curr, struct gnttab_map_grant_ref *op,
     map->old_type = ot;
     spin_unlock(&lgt->maptrack_lock);
 
+    gt_put(ld, rd);
     op->status = GNTST_okay;
     op->handle = h;
     if ( op->flags & GNTMAP_device_map )
@@ -514,6 +547,7 @@ static void map_one(struct vcpu *curr, struct gnttab_map_grant_ref *op,
  put:
     maptrack_put(lgt, h);
     spin_unlock(&lgt->maptrack_lock);
+    gt_put(ld, rd);
     op->status = rc;
 }
 
@@ -577,7 +611,8 @@ static void unmap_one(struct vcpu *curr, struct gnttab_unmap_grant_ref *op,
 }
 
 struct copy_side {
-    struct domain *d;           /* granting domain, if pinned */
+    struct domain *d;           /* granting domain, if pinned (referenced) */
+    struct domain *ld;          /* the copying domain */
     grant_ref_t ref;
     bool readonly;
     unsigned long mfn;
@@ -599,7 +634,12 @@ static int copy_acquire(struct domain *ld, const struct gnttab_copy_ptr *p,
         rc = grant_pin(rd, p->u.ref, ld->domain_id, !dest, &cs->mfn, why);
         spin_unlock(&rd->grant_table->lock);
         if ( rc )
+        {
+            gt_put(ld, rd);
             return rc;
+        }
+        /* Kept until copy_release: rd's pages stay while we copy. */
+        cs->ld = ld;
         cs->d = rd;
         cs->ref = p->u.ref;
         cs->readonly = !dest;
@@ -634,6 +674,8 @@ static void copy_release(struct copy_side *cs)
     spin_lock(&cs->d->grant_table->lock);
     grant_unpin(cs->d->grant_table, cs->ref, cs->readonly);
     spin_unlock(&cs->d->grant_table->lock);
+    gt_put(cs->ld, cs->d);
+    cs->d = NULL;
 }
 
 static void copy_one(struct vcpu *curr, struct gnttab_copy *op,
@@ -723,30 +765,46 @@ void gnttab_query_size(struct vcpu *curr, struct gnttab_query_size *op)
     }
     if ( d != ld && !ld->is_privileged )
     {
+        gt_put(ld, d);
         op->status = GNTST_permission_denied;
         return;
     }
     spin_lock(&d->grant_table->lock);
     op->nr_frames = d->grant_table->nr_frames;
     op->max_nr_frames = d->grant_table->max_frames;
+    op->status = gt_dead(d) ? GNTST_bad_domain : GNTST_okay;
     spin_unlock(&d->grant_table->lock);
-    op->status = GNTST_okay;
+    gt_put(ld, d);
 }
+
+static long setup_table_in(struct vcpu *v, struct domain *d,
+                           struct gnttab_setup_table *op);
 
 /* setup_table: grow dom's table and report where its frames are mapped. */
 static long gnttab_setup_table(struct vcpu *v, struct gnttab_setup_table *op)
 {
     struct domain *ld = v->domain;
     struct domain *d = gt_domain(ld, op->dom);
-    struct grant_table *gt;
-    unsigned int i;
-    int rc;
+    long rc;
 
     if ( !d )
     {
         op->status = GNTST_bad_domain;
         return 0;
     }
+    rc = setup_table_in(v, d, op);
+    gt_put(ld, d);
+    return rc;
+}
+
+static long setup_table_in(struct vcpu *v, struct domain *d,
+                           struct gnttab_setup_table *op)
+{
+    struct domain *ld = v->domain;
+    struct grant_table *gt;
+    unsigned int i;
+    int rc;
+
     if ( d != ld && !ld->is_privileged )
     {
         op->status = GNTST_permission_denied;
@@ -760,11 +818,13 @@ static long gnttab_setup_table(struct vcpu *v, struct gnttab_setup_table *op)
     }
 
     spin_lock(&gt->lock);
-    rc = gnttab_grow(gt, op->nr_frames);
+    rc = gt_dead(d) ? GNTST_bad_domain
+                    : gnttab_grow(gt, op->nr_frames) ? GNTST_general_error
+                                                     : GNTST_okay;
     spin_unlock(&gt->lock);
     if ( rc )
     {
-        op->status = GNTST_general_error;
+        op->status = rc;
         return 0;
     }
 
@@ -792,7 +852,8 @@ int gnttab_get_frame(struct domain *d, unsigned int idx, unsigned long *mfn)
         return -EINVAL;
 
     spin_lock(&gt->lock);
-    rc = gnttab_grow(gt, idx + 1);
+    /* A dying domain's table grows no more: its frames are given back. */
+    rc = gt_dead(d) ? -EINVAL : gnttab_grow(gt, idx + 1);
     if ( !rc )
         *mfn = virt_to_maddr(gt->shared[idx]) >> PAGE_SHIFT;
     spin_unlock(&gt->lock);
@@ -814,7 +875,7 @@ int gnttab_set_frame_gfn(struct domain *d, unsigned int idx,
     if ( !gt )
         return -EINVAL;
     spin_lock(&gt->lock);
-    if ( idx >= gt->nr_frames )
+    if ( gt_dead(d) || idx >= gt->nr_frames )
         rc = -EINVAL;
     else
     {
@@ -844,7 +905,8 @@ void gnttab_frame_unmapped(struct domain *d, unsigned long gfn,
     if ( !gt || gfn == INVALID_GFN )
         return;
     spin_lock(&gt->lock);
-    for ( i = 0; i < gt->nr_frames; i++ )
+    /* grant_table_destroy dropped the guest's mapping references. */
+    for ( i = 0; !gt_dead(d) && i < gt->nr_frames; i++ )
         if ( gt->frame_gfn[i] == gfn && frame_mfn(gt, i) == mfn )
         {
             __atomic_store_n(&gt->frame_gfn[i], INVALID_GFN,
@@ -863,8 +925,9 @@ void gnttab_frame_unmapped(struct domain *d, unsigned long gfn,
  * The frames go when their last reference does: the guest's own mapping
  * is dropped here (its vCPUs no longer run), mappings by other domains
  * keep a frame, and the dying domain with it (domain_kill's zombies).
+ * Afterwards gt->shared[] must not be used (gt_dead, or gt never seen).
  */
-static void gnttab_free(struct grant_table *gt)
+static void gnttab_put_frames(struct grant_table *gt)
 {
     unsigned int i;
 
@@ -874,9 +937,20 @@ static void gnttab_free(struct grant_table *gt)
 
         if ( gt->frame_gfn[i] != INVALID_GFN )
             put_page(mfn);
+        gt->frame_gfn[i] = INVALID_GFN;
         put_xen_shared_frame(mfn);
-        xfree(gt->active[i]);
+        gt->shared[i] = NULL;
     }
+    gt->nr_frames = 0;
+}
+
+/* The table's own memory (its frames are gone: gnttab_put_frames). */
+static void gnttab_free(struct grant_table *gt)
+{
+    unsigned int i;
+
+    for ( i = 0; i < gt->max_frames && gt->active; i++ )
+        xfree(gt->active[i]);
     if ( gt->maptrack )
         for ( i = 0; i < gt->maptrack_limit / MAPTRACK_PER_CHUNK; i++ )
             xfree(gt->maptrack[i]);
@@ -914,6 +988,8 @@ int grant_table_init(struct domain *d)
     if ( !gt->shared || !gt->active || !gt->frame_gfn || !gt->maptrack ||
          gnttab_grow(gt, 1) )
     {
+        if ( gt->shared && gt->frame_gfn )
+            gnttab_put_frames(gt);
         gnttab_free(gt);
         return -ENOMEM;
     }
@@ -921,17 +997,13 @@ int grant_table_init(struct domain *d)
     return 0;
 }
 
-static void grant_table_destroy_locked(struct domain *d);
-
-/* Under gt_life_lock: no grant operation is using d's table meanwhile. */
+/*
+ * d is dying (domain_kill) or was never seen (domain_create failing):
+ * give back what it maps of others and its frames.  Operations on other
+ * pCPUs that hold a reference on d may still reach the table: they take
+ * gt->lock and see gt_dead(d); its memory stays until grant_table_free.
+ */
 void grant_table_destroy(struct domain *d)
-{
-    spin_lock(&gt_life_lock);
-    grant_table_destroy_locked(d);
-    spin_unlock(&gt_life_lock);
-}
-
-static void grant_table_destroy_locked(struct domain *d)
 {
     struct grant_table *gt = d->grant_table;
     u32 h;
@@ -956,6 +1028,18 @@ static void grant_table_destroy_locked(struct domain *d)
     }
     spin_unlock(&gt->maptrack_lock);
 
+    /* After any operation that pinned in d's table before it was dying. */
+    spin_lock(&gt->lock);
+    gnttab_put_frames(gt);
+    spin_unlock(&gt->lock);
+}
+
+void grant_table_free(struct domain *d)
+{
+    struct grant_table *gt = d->grant_table;
+
+    if ( !gt )
+        return;
     d->grant_table = NULL;
     gnttab_free(gt);
 }
@@ -1009,12 +1093,7 @@ static long grant_table_op(struct vcpu *v, unsigned int cmd,
 long do_grant_table_op_vcpu(struct vcpu *v, unsigned int cmd,
                             unsigned long uop, unsigned int count)
 {
-    long rc;
-
-    spin_lock(&gt_life_lock);
-    rc = grant_table_op(v, cmd, uop, count);
-    spin_unlock(&gt_life_lock);
-    return rc;
+    return grant_table_op(v, cmd, uop, count);
 }
 
 static long grant_table_op(struct vcpu *v, unsigned int cmd,
@@ -1098,9 +1177,13 @@ static long grant_table_op(struct vcpu *v, unsigned int cmd,
         td = gt_domain(d, op.dom);
         if ( !td )
             return -ESRCH;
-        if ( td != d && !d->is_privileged )
-            return -EPERM;
         op.version = td->grant_table->version;
+        if ( td != d && !d->is_privileged )
+        {
+            gt_put(d, td);
+            return -EPERM;
+        }
+        gt_put(d, td);
         if ( copy_to_guest_virt(v, uop, &op, sizeof(op)) )
             return -EFAULT;
         return 0;

@@ -56,7 +56,12 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* SELF, or (privileged callers only) any existing domain. */
+/*
+ * SELF, or (privileged callers only) any existing domain, holding a
+ * reference (xen/sched.h) the caller drops with memop_put() on every
+ * path: domain_kill waits for it before it frees the domain's p2m and
+ * pages, so what this call does to d is done before they go.
+ */
 static struct domain *memop_domain(struct vcpu *curr, domid_t domid, int *rc)
 {
     struct domain *d;
@@ -71,10 +76,17 @@ static struct domain *memop_domain(struct vcpu *curr, domid_t domid, int *rc)
     }
     if ( !curr->domain->is_privileged )
     {
+        rcu_unlock_domain(d);
         *rc = -EPERM;
         return NULL;
     }
     return d;
+}
+
+static void memop_put(struct vcpu *curr, struct domain *d)
+{
+    if ( d && d != curr->domain )
+        rcu_unlock_domain(d);
 }
 
 /*
@@ -462,11 +474,28 @@ static int add_to_physmap_one(struct domain *d, unsigned int space,
     return rc;
 }
 
+static int add_to_physmap_in(struct domain *d,
+                             const struct xen_add_to_physmap *xatp)
+{
+    unsigned int i;
+    int rc = 0;
+
+    memop_snapshot_map(d);
+    if ( xatp->space == XENMAPSPACE_gmfn_foreign )
+        return -EINVAL;             /* batch only: it names a domain */
+    if ( xatp->space != XENMAPSPACE_gmfn_range )
+        return add_to_physmap_one(d, xatp->space, xatp->idx, xatp->gpfn,
+                                  NULL);
+    for ( i = 0; i < xatp->size && !rc; i++ )
+        rc = add_to_physmap_one(d, XENMAPSPACE_gmfn, xatp->idx + i,
+                                xatp->gpfn + i, NULL);
+    return rc;
+}
+
 static long memop_add_to_physmap(struct vcpu *v, unsigned long arg)
 {
     struct xen_add_to_physmap xatp;
     struct domain *d;
-    unsigned int i;
     int rc = 0;
 
     if ( copy_from_guest_virt(v, &xatp, arg, sizeof(xatp)) )
@@ -474,25 +503,23 @@ static long memop_add_to_physmap(struct vcpu *v, unsigned long arg)
     d = memop_domain(v, xatp.domid, &rc);
     if ( !d )
         return rc;
-    memop_snapshot_map(d);
-    if ( xatp.space == XENMAPSPACE_gmfn_foreign )
-        return -EINVAL;             /* batch only: it names a domain */
-    if ( xatp.space != XENMAPSPACE_gmfn_range )
-        return add_to_physmap_one(d, xatp.space, xatp.idx, xatp.gpfn, NULL);
-    for ( i = 0; i < xatp.size && !rc; i++ )
-        rc = add_to_physmap_one(d, XENMAPSPACE_gmfn, xatp.idx + i,
-                                xatp.gpfn + i, NULL);
+    rc = add_to_physmap_in(d, &xatp);
+    memop_put(v, d);
     return rc;
 }
 
 #define MEMOP_MAX_BATCH 4096
 
+static long add_to_physmap_batch_in(struct vcpu *v, struct domain *d,
+                                    struct domain *fd,
+                                    const struct xen_add_to_physmap_batch *bp);
+
 static long memop_add_to_physmap_batch(struct vcpu *v, unsigned long arg)
 {
     struct xen_add_to_physmap_batch b;
     struct domain *d, *fd = NULL;
-    unsigned int i;
-    int rc = 0;
+    long rc = 0;
+    int err = 0;
 
     if ( copy_from_guest_virt(v, &b, arg, sizeof(b)) )
         return -EFAULT;
@@ -502,21 +529,40 @@ static long memop_add_to_physmap_batch(struct vcpu *v, unsigned long arg)
         return -EINVAL;
     if ( b.space != XENMAPSPACE_gmfn_foreign && b.u.res0 )
         return -EINVAL;
-    d = memop_domain(v, b.domid, &rc);
+    d = memop_domain(v, b.domid, &err);
     if ( !d )
-        return rc;
+        return err;
     if ( b.space == XENMAPSPACE_gmfn_foreign )
     {
         /* Only a privileged domain maps others' memory, never its own. */
         if ( !v->domain->is_privileged )
-            return -EPERM;
-        if ( b.u.foreign_domid == DOMID_SELF ||
-             b.u.foreign_domid == d->domain_id )
-            return -EINVAL;
-        fd = rcu_lock_domain_by_id(b.u.foreign_domid);
-        if ( !fd )
-            return -ESRCH;
+            rc = -EPERM;
+        else if ( b.u.foreign_domid == DOMID_SELF ||
+                  b.u.foreign_domid == d->domain_id )
+            rc = -EINVAL;
+        /* Referenced too: fd's p2m is read and its pages referenced. */
+        else if ( (fd = rcu_lock_domain_by_id(b.u.foreign_domid)) == NULL )
+            rc = -ESRCH;
+        if ( rc )
+        {
+            memop_put(v, d);
+            return rc;
+        }
     }
+    rc = add_to_physmap_batch_in(v, d, fd, &b);
+    if ( fd )
+        rcu_unlock_domain(fd);
+    memop_put(v, d);
+    return rc;
+}
+
+static long add_to_physmap_batch_in(struct vcpu *v, struct domain *d,
+                                    struct domain *fd,
+                                    const struct xen_add_to_physmap_batch *bp)
+{
+    struct xen_add_to_physmap_batch b = *bp;
+    unsigned int i;
+
     memop_snapshot_map(d);
 
     for ( i = 0; i < b.size; i++ )
@@ -538,13 +584,13 @@ static long memop_add_to_physmap_batch(struct vcpu *v, unsigned long arg)
     return 0;
 }
 
+static long remove_from_physmap_in(struct domain *d,
+                                   const struct xen_remove_from_physmap *xp);
+
 static long memop_remove_from_physmap(struct vcpu *v, unsigned long arg)
 {
     struct xen_remove_from_physmap xrfp;
-    struct hvm_domain *hd;
     struct domain *d;
-    p2m_type_t t;
-    unsigned long mfn;
     int rc = 0;
 
     if ( copy_from_guest_virt(v, &xrfp, arg, sizeof(xrfp)) )
@@ -552,6 +598,20 @@ static long memop_remove_from_physmap(struct vcpu *v, unsigned long arg)
     d = memop_domain(v, xrfp.domid, &rc);
     if ( !d )
         return rc;
+    rc = remove_from_physmap_in(d, &xrfp);
+    memop_put(v, d);
+    return rc;
+}
+
+static long remove_from_physmap_in(struct domain *d,
+                                   const struct xen_remove_from_physmap *xp)
+{
+    struct xen_remove_from_physmap xrfp = *xp;
+    struct hvm_domain *hd;
+    p2m_type_t t;
+    unsigned long mfn;
+    int rc;
+
     memop_snapshot_map(d);
     hd = hvm_domain_get(d);
     if ( !hd )
@@ -718,14 +778,15 @@ static int increase_extent(struct domain *d, unsigned int order,
     return 0;
 }
 
+static long reservation_in(struct vcpu *v, unsigned int op,
+                           unsigned long start, struct domain *d,
+                           const struct xen_memory_reservation *rp);
+
 static long memop_reservation(struct vcpu *v, unsigned int op,
                               unsigned long start, unsigned long arg)
 {
     struct xen_memory_reservation r;
-    struct hvm_domain *hd;
     struct domain *d;
-    unsigned long i, end;
-    unsigned int addr_bits;
     int rc = 0;
 
     if ( copy_from_guest_virt(v, &r, arg, sizeof(r)) )
@@ -747,6 +808,21 @@ static long memop_reservation(struct vcpu *v, unsigned int op,
     d = memop_domain(v, r.domid, &rc);
     if ( !d )
         return rc;
+    start = reservation_in(v, op, start, d, &r);
+    memop_put(v, d);
+    return start;
+}
+
+static long reservation_in(struct vcpu *v, unsigned int op,
+                           unsigned long start, struct domain *d,
+                           const struct xen_memory_reservation *rp)
+{
+    struct xen_memory_reservation r = *rp;
+    struct hvm_domain *hd;
+    unsigned long i, end;
+    unsigned int addr_bits;
+    int rc = 0;
+
     if ( op == XENMEM_increase_reservation && !d->is_hardware_domain )
         return -EOPNOTSUPP;
     memop_snapshot_map(d);
@@ -787,6 +863,7 @@ static long memop_reservation(struct vcpu *v, unsigned int op,
 /* The reservation queries: arg points at a domid_t. */
 static long memop_query(struct vcpu *v, unsigned int op, unsigned long arg)
 {
+    unsigned long val;
     struct domain *d;
     domid_t domid;
     int rc = 0;
@@ -799,12 +876,17 @@ static long memop_query(struct vcpu *v, unsigned int op, unsigned long arg)
     switch ( op )
     {
     case XENMEM_current_reservation:
-        return d->tot_pages;
+        val = d->tot_pages;
+        break;
     case XENMEM_maximum_reservation:
-        return d->max_pages;
+        val = d->max_pages;
+        break;
     default:
-        return d->p2m.max_mapped_gfn;
+        val = d->p2m.max_mapped_gfn;
+        break;
     }
+    memop_put(v, d);
+    return val;
 }
 
 /* The frame after the highest RAM frame of the host (Xen's max_page). */

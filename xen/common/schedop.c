@@ -148,7 +148,9 @@ long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
         t = rcu_lock_domain_by_id(s.domain_id);
         if ( !t )
             return -ESRCH;
+        /* A domain being destroyed is left alone (domain_shutdown). */
         domain_shutdown(t, s.reason);
+        rcu_unlock_domain(t);
         return 0;
     }
     }

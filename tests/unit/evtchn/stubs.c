@@ -27,6 +27,8 @@ struct domain *mkdom(domid_t id, unsigned int nr_vcpus, bool privileged)
 
     assert_non_null(d);
     d->domain_id = id;
+    /* The domain list's reference (rmdom/killdom drop it). */
+    d->refcnt = 1;
     d->is_privileged = privileged;
     d->max_vcpus = nr_vcpus;
     d->vcpu = calloc(nr_vcpus, sizeof(*d->vcpu));
@@ -56,16 +58,45 @@ struct domain *mkdom(domid_t id, unsigned int nr_vcpus, bool privileged)
     return d;
 }
 
-void rmdom(struct domain *d)
+struct domain *kill_on_lookup;
+unsigned int domains_destroyed;
+
+static void unlist(struct domain *d)
 {
     unsigned int i;
 
-    evtchn_domain_destroy(d);
     for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
         if ( domains[i] == d )
             domains[i] = NULL;
     if ( hardware_domain == d )
         hardware_domain = NULL;
+}
+
+void rmdom(struct domain *d)
+{
+    /* Every operation dropped the references its lookups took. */
+    assert_int_equal(d->refcnt, 1);
+    evtchn_domain_destroy(d);
+    unlist(d);
+    put_domain(d);
+}
+
+void killdom(struct domain *d)
+{
+    d->is_dying = true;
+    unlist(d);
+    evtchn_domain_destroy(d);
+    put_domain(d);
+}
+
+/* As domain.c's, at the last reference. */
+void domain_destroy(struct domain *d)
+{
+    unsigned int i;
+
+    assert_int_equal(d->refcnt, 0);
+    evtchn_domain_free(d);
+    domains_destroyed++;
     for ( i = 0; i < d->max_vcpus; i++ )
         free(d->vcpu[i]);
     free(d->vcpu);
@@ -82,14 +113,26 @@ void rmdoms(void)
             rmdom(domains[i]);
 }
 
+/* As domain.c's: listed, not dying, with a reference. */
 struct domain *rcu_lock_domain_by_id(domid_t id)
 {
+    struct domain *d = NULL;
     unsigned int i;
 
     for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
-        if ( domains[i] && domains[i]->domain_id == id )
-            return domains[i];
-    return NULL;
+        if ( domains[i] && domains[i]->domain_id == id &&
+             !domains[i]->is_dying )
+            d = domains[i];
+    if ( !d )
+        return NULL;
+    get_domain(d);
+    if ( d == kill_on_lookup )
+    {
+        /* domain_kill on another pCPU, right after our lookup. */
+        kill_on_lookup = NULL;
+        killdom(d);
+    }
+    return d;
 }
 
 void vcpu_wake(struct vcpu *v)

@@ -20,9 +20,24 @@ struct test_vcpu {
     unsigned int wakes;         /* vcpu_wake() calls */
 };
 
+/*
+ * Domains are listed with one reference (the list's), as domain.c's; the
+ * lookup stub takes one more.  rmdom() checks that no operation kept one
+ * and drops the list's (freeing it).
+ */
 struct domain *mkdom(domid_t id, unsigned int nr_vcpus, bool privileged);
 void rmdom(struct domain *d);
 void rmdoms(void);
+/*
+ * What domain_kill does to event channels: d dying, unlisted, its ports
+ * closed, the list's reference dropped (d is freed now unless somebody
+ * holds one).
+ */
+void killdom(struct domain *d);
+/* killdom() this domain right after the next lookup of it succeeds. */
+extern struct domain *kill_on_lookup;
+/* domain_destroy() calls (last references dropped). */
+extern unsigned int domains_destroyed;
 struct test_vcpu *tv(struct domain *d, unsigned int vcpu);
 
 extern unsigned int last_hypercall_nr;

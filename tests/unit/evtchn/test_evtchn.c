@@ -4,7 +4,13 @@
  * arguments, interdomain pairs and their close, VIRQs (per-vCPU and
  * global), IPIs, the 2-level delivery rule (pending, mask, selector,
  * upcall), unmask re-delivery, port exhaustion, poll wake-ups, domain
- * destruction and the hypercall's argument copying.
+ * destruction and the hypercall's argument copying; and the named domain's
+ * lifetime: every lookup's reference is dropped on every path (teardown's
+ * rmdom checks each domain is back to the list's one), and a domain
+ * killed on "another pCPU" right after an operation looked it up
+ * (kill_on_lookup) makes that operation fail cleanly while its ports stay
+ * in memory until the operation's reference goes (ASan would see any use
+ * after free).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +25,8 @@ static struct domain *dom0, *dom1, *dom2;
 
 static int setup(void **state)
 {
+    domains_destroyed = 0;
+    kill_on_lookup = NULL;
     dom0 = mkdom(0, 2, true);
     dom1 = mkdom(1, 2, false);
     dom2 = mkdom(2, 1, false);
@@ -672,6 +680,99 @@ static void test_destroy_peer(void **state)
     assert_int_equal(evtchn_send(dom0, p0), 0);
 }
 
+/* Lookups hold a reference; every path (success or not) drops it. */
+static void test_lookup_references(void **state)
+{
+    evtchn_port_t p, p0, p1;
+    struct evtchn_status s;
+    int rc;
+
+    assert_int_equal(alloc_unbound(dom0, 1, 0, &p), 0);
+    assert_int_equal(alloc_unbound(dom2, 1, 0, &p), -EPERM);
+    s = status(dom0, 1, p, &rc);
+    assert_int_equal(rc, 0);
+    assert_int_equal(s.status, EVTCHNSTAT_unbound);
+    s = status(dom0, 1, 4095, &rc);
+    assert_int_equal(rc, -EINVAL);
+    connect(&p0, &p1);
+    assert_int_equal(bind_interdomain(dom0, 1, p1, &p), -EINVAL);
+    assert_int_equal(dom1->refcnt, 1);
+    /* Closing from dom1's side takes dom0 (the peer) for a while. */
+    assert_int_equal(evtchn_close(dom1, p1), 0);
+    assert_int_equal(dom0->refcnt, 1);
+    assert_int_equal(evtchn_reset(dom0->vcpu[0], 1), 0);
+    assert_int_equal(evtchn_reset(dom2->vcpu[0], 1), -EPERM);
+    assert_int_equal(dom1->refcnt, 1);
+}
+
+/* Killed right after alloc_unbound or bind looked it up: -EINVAL. */
+static void test_kill_during_alloc_bind(void **state)
+{
+    evtchn_port_t p, p1, first;
+    struct evtchn_status s;
+    int rc;
+
+    kill_on_lookup = dom1;
+    assert_int_equal(alloc_unbound(dom0, 1, 0, &p), -EINVAL);
+    assert_int_equal(domains_destroyed, 1);
+    dom1 = NULL;
+
+    /* dom2 offers a port, then dies while dom0 binds it. */
+    assert_int_equal(alloc_unbound(dom0, DOMID_SELF, 0, &first), 0);
+    assert_int_equal(evtchn_close(dom0, first), 0);
+    assert_int_equal(alloc_unbound(dom2, DOMID_SELF, 0, &p1), 0);
+    kill_on_lookup = dom2;
+    assert_int_equal(bind_interdomain(dom0, 2, p1, &p), -EINVAL);
+    assert_int_equal(domains_destroyed, 2);
+    dom2 = NULL;
+    /* No port of dom0's was taken by the failed bind. */
+    s = status(dom0, DOMID_SELF, first, &rc);
+    assert_int_equal(rc, 0);
+    assert_int_equal(s.status, EVTCHNSTAT_closed);
+    /* Gone for lookups. */
+    assert_int_equal(alloc_unbound(dom0, 2, 0, &p), -ESRCH);
+}
+
+/*
+ * dom0 holds a reference on a guest (a back-end's hypercall in flight)
+ * when the toolstack kills it: the guest's ports are closed (dom0's side
+ * unbound, sends dropped), nothing can be opened on it, its memory stays
+ * until the last put, which frees it.
+ */
+static void test_killed_peer_held(void **state)
+{
+    struct domain *d;
+    evtchn_port_t p0, p1;
+    struct evtchn_status s;
+    int rc;
+
+    connect(&p0, &p1);
+    d = rcu_lock_domain_by_id(1);
+    assert_ptr_equal(d, dom1);
+    killdom(dom1);
+    dom1 = NULL;
+    assert_int_equal(domains_destroyed, 0);
+    assert_int_equal(d->refcnt, 1);
+    assert_non_null(d->evtchn);
+
+    s = status(dom0, DOMID_SELF, p0, &rc);
+    assert_int_equal(s.status, EVTCHNSTAT_unbound);
+    tv(d, 0)->upcalls = 0;
+    assert_int_equal(evtchn_send(dom0, p0), 0);
+    assert_int_equal(tv(d, 0)->upcalls, 0);
+    /* The dying domain's own ports are closed; none can be opened. */
+    assert_int_equal(evtchn_send(d, p1), -EINVAL);
+    {
+        struct evtchn_bind_ipi b = { .vcpu = 0 };
+
+        assert_int_equal(evtchn_bind_ipi(d->vcpu[0], &b), -EINVAL);
+    }
+    assert_int_equal(bind_interdomain(dom0, 1, p1, &p0), -ESRCH);
+
+    rcu_unlock_domain(d);
+    assert_int_equal(domains_destroyed, 1);
+}
+
 static void test_vcpu_info_registered(void **state)
 {
     evtchn_port_t p;
@@ -765,6 +866,9 @@ int main(void)
         T(test_poll),
         T(test_upcall_wakes_blocked),
         T(test_destroy_peer),
+        T(test_lookup_references),
+        T(test_kill_during_alloc_bind),
+        T(test_killed_peer_held),
         T(test_vcpu_info_registered),
         T(test_hypercall),
     };

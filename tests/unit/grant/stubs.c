@@ -257,6 +257,8 @@ struct domain *mkdom(domid_t id, bool privileged)
     assert_non_null(d);
     assert_non_null(v);
     d->domain_id = id;
+    /* The domain list's reference (rmdom/killdom drop it). */
+    d->refcnt = 1;
     d->is_privileged = privileged;
     d->max_vcpus = 1;
     d->vcpu = calloc(1, sizeof(*d->vcpu));
@@ -274,20 +276,46 @@ struct domain *mkdom(domid_t id, bool privileged)
     return d;
 }
 
-void rmdom(struct domain *d)
+static void unlist(struct domain *d)
 {
     unsigned int i;
 
-    grant_table_destroy(d);
     for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
         if ( domains[i] == d )
             domains[i] = NULL;
+}
+
+/* As domain.c's, at the last reference. */
+void domain_destroy(struct domain *d)
+{
+    unsigned int i;
+
+    assert_int_equal(d->refcnt, 0);
+    grant_table_free(d);
     for ( i = 0; i < MAX_P2M_ENTS; i++ )
         if ( ents[i].p2m == &d->p2m )
             memset(&ents[i], 0, sizeof(ents[i]));
     free(d->vcpu[0]);
     free(d->vcpu);
     free(d);
+    domains_destroyed++;
+}
+
+void rmdom(struct domain *d)
+{
+    /* Every operation dropped the references its lookups took. */
+    assert_int_equal(d->refcnt, 1);
+    grant_table_destroy(d);
+    unlist(d);
+    put_domain(d);
+}
+
+void killdom(struct domain *d)
+{
+    d->is_dying = true;
+    unlist(d);
+    grant_table_destroy(d);
+    put_domain(d);
 }
 
 void rmdoms(void)
@@ -302,14 +330,29 @@ void rmdoms(void)
     p2m_fail_next = 0;
 }
 
+struct domain *kill_on_lookup;
+unsigned int domains_destroyed;
+
+/* As domain.c's: listed, not dying, with a reference. */
 struct domain *rcu_lock_domain_by_id(domid_t id)
 {
+    struct domain *d = NULL;
     unsigned int i;
 
     for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
-        if ( domains[i] && domains[i]->domain_id == id )
-            return domains[i];
-    return NULL;
+        if ( domains[i] && domains[i]->domain_id == id &&
+             !domains[i]->is_dying )
+            d = domains[i];
+    if ( !d )
+        return NULL;
+    get_domain(d);
+    if ( d == kill_on_lookup )
+    {
+        /* domain_kill on another pCPU, right after our lookup. */
+        kill_on_lookup = NULL;
+        killdom(d);
+    }
+    return d;
 }
 
 /* ---- heap, guest copies, hypercall table ---- */

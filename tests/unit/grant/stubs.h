@@ -17,9 +17,24 @@
 #define MAX_FAKE_FRAMES 2048
 #define MAX_TEST_DOMAINS 8
 
+/*
+ * Domains are listed with one reference (the list's), as domain.c's; the
+ * lookup stub takes one more.  rmdom() checks that no operation kept one
+ * and drops the list's (freeing it).
+ */
 struct domain *mkdom(domid_t id, bool privileged);
 void rmdom(struct domain *d);
 void rmdoms(void);
+/*
+ * What domain_kill does to the grant table: d dying, unlisted, table
+ * destroyed, the list's reference dropped (d is freed now unless
+ * somebody holds one).
+ */
+void killdom(struct domain *d);
+/* killdom() this domain right after the next lookup of it succeeds. */
+extern struct domain *kill_on_lookup;
+/* domain_destroy() calls (last references dropped). */
+extern unsigned int domains_destroyed;
 
 /* A new zeroed fake machine frame. */
 unsigned long fake_frame(void);

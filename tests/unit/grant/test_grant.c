@@ -3,7 +3,13 @@
  * xen/common/grant_table.c: table size and frames, versions, map/unmap
  * into the mapping domain's p2m (flags, pins, readonly, bad refs and
  * domains, handles, what the target gfn may hold), copy (bounds, sides,
- * permissions), maptrack exhaustion, teardown, and the hypercall.
+ * permissions), maptrack exhaustion, teardown, the hypercall, and the
+ * granting domain's lifetime: every lookup's reference is dropped on every
+ * path (teardown's rmdom checks each domain is back to the list's one),
+ * and a domain killed on "another pCPU" right after an operation looked
+ * it up (kill_on_lookup) fails that operation cleanly while its table
+ * stays in memory until the operation's reference goes (ASan would see
+ * any use after free).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +30,8 @@ static unsigned long ram1;          /* dom1's page at gfn 0x100 */
 
 static int setup(void **state)
 {
+    domains_destroyed = 0;
+    kill_on_lookup = NULL;
     dom0 = mkdom(0, true);
     dom1 = mkdom(1, false);
     dom2 = mkdom(2, false);
@@ -531,7 +539,9 @@ static void test_destroy_with_mappings(void **state)
     assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 2);  /* d0 and d2 */
     grant_table_destroy(dom0);
     assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 1);
-    assert_null(dom0->grant_table);
+    /* Frames given back; the memory stays until the last reference. */
+    assert_int_equal(dom0->grant_table->nr_frames, 0);
+    assert_int_equal(dom0->grant_table->maptrack_used, 0);
     assert_int_equal(fake_p2m_get(dom0, HOST_GFN, &t), INVALID_MFN);
     assert_int_equal(entry(dom1, 5)->flags, GTF_permit_access);
 
@@ -636,7 +646,7 @@ static void test_init_dying(void **state)
     assert_null(d.grant_table);
 }
 
-/* A dying granter's frames can no longer be mapped (no reference). */
+/* A dying granter is not found (as domain.c's lookup). */
 static void test_map_dying_granter(void **state)
 {
     struct gnttab_map_grant_ref op;
@@ -645,13 +655,131 @@ static void test_map_dying_granter(void **state)
     grant(dom1, 5, 0, 0x100, GTF_permit_access);
     dom1->is_dying = true;
     op = map(dom0, 1, 5, HOST_ADDR, GNTMAP_host_map);
-    assert_int_equal(op.status, GNTST_bad_page);
+    assert_int_equal(op.status, GNTST_bad_domain);
     assert_int_equal(fake_p2m_get(dom0, HOST_GFN, &t), INVALID_MFN);
     assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 0);
     /* The pin was undone: the entry is not in use. */
     assert_int_equal(entry(dom1, 5)->flags, GTF_permit_access);
     assert_int_equal(dom0->grant_table->maptrack_used, 0);
     dom1->is_dying = false;
+}
+
+/* Lookups hold a reference; every path (success or not) drops it. */
+static void test_lookup_references(void **state)
+{
+    struct gnttab_query_size q = { .dom = 1, .status = 99 };
+    struct gnttab_map_grant_ref op;
+    struct domain *d;
+
+    grant(dom1, 5, 0, 0x100, GTF_permit_access);
+    op = map(dom0, 1, 5, HOST_ADDR, GNTMAP_host_map);
+    assert_int_equal(op.status, GNTST_okay);
+    assert_int_equal(dom1->refcnt, 1);
+    assert_int_equal(unmap(dom0, op.handle, HOST_ADDR, 0), GNTST_okay);
+    assert_int_equal(dom1->refcnt, 1);
+    /* Failures after the lookup: bad ref, refused entry, full target. */
+    assert_int_equal(map(dom0, 1, 99999, HOST_ADDR, GNTMAP_host_map).status,
+                     GNTST_bad_gntref);
+    assert_int_equal(map(dom2, 1, 5, 0x5000, GNTMAP_host_map).status,
+                     GNTST_general_error);
+    give_page(dom0, HOST_GFN, p2m_ram_rw);
+    assert_int_equal(map(dom0, 1, 5, HOST_ADDR, GNTMAP_host_map).status,
+                     GNTST_general_error);
+    assert_int_equal(dom1->refcnt, 1);
+    assert_int_equal(do_copy(dom0, copy_op(GNTCOPY_source_gref, 5, 1, 0,
+                                           0x99, 0, 0, 8)),
+                     GNTST_bad_page);
+    assert_int_equal(do_copy(dom0, copy_op(GNTCOPY_dest_gref, 0x99, 0, 0,
+                                           5, 1, 0, 8)),
+                     GNTST_bad_page);
+    assert_int_equal(dom1->refcnt, 1);
+    gnttab_query_size(dom2->vcpu[0], &q);
+    assert_int_equal(q.status, GNTST_permission_denied);
+    gnttab_query_size(dom0->vcpu[0], &q);
+    assert_int_equal(q.status, GNTST_okay);
+    assert_int_equal(dom1->refcnt, 1);
+
+    /* A holder keeps a killed domain's memory; the last put frees it. */
+    d = rcu_lock_domain_by_id(1);
+    assert_ptr_equal(d, dom1);
+    assert_int_equal(dom1->refcnt, 2);
+    killdom(dom1);
+    assert_int_equal(domains_destroyed, 0);
+    assert_int_equal(d->refcnt, 1);
+    assert_non_null(d->grant_table);
+    assert_int_equal(d->grant_table->nr_frames, 0);
+    /* Gone for lookups; operations on the held one fail cleanly. */
+    assert_null(rcu_lock_domain_by_id(1));
+    assert_int_equal(map(dom0, 1, 5, HOST_ADDR, GNTMAP_host_map).status,
+                     GNTST_bad_domain);
+    {
+        unsigned long mfn = 0;
+
+        assert_int_equal(gnttab_get_frame(d, 0, &mfn), -EINVAL);
+        assert_int_equal(gnttab_set_frame_gfn(d, 0, 0x500), -EINVAL);
+        assert_int_equal(d->grant_table->nr_frames, 0);
+    }
+    rcu_unlock_domain(d);
+    assert_int_equal(domains_destroyed, 1);
+    dom1 = NULL;
+}
+
+/*
+ * The race CI hit: dom0's blkback unmaps a grant while the toolstack
+ * destroys the granting guest on the other pCPU.  Here the kill happens
+ * right after the unmap looked the granter up, before it unpins: the
+ * unpin must find the table dead (not freed: with the old lookup, which
+ * took no reference, grant_table_destroy freed it and grant_unpin wrote
+ * into freed memory, ASan's heap-use-after-free), the mapping goes, the
+ * frame's references with it, and the guest is freed at the unmap's put.
+ */
+static void test_kill_during_unmap(void **state)
+{
+    struct gnttab_map_grant_ref op;
+    p2m_type_t t;
+
+    grant(dom1, 5, 0, 0x100, GTF_permit_access);
+    op = map(dom0, 1, 5, HOST_ADDR, GNTMAP_host_map);
+    assert_int_equal(op.status, GNTST_okay);
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 1);
+
+    kill_on_lookup = dom1;
+    assert_int_equal(unmap(dom0, op.handle, HOST_ADDR, 0), GNTST_okay);
+    assert_null(kill_on_lookup);
+    assert_int_equal(domains_destroyed, 1);
+    dom1 = NULL;
+    assert_int_equal(fake_p2m_get(dom0, HOST_GFN, &t), INVALID_MFN);
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 0);
+    assert_int_equal(dom0->grant_table->maptrack_used, 0);
+}
+
+/* Killed right after a map or copy looked it up: bad_domain, nothing kept. */
+static void test_kill_during_map_copy(void **state)
+{
+    unsigned long own = give_page(dom0, 0x10, p2m_ram_rw);
+    struct gnttab_map_grant_ref op;
+    p2m_type_t t;
+
+    grant(dom1, 5, 0, 0x100, GTF_permit_access);
+    grant(dom2, 6, 0, 0x200, GTF_permit_access);
+    give_page(dom2, 0x200, p2m_ram_rw);
+
+    kill_on_lookup = dom1;
+    op = map(dom0, 1, 5, HOST_ADDR, GNTMAP_host_map | GNTMAP_device_map);
+    assert_int_equal(op.status, GNTST_bad_domain);
+    assert_int_equal(domains_destroyed, 1);
+    dom1 = NULL;
+    assert_int_equal(fake_p2m_get(dom0, HOST_GFN, &t), INVALID_MFN);
+    assert_int_equal(page_refs[ram1 - FAKE_MFN_BASE], 0);
+    assert_int_equal(dom0->grant_table->maptrack_used, 0);
+
+    kill_on_lookup = dom2;
+    assert_int_equal(do_copy(dom0, copy_op(GNTCOPY_source_gref, 6, 2, 0,
+                                           0x10, DOMID_SELF, 0, 8)),
+                     GNTST_bad_domain);
+    assert_int_equal(domains_destroyed, 2);
+    dom2 = NULL;
+    (void)own;
 }
 
 static void test_hypercall_batch(void **state)
@@ -876,6 +1004,9 @@ int main(void)
         T(test_frames_teardown),
         T(test_init_dying),
         T(test_map_dying_granter),
+        T(test_lookup_references),
+        T(test_kill_during_unmap),
+        T(test_kill_during_map_copy),
         T(test_hypercall_batch),
         T(test_hypercall_sizes_versions),
         T(test_failure_log),

@@ -55,6 +55,7 @@ void fake_reset(void)
 {
     unsigned int i;
 
+    fake_check_refs();
     for ( i = 0; i < MAX_DOMS; i++ )
         if ( doms[i] )
         {
@@ -369,6 +370,8 @@ struct domain *mkdom(domid_t id, bool privileged, unsigned int nr_vcpus)
     doms[slot] = d;
     p2ms[slot].p2m = &d->p2m;
     d->domain_id = id;
+    /* The domain list's; lookups add theirs (fake_check_refs). */
+    d->refcnt = 1;
     d->is_privileged = privileged;
     d->is_hardware_domain = privileged && id == 0;
     d->max_pages = ~0UL;
@@ -391,13 +394,33 @@ struct domain *mkdom(domid_t id, bool privileged, unsigned int nr_vcpus)
     return d;
 }
 
+/* Every lookup was dropped again: each domain holds the list's only. */
+void fake_check_refs(void)
+{
+    unsigned int i;
+
+    for ( i = 0; i < MAX_DOMS; i++ )
+        if ( doms[i] )
+            assert_int_equal(doms[i]->refcnt, 1);
+}
+
+/* Nothing here drops the list's reference. */
+void domain_destroy(struct domain *d)
+{
+    fail_msg("d%u: last reference dropped", d->domain_id);
+}
+
+/* As domain.c's: listed, not dying, with a reference. */
 struct domain *rcu_lock_domain_by_id(domid_t id)
 {
     unsigned int i;
 
     for ( i = 0; i < MAX_DOMS; i++ )
-        if ( doms[i] && doms[i]->domain_id == id )
+        if ( doms[i] && doms[i]->domain_id == id && !doms[i]->is_dying )
+        {
+            get_domain(doms[i]);
             return doms[i];
+        }
     return NULL;
 }
 

@@ -88,6 +88,13 @@ struct domain {
     bool is_hardware_domain;        /* dom0: owns the real devices */
     bool is_dying;
     /*
+     * References (get_domain/put_domain): domain_list's own (dropped by
+     * domain_kill), the zombie list's, one per lookup until
+     * rcu_unlock_domain.  The struct, its vCPU array, grant table and
+     * event-channel arrays are freed at the last one (domain_destroy).
+     */
+    unsigned int refcnt;
+    /*
      * A dying domain whose frames other domains still map stays a
      * zombie (off domain_list, on the zombie list) until they unmap;
      * put_page() sets zombie_pending when one of its frames lost its
@@ -129,19 +136,66 @@ struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
                              bool privileged);
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
                          unsigned int cpu);
-struct domain *rcu_lock_domain_by_id(domid_t domid);   /* NULL if none */
+/*
+ * The live domain with that id (DOMID_SELF: the caller's), holding a
+ * reference the caller drops with rcu_unlock_domain() on every path; NULL
+ * if there is none or it is dying.  The reference keeps the memory of
+ * the struct, its grant table and event-channel arrays; while it is held,
+ * domain_kill() marks the domain dying and closes its event channels and
+ * grant table (operations on it then fail under their own locks) but waits
+ * for the reference to go before it frees the vCPUs, p2m and pages: hold
+ * it only for the length of one hypercall, and never wait for domctl's
+ * lock while holding it.
+ */
+struct domain *rcu_lock_domain_by_id(domid_t domid);
+/* A domain or zombie with that id exists (no reference taken). */
+bool domid_in_use(domid_t domid);
+
+/* Frees d at the last reference (put_domain): not to be called directly. */
+void domain_destroy(struct domain *d);
+
+/* Another reference to d, for a caller that already holds one. */
+static inline void get_domain(struct domain *d)
+{
+    __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline void put_domain(struct domain *d)
+{
+    if ( !__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_SEQ_CST) )
+        domain_destroy(d);
+}
+
+static inline void rcu_unlock_domain(struct domain *d)
+{
+    put_domain(d);
+}
+
+/*
+ * The halves of the per-domain grant table and event channels that run
+ * at the last reference (domain_destroy): their memory only.
+ * grant_table_destroy() and evtchn_domain_destroy() (domain_kill) have
+ * already closed everything; operations that still reach the domain see
+ * it dying under the table's lock and fail.
+ */
+void grant_table_free(struct domain *d);
+void evtchn_domain_free(struct domain *d);
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 /*
- * Destroy a guest (not the hardware domain): stop its vCPUs, close its
- * event channels and grants, return every page it owns to the heap and
- * free it.  Frames another domain still maps (foreign or grant
- * mappings hold page references) stay allocated: the domain then
- * becomes a zombie, off domain_list (nothing can reach it through
- * rcu_lock_domain_by_id), dying in getdomaininfo, its domid not reused,
- * until domain_reap_zombies() finds its last frame unmapped.  0, or
- * -EINVAL for the hardware domain.
+ * Destroy a guest (not the hardware domain), called with one reference of
+ * the caller's (which it keeps): mark it dying, stop its vCPUs, take it
+ * off domain_list (no lookup finds it any more), close its event channels
+ * and grants, wait until no other reference is held (lookups by
+ * hypercalls in flight on other pCPUs), then free its vCPUs and p2m,
+ * return every page it owns to the heap and drop the list's reference.
+ * Frames another domain still maps (foreign or grant mappings hold page
+ * references) stay allocated: the domain then becomes a zombie, off
+ * domain_list (nothing can reach it through rcu_lock_domain_by_id),
+ * dying in getdomaininfo, its domid not reused, the zombie list holding
+ * a reference until domain_reap_zombies() finds its last frame unmapped.
+ * 0, or -EINVAL for the hardware domain.
  */
 int domain_kill(struct domain *d);
 /* A zombie with that domid, or NULL. */
@@ -222,5 +276,12 @@ u64 sched_idle_time(unsigned int cpu);
  */
 extern void (*sched_runstate_hook)(struct vcpu *v);
 extern void (*sched_switch_in_hook)(struct vcpu *v);
+/*
+ * sched_idle_hook runs on a pCPU with nothing to run, interrupts on, no
+ * softirq pending: one bounded piece of background work.  It returns
+ * true if it did some (the pCPU then looks for work again before it
+ * halts), false if there is none.  domain_idle.c sets it.
+ */
+extern bool (*sched_idle_hook)(unsigned int cpu);
 
 #endif

@@ -152,7 +152,9 @@ static void hvm_reassert_upcalls(struct domain *d, int only_vcpu)
 
 /*
  * The domain named by domid for the caller: itself, or (privileged
- * callers only) any existing domain.
+ * callers only) any existing domain, holding a reference (xen/sched.h)
+ * dropped by hvmop_put(): domain_kill waits for it before it frees the
+ * domain's HVM state.
  */
 static struct domain *hvmop_domain(struct vcpu *curr, domid_t domid,
                                    int *rc)
@@ -169,10 +171,17 @@ static struct domain *hvmop_domain(struct vcpu *curr, domid_t domid,
     }
     if ( !curr->domain->is_privileged )
     {
+        rcu_unlock_domain(d);
         *rc = -EPERM;
         return NULL;
     }
     return d;
+}
+
+static void hvmop_put(struct vcpu *curr, struct domain *d)
+{
+    if ( d != curr->domain )
+        rcu_unlock_domain(d);
 }
 
 /* Parameters a domain may set on itself (the rest: toolstack only). */
@@ -239,9 +248,13 @@ static int param_check_value(unsigned int index, u64 value)
     return 0;
 }
 
+static int set_param_in(struct vcpu *curr, struct domain *d,
+                        struct xen_hvm_param *p);
+static int get_param_in(struct vcpu *curr, struct domain *d,
+                        struct xen_hvm_param *p);
+
 static int hvmop_set_param(struct vcpu *curr, struct xen_hvm_param *p)
 {
-    struct hvm_domain *hd;
     struct domain *d;
     int rc = 0;
 
@@ -250,6 +263,32 @@ static int hvmop_set_param(struct vcpu *curr, struct xen_hvm_param *p)
     d = hvmop_domain(curr, p->domid, &rc);
     if ( !d )
         return rc;
+    rc = set_param_in(curr, d, p);
+    hvmop_put(curr, d);
+    return rc;
+}
+
+static int hvmop_get_param(struct vcpu *curr, struct xen_hvm_param *p)
+{
+    struct domain *d;
+    int rc = 0;
+
+    if ( p->index >= HVM_NR_PARAMS )
+        return -EINVAL;
+    d = hvmop_domain(curr, p->domid, &rc);
+    if ( !d )
+        return rc;
+    rc = get_param_in(curr, d, p);
+    hvmop_put(curr, d);
+    return rc;
+}
+
+static int set_param_in(struct vcpu *curr, struct domain *d,
+                        struct xen_hvm_param *p)
+{
+    struct hvm_domain *hd;
+    int rc;
+
     if ( d == curr->domain && !param_guest_settable(p->index) )
         return -EPERM;
     rc = param_check_value(p->index, p->value);
@@ -270,17 +309,11 @@ static int hvmop_set_param(struct vcpu *curr, struct xen_hvm_param *p)
     return 0;
 }
 
-static int hvmop_get_param(struct vcpu *curr, struct xen_hvm_param *p)
+static int get_param_in(struct vcpu *curr, struct domain *d,
+                        struct xen_hvm_param *p)
 {
     struct hvm_domain *hd;
-    struct domain *d;
-    int rc = 0;
 
-    if ( p->index >= HVM_NR_PARAMS )
-        return -EINVAL;
-    d = hvmop_domain(curr, p->domid, &rc);
-    if ( !d )
-        return rc;
     if ( d == curr->domain && !param_guest_readable(p->index) )
         return -EPERM;
     hd = hvm_domain_get(d);
