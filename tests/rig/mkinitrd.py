@@ -199,6 +199,14 @@ def _test_init(title, path, prefix, scen_dir, dom0):
     return text.replace("@P@", prefix).replace("@D@", scen_dir)
 
 
+GUEST_SHUTDOWN = r"""#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Run by the guest's kernel when the toolstack asks it to @CMD@ (with no
+# standard output: the line goes to the console itself).
+echo "keel-guest: @CMD@ requested by the toolstack" > /dev/console
+exec /bin/busybox @CMD@ -f
+"""
+
 INIT = (_init_start("Keel's test initramfs: enough of a system to reach "
                     "a shell on hvc0.", "/bin:/sbin") +
         "exec setsid cttyhack sh\n")
@@ -580,6 +588,14 @@ def build(busybox, modules=(), kernel_root=None, progs=None,
                 c.file("%s/%s.sh" % (sdir, name), f.read(), 0o755)
     if guest:
         c.file("init", GUEST_INIT.encode(), 0o755)
+        # xm shutdown/reboot ask a PV guest through xenstore's
+        # control/shutdown; Linux then runs /sbin/poweroff or /sbin/reboot
+        # (orderly_poweroff/orderly_reboot) and does nothing more if it is
+        # missing.  busybox put its applets in /bin, and its own poweroff
+        # would signal an init this ramdisk does not have: so these.
+        for cmd in ("poweroff", "reboot"):
+            c.file("sbin/" + cmd, GUEST_SHUTDOWN.replace(
+                "@CMD@", cmd).encode(), 0o755)
         return c.finish()
     if tools:
         add_tools(c, tools, guest_kernel, guest_ramdisk)
