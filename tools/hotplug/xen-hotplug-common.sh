@@ -60,6 +60,8 @@ XSLS
 # hotplug-status error), in the log too, and stop.
 fatal()
 {
+    # A lock this script holds goes with it.
+    [ -z "${_lk_held:-}" ] || rm -rf "$_lk_held"
     log "error: $XENBUS_PATH: $*"
     xenstore-write "$XENBUS_PATH/hotplug-error" "$*" \
         "$XENBUS_PATH/hotplug-status" error
@@ -87,4 +89,36 @@ state_file()
 {
     _xs_s=${XENBUS_PATH#/local/domain/0/backend/}
     state_file=$HOTPLUG_STATE/${_xs_s//\//-}
+}
+
+# claim_lock NAME / release_lock NAME: one holder at a time (Xen's
+# locking.sh), for steps that must not overlap between devices whose
+# scripts xen-hotplug runs side by side (block: finding a free loop
+# device and attaching it).  mkdir is atomic; a lock whose holder is gone
+# (its pid no longer runs) is taken over.  Bounded: 30 s, then the
+# device fails saying so.
+claim_lock()
+{
+    _lk=$HOTPLUG_STATE/lock-$1
+    _lk_n=0
+    until mkdir "$_lk" 2>/dev/null; do
+        if read -r _lk_p <"$_lk/pid" 2>/dev/null &&
+           ! kill -0 "$_lk_p" 2>/dev/null; then
+            rm -rf "$_lk"
+            continue
+        fi
+        _lk_n=$((_lk_n + 1))
+        [ "$_lk_n" -lt 3000 ] ||
+            fatal "the $1 lock ($_lk) was held for 30 s (by pid" \
+                "${_lk_p:-?}): remove it if no hotplug script runs."
+        sleep 0.01
+    done
+    echo $$ >"$_lk/pid"
+    _lk_held=$_lk
+}
+
+release_lock()
+{
+    rm -rf "$HOTPLUG_STATE/lock-$1"
+    _lk_held=
 }
