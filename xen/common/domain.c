@@ -381,6 +381,11 @@ void domain_destroy(struct domain *d)
     grant_table_free(d);
     evtchn_domain_free(d);
     xfree(d->vcpu);
+    /*
+     * A use after the last reference then faults on non-canonical
+     * pointers instead of quietly using stale memory (test_domrace).
+     */
+    memset(d, 0xa5, sizeof(*d));
     xfree(d);
 }
 

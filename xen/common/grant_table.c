@@ -958,6 +958,11 @@ static void gnttab_free(struct grant_table *gt)
     xfree(gt->shared);
     xfree(gt->active);
     xfree(gt->frame_gfn);
+    /*
+     * A use after the last reference then faults on non-canonical
+     * pointers instead of quietly using stale memory (test_domrace).
+     */
+    memset(gt, 0xa5, sizeof(*gt));
     xfree(gt);
 }
 
