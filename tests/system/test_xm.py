@@ -248,12 +248,14 @@ GUEST_SCRIPT = [
     (D0M + r"e2-exit-5",
      b"kill -9 $(pidof xend); /etc/init.d/xend start; xm list; "
      b"xm pause example2; xm list example2; xm unpause example2; "
-     b"timeout 300 xm shutdown -w example2; echo d2-rc-$((0+$?)); "
-     b"I1=$(xm domid example); timeout 300 xm reboot -w example; "
-     b"echo rb-rc-$((0+$?)) $I1 $(xm domid example); "
-     b"cd /var/log/xen/console; echo SD=$(grep -c 'poweroff requested' "
-     b"example2.log) RB=$(grep -c 'reboot requested' example.log); cd /; "
-     b"xm destroy example; echo d1-rc-$((0+$?)); xm list; chk end; "
+     b"I1=$(xm domid example); I2=$(xm domid example2); "
+     b"timeout 300 xm reboot --all --wait; echo rb-rc-$((0+$?)) $I1 "
+     b"$(xm domid example) $I2 $(xm domid example2); "
+     b"timeout 300 xm shutdown -a -w; echo sd-rc-$((0+$?)); "
+     b"cd /var/log/xen/console; L=\"example.log example2.log\"; "
+     b"echo SD=$(cat $L | grep -c 'poweroff requested') "
+     b"RB=$(cat $L | grep -c 'reboot requested'); cd /; "
+     b"xm list; chk end; "
      b"ps | grep -c '[x]enconsole [0-9]' | sed s/^/PS=/; "
      b"echo done-$((6*7))\r"),
 ]
@@ -353,10 +355,10 @@ def test_xm_guests():
     one(r, r"^e2-81")
     one(r, r"e2-exit-5$")
 
-    # 6: xend killed and started again: both still listed and managed;
-    # example2 shut down cleanly (xm shutdown -w: its kernel ran the
-    # ramdisk's /sbin/poweroff), example rebooted by xm reboot -w under a
-    # new id, then destroyed.
+    # 6: xend killed and started again: both still listed and managed:
+    # xm reboot --all --wait brings both back under new ids, xm shutdown
+    # -a -w ends both cleanly (their kernels ran the ramdisk's /sbin/reboot
+    # and /sbin/poweroff).
     if len(d0(r, r"^xend: started$")) < 2:
         bc.fail(r, "xend did not start again after kill -9")
     after = d0(r, r"^(example2?) +(\d+) +128 +1 +([-rbpscd]{6}) +"
@@ -366,15 +368,17 @@ def test_xm_guests():
                                            ("example2", ex2_id)] or \
             tail[2][0] != "example2" or tail[2][2][2] != "p":
         bc.fail(r, "after xend's restart: %s" % tail)
-    one(r, r"d2-rc-0$")
-    if one(r, r"^SD=(\d+) RB=(\d+)$")[-1].groups() != ("1", "1"):
-        bc.fail(r, "the guests' /sbin/poweroff (example2.log) and "
-                "/sbin/reboot (example.log) did not run once each")
-    rb = one(r, r"rb-rc-0 (\d+) (\d+)$")[-1]
-    if rb.group(1) != new_id or rb.group(2) in (new_id, ex2_id):
-        bc.fail(r, "xm reboot -w example: id %s before, %s after (want %s, "
-                "then a new one)" % (rb.group(1), rb.group(2), new_id))
-    one(r, r"d1-rc-0$")
+    rb = one(r, r"rb-rc-0 (\d+) (\d+) (\d+) (\d+)$")[-1].groups()
+    if rb[0] != new_id or rb[2] != ex2_id or \
+            len(set(rb)) != 4:
+        bc.fail(r, "xm reboot --all --wait: example %s -> %s, example2 %s "
+                "-> %s (want %s and %s, then new ids)" % (
+                    rb + (new_id, ex2_id)))
+    one(r, r"sd-rc-0$")
+    if one(r, r"^SD=(\d+) RB=(\d+)$")[-1].groups() != ("2", "2"):
+        bc.fail(r, "the guests' /sbin/reboot and /sbin/poweroff did not "
+                "run once each per guest: %s" % (
+                    one(r, r"^SD=(\d+) RB=(\d+)$")[-1].group(0)))
     end = chk(r, "end")
     fm4 = int(end.pop("fm"))
     if end != {"doms": "0,", "vms": "0", "cons": "0", "pts": "0"} or \
