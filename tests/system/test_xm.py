@@ -52,7 +52,8 @@ SCRIPT = (
 
 # Then: a create that does not fit (the issue's example of an error that
 # says how much is needed, how much is free and how far dom0 could balloon
-# before dom0-min-mem), vcpu-pin seen in vcpu-list's affinity, dmesg -c
+# before dom0-min-mem), vcpu-pin seen in vcpu-list's affinity, mem-set
+# carried out by the guest's balloon driver, dmesg -c
 # clearing the hypervisor's buffer, xm info's keys in Xen 3.4's order.
 # (vcpu-pin to the pCPU the vCPU is on: Keel's scheduler does not move
 # vCPUs yet, so a map without it is refused with EBUSY.)
@@ -63,6 +64,10 @@ SCRIPT2 = (
     b"C=$(xm vcpu-list example | sed -n '2s/^example *[0-9]* *0 *//p' | "
     b"cut -d' ' -f1); xm vcpu-pin example 0 $C; "
     b"echo pin-rc-$((0+$?))-cpu-$C; xm vcpu-list example; "
+    b"xm mem-set example 96; echo ms-rc-$((0+$?)); for i in $(seq 60); do "
+    b"M=$(xm list example | sed -n '2s/^example *[0-9]* *//p' | "
+    b"cut -d' ' -f1); [ $M -le 100 ] && break; sleep 1; done; "
+    b"echo MEM=$M-after-$i; "
     b"xm dmesg | wc -l | sed s/^/DM1=/; xm dmesg -c > /dev/null; "
     b"echo clear-rc-$((0+$?)); xm dmesg | wc -l | sed s/^/DM2=/; "
     b"echo KEYS=$(xm info | sed 's/ *:.*//' | tr '\\n' ,); "
@@ -166,6 +171,13 @@ def test_xm_lifecycle():
     if not pinned or pinned[-1].group(1) != cpu:
         bc.fail(r, "vcpu-list after vcpu-pin example 0 %s: affinity %s" % (
             cpu, [m.group(1) for m in pinned]))
+
+    # mem-set: the guest's balloon driver gives the memory back (xm list's
+    # Mem, the domain's pages, drops from 128 to about 96 MiB)
+    one(r, r"^ms-rc-0$")
+    mem = int(one(r, r"^MEM=(\d+)-after-\d+$")[-1].group(1))
+    if not 90 <= mem <= 100:
+        bc.fail(r, "xm mem-set example 96: xm list shows %d MiB" % mem)
 
     # dmesg -c: the buffer emptied (boot messages gone)
     one(r, r"^clear-rc-0$")
