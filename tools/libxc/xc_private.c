@@ -13,6 +13,8 @@
 #include <xenctrl.h>
 #include "xc_private.h"
 
+#define XC_PAGE_SIZE 4096UL
+
 /*
  * Linux's UAPI (include/uapi/xen/privcmd.h), restated so the tools build
  * without kernel headers: struct privcmd_hypercall { __u64 op, arg[5]; }
@@ -110,6 +112,8 @@ int xc_interface_close(xc_interface *xch)
         return 0;
     if ( xch->fd >= 0 )
         rc = close(xch->fd);
+    if ( xch->bounce && xch->bounce_pid == getpid() )
+        xc_hypercall_buffer_free(xch, xch->bounce, XC_PAGE_SIZE);
     free(xch);
     return rc;
 }
@@ -169,7 +173,6 @@ long xc_hypercall(xc_interface *xch, unsigned long op, unsigned long a1,
     return ret;
 }
 
-#define XC_PAGE_SIZE 4096UL
 
 static size_t round_pages(size_t size)
 {
@@ -206,9 +209,37 @@ void xc_hypercall_buffer_free(xc_interface *xch, void *buf, size_t size)
     (void)munmap(buf, len);
 }
 
+/* The handle's kept page if it is free and this process's, else NULL. */
+static void *bounce_take(xc_interface *xch, size_t size)
+{
+    if ( !xch || size > XC_PAGE_SIZE ||
+         __atomic_exchange_n(&xch->bounce_busy, 1, __ATOMIC_ACQUIRE) )
+        return NULL;
+    if ( xch->bounce && xch->bounce_pid != getpid() )
+        xch->bounce = NULL;             /* not mapped in a forked child */
+    if ( !xch->bounce )
+    {
+        xch->bounce = xc_hypercall_buffer_alloc(xch, XC_PAGE_SIZE);
+        xch->bounce_pid = getpid();
+    }
+    if ( !xch->bounce )
+        __atomic_store_n(&xch->bounce_busy, 0, __ATOMIC_RELEASE);
+    return xch->bounce;
+}
+
 void *xc_bounce_in(xc_interface *xch, const void *src, size_t size)
 {
-    void *b = xc_hypercall_buffer_alloc(xch, size);
+    void *b = bounce_take(xch, size);
+
+    if ( b )
+    {
+        if ( src && size )
+            memcpy(b, src, size);
+        else
+            memset(b, 0, size);
+        return b;
+    }
+    b = xc_hypercall_buffer_alloc(xch, size);
 
     if ( !b )
     {
@@ -226,7 +257,10 @@ void xc_bounce_out(xc_interface *xch, void *b, void *dst, size_t size)
 
     if ( dst && b && size )
         memcpy(dst, b, size);
-    xc_hypercall_buffer_free(xch, b, size);
+    if ( xch && b && b == xch->bounce )
+        __atomic_store_n(&xch->bounce_busy, 0, __ATOMIC_RELEASE);
+    else
+        xc_hypercall_buffer_free(xch, b, size);
     errno = saved;
 }
 

@@ -13,6 +13,17 @@ struct xc_interface_core {
     int fd;                         /* privcmd, or -1 (test transport) */
     xc_hypercall_fn hypercall;
     void *opaque;
+    /*
+     * One locked page kept for the bounce buffers of single calls (a
+     * domctl, sysctl or small memory_op argument): allocating and
+     * locking a buffer per call costs five system calls, more than the
+     * hypercall.  bounce_busy: taken (atomically; a nested or concurrent
+     * call allocates its own); bounce_pid: the process that mapped it
+     * (MADV_DONTFORK: a forked child allocates its own).
+     */
+    void *bounce;
+    int bounce_busy;
+    int bounce_pid;
 };
 
 /*

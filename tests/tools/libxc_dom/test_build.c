@@ -21,6 +21,55 @@
 #include <public/grant_table.h>
 #include "helpers.h"
 
+/*
+ * Bounce buffers: a single call's argument goes through the handle's
+ * kept page (no allocation per call), a call made while it is in use
+ * (here: from inside the hypercall) gets a buffer of its own, and the
+ * kept page is handed out zeroed for a call without input.
+ */
+static const void *seen[4];
+static unsigned int nseen;
+static xc_interface *bounce_xch;
+
+static long bounce_hypercall(void *opaque, unsigned long op,
+                             const unsigned long a[5])
+{
+    const struct xen_domctl *d = (const void *)a[0];
+
+    assert_int_equal(op, __HYPERVISOR_domctl);
+    assert_true(nseen < 4);
+    seen[nseen++] = d;
+    assert_int_equal(d->domain, nseen == 2 ? 8 : 7);
+    if ( nseen == 1 )
+        assert_int_equal(xc_domain_pause(bounce_xch, 8), 0);
+    return 0;
+}
+
+static void test_bounce_page(void **state)
+{
+    void *hold[4];
+    unsigned int i;
+
+    bounce_xch = xc_interface_open_transport(bounce_hypercall, NULL);
+    assert_non_null(bounce_xch);
+    nseen = 0;
+    assert_int_equal(xc_domain_unpause(bounce_xch, 7), 0);  /* + nested */
+    /* Take the address space a freed buffer would have left behind. */
+    for ( i = 0; i < 4; i++ )
+    {
+        hold[i] = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        assert_true(hold[i] != MAP_FAILED);
+    }
+    assert_int_equal(xc_domain_unpause(bounce_xch, 7), 0);
+    for ( i = 0; i < 4; i++ )
+        munmap(hold[i], 4096);
+    assert_int_equal(nseen, 3);
+    assert_ptr_equal(seen[0], seen[2]);     /* the kept page, twice */
+    assert_ptr_not_equal(seen[0], seen[1]); /* nested: its own */
+    xc_interface_close(bounce_xch);
+}
+
 int run_build_tests(void);
 
 #define DOMID  7
@@ -419,6 +468,7 @@ int run_build_tests(void)
         cmocka_unit_test(test_build_ok),
         cmocka_unit_test(test_build_without_grant_seeding),
         cmocka_unit_test(test_build_fail_everywhere),
+        cmocka_unit_test(test_bounce_page),
     };
 
     return cmocka_run_group_tests_name("libxc_dom_build", tests, NULL,
