@@ -336,10 +336,10 @@ static long getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *g)
 }
 
 /*
- * Affinity is stored and reported.  Keel's scheduler keeps a vCPU on the
- * pCPU it was created on (it never migrates vCPUs yet), so a hard map
- * that excludes that pCPU is refused with -EBUSY rather than silently
- * ignored.
+ * Affinity is stored and reported; the hard map is where the scheduler
+ * may run the vCPU.  A hard map without the vCPU's current pCPU moves it
+ * (at once, or when its pCPU next switches away from it if it is running
+ * now), as Xen does.  A map with no online pCPU is refused (-EINVAL).
  */
 static long vcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a,
                          bool set)
@@ -377,11 +377,9 @@ static long vcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a,
         }
         if ( !(m[0] & online_mask()) )
             return -EINVAL;
-        if ( (a->flags & XEN_VCPUAFFINITY_HARD) &&
-             !(m[0] & (1ULL << v->processor)) )
-            return -EBUSY;
-        v->affinity_hard = m[0];
         v->affinity_soft = m[1];
+        if ( a->flags & XEN_VCPUAFFINITY_HARD )
+            vcpu_set_hard_affinity(v, m[0]);
     }
 
     /* Write back the effective maps (both, as Xen). */

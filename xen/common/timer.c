@@ -8,6 +8,10 @@
  *
  * A sorted list keeps insertion O(n), which is fine for the handful of
  * timers per CPU the hypervisor has (scheduler tick, vCPU timers).
+ *
+ * A vCPU's timers follow it when the scheduler moves it to another pCPU
+ * (migrate_timer): t->cpu then changes under both CPUs' queue locks, so
+ * set_timer/stop_timer find t's queue by locking and checking again.
  */
 #include <xen/lib.h>
 #include <xen/console.h>
@@ -68,42 +72,109 @@ void init_timer(struct timer *t, void (*fn)(void *), void *data,
     t->status = TIMER_STATUS_inactive;
 }
 
+/*
+ * Lock the queue of the CPU t belongs to.  t->cpu changes only under the
+ * old and the new CPU's queue locks (migrate_timer), so it is read again
+ * once the lock is held.
+ */
+static struct timer_queue *timer_lock(struct timer *t, unsigned long *flags)
+{
+    for ( ; ; )
+    {
+        unsigned int cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+        struct timer_queue *q = &queues[cpu];
+
+        *flags = spin_lock_irqsave(&q->lock);
+        if ( __atomic_load_n(&t->cpu, __ATOMIC_RELAXED) == cpu )
+            return q;
+        spin_unlock_irqrestore(&q->lock, *flags);
+    }
+}
+
+/* A new earliest timer: its CPU reprograms its LAPIC in the softirq. */
+static void timer_kick(unsigned int cpu)
+{
+    if ( cpu == smp_processor_id() )
+        raise_softirq(TIMER_SOFTIRQ);
+    else
+        cpu_raise_softirq(cpu, TIMER_SOFTIRQ);
+}
+
 void set_timer(struct timer *t, s_time_t expires)
 {
-    struct timer_queue *q = &queues[t->cpu];
+    struct timer_queue *q;
     unsigned long flags;
+    unsigned int cpu;
     bool head;
 
     BUG_ON(t->status == TIMER_STATUS_invalid);
-    flags = spin_lock_irqsave(&q->lock);
+    q = timer_lock(t, &flags);
     if ( t->status == TIMER_STATUS_in_list )
         queue_remove(q, t);
     t->expires = expires;
     head = queue_insert(q, t);
+    cpu = t->cpu;
     spin_unlock_irqrestore(&q->lock, flags);
 
-    /* A new earliest timer: its CPU reprograms its LAPIC in the softirq. */
     if ( head )
-    {
-        if ( t->cpu == smp_processor_id() )
-            raise_softirq(TIMER_SOFTIRQ);
-        else
-            cpu_raise_softirq(t->cpu, TIMER_SOFTIRQ);
-    }
+        timer_kick(cpu);
 }
 
 void stop_timer(struct timer *t)
 {
-    struct timer_queue *q = &queues[t->cpu];
+    struct timer_queue *q;
     unsigned long flags;
 
     if ( t->status == TIMER_STATUS_invalid )
         return;
-    flags = spin_lock_irqsave(&q->lock);
+    q = timer_lock(t, &flags);
     if ( t->status == TIMER_STATUS_in_list )
         queue_remove(q, t);
     spin_unlock_irqrestore(&q->lock, flags);
     /* The LAPIC may still fire for it; the softirq then finds nothing. */
+}
+
+void migrate_timer(struct timer *t, unsigned int cpu)
+{
+    BUG_ON(cpu >= NR_CPUS);
+    for ( ; ; )
+    {
+        unsigned int old = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+        struct timer_queue *a, *b;
+        unsigned long flags;
+        bool head = false;
+
+        if ( t->status == TIMER_STATUS_invalid || old == cpu )
+            return;
+        /* Both queues, lower CPU first, so two moves cannot deadlock. */
+        a = &queues[old < cpu ? old : cpu];
+        b = &queues[old < cpu ? cpu : old];
+        flags = spin_lock_irqsave(&a->lock);
+        spin_lock(&b->lock);
+        if ( t->cpu != old )
+        {
+            spin_unlock(&b->lock);
+            spin_unlock_irqrestore(&a->lock, flags);
+            continue;
+        }
+        if ( t->status == TIMER_STATUS_in_list )
+        {
+            queue_remove(&queues[old], t);
+            __atomic_store_n(&t->cpu, cpu, __ATOMIC_RELEASE);
+            head = queue_insert(&queues[cpu], t);
+        }
+        else
+            __atomic_store_n(&t->cpu, cpu, __ATOMIC_RELEASE);
+        spin_unlock(&b->lock);
+        spin_unlock_irqrestore(&a->lock, flags);
+        /*
+         * The old CPU's LAPIC may still fire for it and find nothing; the
+         * new CPU must program its own if t is now its earliest.
+         */
+        if ( head )
+            timer_kick(cpu);
+        return;
+    }
 }
 
 void kill_timer(struct timer *t)

@@ -28,6 +28,7 @@
 #include <asm/p2m.h>
 #include <asm/hvm/hvm.h>
 #include <asm/apic.h>
+#include <asm/hvm/vlapic.h>
 
 #ifndef ETIME
 #define ETIME 62                /* Xen's errno for "timer in the past" */
@@ -598,4 +599,29 @@ void vcpu_op_destroy(struct vcpu *v)
     }
     if ( v->singleshot_timer.status != TIMER_STATUS_invalid )
         kill_timer(&v->singleshot_timer);
+}
+
+void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu)
+{
+    struct vcpu_extra *e;
+    unsigned long flags;
+
+    /*
+     * Each fires on the pCPU it belongs to and mostly wakes or interrupts
+     * v: keep them on v's pCPU so they do not IPI across for every tick.
+     * A timer set up later (singleshot, periodic) takes v->processor,
+     * already the new pCPU.
+     */
+    migrate_timer(&v->singleshot_timer, cpu);
+    migrate_timer(&v->poll_timer, cpu);
+    if ( v->vlapic )
+        migrate_timer(&v->vlapic->timer, cpu);
+    flags = spin_lock_irqsave(&extra_lock);
+    for ( e = extra_list; e; e = e->next )
+        if ( e->v == v )
+        {
+            migrate_timer(&e->periodic_timer, cpu);
+            break;
+        }
+    spin_unlock_irqrestore(&extra_lock, flags);
 }

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The pure parts of the scheduler (run queue FIFO, runnability, runstate
- * time accounting) and of the PVH dom0 builder (dom0's e820 from the
- * host's and its RAM; the hvm_start_info block).
+ * The scheduler's logic (run queue FIFO, runnability, runstate time
+ * accounting, picking the next vCPU, and moving vCPUs between pCPUs when
+ * their hard affinity changes: a moving vCPU is never on two queues nor
+ * queued while it runs, runs on its new pCPU only after the old one
+ * switched away, and is only ever queued where its affinity allows) and
+ * the pure parts of the PVH dom0 builder (dom0's e820 from the host's and
+ * its RAM; the hvm_start_info block).
  */
 #include "harness.h"
 
@@ -12,8 +16,76 @@
 #include <xen/bootinfo.h>
 #include <asm/dom0_build.h>
 
-/* The queue code is static: take it with the file (pure part only). */
+/*
+ * The scheduler is static: take it with the file, on 4 pCPUs, with the
+ * hardware operations it asks for (below) done by the test.
+ */
+#define SCHED_NR_CPUS 4
 #include "../../../xen/common/sched.c"
+
+/* ---- the scheduler's hardware side, faked ---- */
+
+static s_time_t fake_now;
+static u64 fake_online;
+static unsigned int kicks[SCHED_NR_CPUS];
+static unsigned int timer_moves, timer_last_cpu;
+static int lock_depth[SCHED_NR_CPUS];
+static unsigned int slice_starts;
+
+static unsigned int cpu_of(const struct sched_pcpu *sp)
+{
+    return sp - sched_pcpu;
+}
+
+/* Single-threaded: a lock may only be taken when free. */
+static unsigned long sched_lock(struct sched_pcpu *sp)
+{
+    assert_int_equal(lock_depth[cpu_of(sp)], 0);
+    lock_depth[cpu_of(sp)]++;
+    return 0;
+}
+
+static void sched_unlock(struct sched_pcpu *sp, unsigned long flags)
+{
+    assert_int_equal(lock_depth[cpu_of(sp)], 1);
+    lock_depth[cpu_of(sp)]--;
+}
+
+static s_time_t sched_now(void)
+{
+    return fake_now;
+}
+
+static u64 sched_online_mask(void)
+{
+    return fake_online;
+}
+
+static void sched_kick_cpu(unsigned int cpu)
+{
+    assert_true(cpu < SCHED_NR_CPUS);
+    kicks[cpu]++;
+}
+
+/* Timers move to v's new pCPU with that pCPU's lock held. */
+static void sched_move_timers(struct vcpu *v, unsigned int cpu)
+{
+    assert_int_equal(v->processor, cpu);
+    assert_int_equal(lock_depth[cpu], 1);
+    timer_moves++;
+    timer_last_cpu = cpu;
+}
+
+static void sched_slice_start(struct sched_pcpu *sp, s_time_t expires)
+{
+    assert_int_equal(lock_depth[cpu_of(sp)], 1);
+    slice_starts++;
+}
+
+static void sched_slice_stop(struct sched_pcpu *sp)
+{
+    assert_int_equal(lock_depth[cpu_of(sp)], 1);
+}
 
 #define MB(x) ((u64)(x) << 20)
 #define GB(x) ((u64)(x) << 30)
@@ -146,6 +218,12 @@ static void test_runnable(void **state)
     assert_false(vcpu_runnable(v));
     dom.is_dying = false;
     assert_int_equal(runstate_idle_state(v), RUNSTATE_runnable);
+    /* Moving: not runnable, but runnable as far as the guest can tell. */
+    v->pause_flags = 1UL << VPF_migrating;
+    assert_false(vcpu_runnable(v));
+    assert_int_equal(runstate_idle_state(v), RUNSTATE_runnable);
+    v->pause_flags |= 1UL << VPF_blocked;
+    assert_int_equal(runstate_idle_state(v), RUNSTATE_blocked);
 }
 
 static unsigned int hook_calls;
@@ -194,6 +272,305 @@ static void test_runstate_accounting(void **state)
     assert_int_equal(v->runstate_time[RUNSTATE_runnable], 650);
     assert_int_equal(v->runstate_entry_time, 12000);
     assert_int_equal(v->runstate, RUNSTATE_running);
+}
+
+/* ---- moving vCPUs between pCPUs ---- */
+
+static int reset_mig(void **state)
+{
+    unsigned int i;
+
+    reset(state);
+    memset(sched_pcpu, 0, sizeof(sched_pcpu));
+    memset(kicks, 0, sizeof(kicks));
+    memset(lock_depth, 0, sizeof(lock_depth));
+    fake_now = 1000;
+    fake_online = 0x3;              /* two pCPUs, as the test rig */
+    timer_moves = 0;
+    timer_last_cpu = ~0u;
+    slice_starts = 0;
+    for ( i = 0; i < 6; i++ )
+    {
+        vc[i].affinity_hard = ~0ULL;
+        vc[i].pause_flags = 1UL << VPF_blocked;
+        vc[i].runstate = RUNSTATE_blocked;
+    }
+    return 0;
+}
+
+static void no_locks_held(void)
+{
+    unsigned int i;
+
+    for ( i = 0; i < SCHED_NR_CPUS; i++ )
+        assert_int_equal(lock_depth[i], 0);
+}
+
+/* Where v is queued: the pCPU, or -1; fails if on two queues. */
+static int queued_on(const struct vcpu *v)
+{
+    int where = -1;
+    unsigned int cpu;
+
+    for ( cpu = 0; cpu < SCHED_NR_CPUS; cpu++ )
+    {
+        const struct vcpu *p;
+
+        for ( p = sched_pcpu[cpu].q.head; p; p = p->sched_next )
+            if ( p == v )
+            {
+                assert_int_equal(where, -1);
+                where = cpu;
+            }
+    }
+    assert_int_equal(v->on_runq, where >= 0);
+    return where;
+}
+
+static struct vcpu *schedule_on(unsigned int cpu, struct vcpu **migrate)
+{
+    struct vcpu *next;
+
+    fake_now += 100;
+    sched_lock(&sched_pcpu[cpu]);
+    next = do_schedule(&sched_pcpu[cpu], fake_now, migrate);
+    sched_unlock(&sched_pcpu[cpu], 0);
+    return next;
+}
+
+/* v woken on its pCPU cpu and made to run there. */
+static void run_on(struct vcpu *v, unsigned int cpu)
+{
+    struct vcpu *m;
+
+    v->processor = cpu;
+    vcpu_wake(v);
+    sched_pcpu[cpu].need_resched = true;
+    assert_ptr_equal(schedule_on(cpu, &m), v);
+    assert_null(m);
+    assert_true(v->is_running);
+}
+
+static void test_pin_queued_vcpu(void **state)
+{
+    struct vcpu *m;
+
+    /* vc0 runs on pCPU 0, vc1 waits in its queue. */
+    run_on(&vc[0], 0);
+    vc[1].processor = 0;
+    vcpu_wake(&vc[1]);
+    assert_int_equal(queued_on(&vc[1]), 0);
+
+    /* Pinned to pCPU 1: off 0's queue, onto 1's, 1 kicked (idle). */
+    assert_int_equal(vcpu_set_hard_affinity(&vc[1], 1ULL << 1), 0);
+    no_locks_held();
+    assert_int_equal(vc[1].processor, 1);
+    assert_int_equal(queued_on(&vc[1]), 1);
+    assert_int_equal(sched_pcpu[0].q.nr, 0);
+    assert_int_equal(kicks[1], 1);
+    assert_int_equal(timer_moves, 1);
+    assert_int_equal(timer_last_cpu, 1);
+    assert_int_equal(vc[1].runstate, RUNSTATE_runnable);
+
+    /* pCPU 1 runs it; pCPU 0 keeps vc0 and never sees vc1 again. */
+    assert_ptr_equal(schedule_on(1, &m), &vc[1]);
+    assert_int_equal(vc[1].runstate, RUNSTATE_running);
+    sched_pcpu[0].need_resched = true;
+    assert_ptr_equal(schedule_on(0, &m), &vc[0]);
+    assert_ptr_equal(sched_pcpu[0].curr, &vc[0]);
+}
+
+static void test_pin_running_vcpu(void **state)
+{
+    struct vcpu *m;
+
+    run_on(&vc[0], 0);
+    vc[1].processor = 0;
+    vcpu_wake(&vc[1]);
+    memset(kicks, 0, sizeof(kicks));
+
+    /* Running on pCPU 0: only marked, pCPU 0 told to switch away. */
+    assert_int_equal(vcpu_set_hard_affinity(&vc[0], 1ULL << 1), 0);
+    no_locks_held();
+    assert_int_equal(vc[0].processor, 0);
+    assert_true(vc[0].is_running);
+    assert_ptr_equal(sched_pcpu[0].curr, &vc[0]);
+    assert_true(vc[0].pause_flags & (1UL << VPF_migrating));
+    assert_true(sched_pcpu[0].need_resched);
+    assert_int_equal(kicks[0], 1);
+    assert_int_equal(queued_on(&vc[0]), -1);
+    assert_int_equal(timer_moves, 0);
+
+    /* Nothing for pCPU 1 yet: vc0 still belongs to pCPU 0. */
+    assert_null(schedule_on(1, &m));
+    assert_null(m);
+
+    /* An event for it meanwhile queues it nowhere. */
+    vcpu_wake(&vc[0]);
+    assert_int_equal(queued_on(&vc[0]), -1);
+
+    /* pCPU 0 switches to vc1 and hands vc0 over, still "running". */
+    assert_ptr_equal(schedule_on(0, &m), &vc[1]);
+    assert_ptr_equal(m, &vc[0]);
+    assert_true(vc[0].is_running);
+    assert_int_equal(queued_on(&vc[0]), -1);
+    assert_int_equal(vc[0].runstate, RUNSTATE_runnable);
+
+    /* Still on no queue when pCPU 0 looks again before the hand-over. */
+    vcpu_wake(&vc[0]);
+    assert_int_equal(queued_on(&vc[0]), -1);
+
+    vcpu_migrate_finish(&vc[0]);
+    no_locks_held();
+    assert_false(vc[0].is_running);
+    assert_false(vc[0].pause_flags & (1UL << VPF_migrating));
+    assert_int_equal(vc[0].processor, 1);
+    assert_int_equal(queued_on(&vc[0]), 1);
+    assert_int_equal(kicks[1], 1);
+    assert_int_equal(timer_moves, 1);
+    assert_int_equal(timer_last_cpu, 1);
+
+    /* It runs on pCPU 1 now; pCPU 0 goes on with vc1 alone. */
+    assert_ptr_equal(schedule_on(1, &m), &vc[0]);
+    assert_true(vc[0].is_running);
+    assert_int_equal(vc[0].runstate, RUNSTATE_running);
+    sched_pcpu[0].need_resched = true;
+    assert_ptr_equal(schedule_on(0, &m), &vc[1]);
+    assert_int_equal(queued_on(&vc[0]), -1);
+}
+
+static void test_pin_blocked_and_down_vcpus(void **state)
+{
+    /* Blocked: moves at once, stays blocked, wakes on its new pCPU. */
+    vc[2].processor = 0;
+    assert_int_equal(vcpu_set_hard_affinity(&vc[2], 1ULL << 1), 0);
+    assert_int_equal(vc[2].processor, 1);
+    assert_int_equal(queued_on(&vc[2]), -1);
+    assert_int_equal(vc[2].runstate, RUNSTATE_blocked);
+    assert_int_equal(timer_moves, 1);
+    vcpu_wake(&vc[2]);
+    assert_int_equal(queued_on(&vc[2]), 1);
+    assert_int_equal(kicks[1], 1);
+
+    /* Down (a new guest's vCPU, as xend pins before building): moves. */
+    vc[3].processor = 1;
+    vc[3].pause_flags = 1UL << VPF_down;
+    vc[3].runstate = RUNSTATE_offline;
+    assert_int_equal(vcpu_set_hard_affinity(&vc[3], 1ULL << 0), 0);
+    assert_int_equal(vc[3].processor, 0);
+    assert_int_equal(queued_on(&vc[3]), -1);
+    assert_int_equal(vc[3].runstate, RUNSTATE_offline);
+    no_locks_held();
+}
+
+static void test_pin_allowing_current_cpu(void **state)
+{
+    run_on(&vc[0], 1);
+
+    /* A map with its pCPU: nothing moves, nobody is disturbed. */
+    memset(kicks, 0, sizeof(kicks));
+    assert_int_equal(vcpu_set_hard_affinity(&vc[0], 0x3), 0);
+    assert_int_equal(vcpu_set_hard_affinity(&vc[0], 1ULL << 1), 0);
+    assert_int_equal(vc[0].processor, 1);
+    assert_false(vc[0].pause_flags & (1UL << VPF_migrating));
+    assert_int_equal(kicks[0] + kicks[1], 0);
+    assert_int_equal(timer_moves, 0);
+    assert_int_equal(vc[0].affinity_hard, 1ULL << 1);
+
+    /* No online pCPU in it: refused, the old map kept. */
+    assert_int_equal(vcpu_set_hard_affinity(&vc[0], 1ULL << 5), -EINVAL);
+    assert_int_equal(vc[0].affinity_hard, 1ULL << 1);
+    no_locks_held();
+}
+
+static void test_pin_undone_before_switch(void **state)
+{
+    struct vcpu *m;
+
+    /* Marked to leave pCPU 0, then allowed on it again: stays there. */
+    run_on(&vc[0], 0);
+    assert_int_equal(vcpu_set_hard_affinity(&vc[0], 1ULL << 1), 0);
+    assert_int_equal(vcpu_set_hard_affinity(&vc[0], 0x3), 0);
+    assert_null(schedule_on(0, &m));
+    assert_ptr_equal(m, &vc[0]);
+    vcpu_migrate_finish(&vc[0]);
+    assert_int_equal(vc[0].processor, 0);
+    assert_int_equal(queued_on(&vc[0]), 0);
+    assert_int_equal(timer_moves, 0);
+    assert_ptr_equal(schedule_on(0, &m), &vc[0]);
+    assert_null(m);
+}
+
+static void test_pin_while_domain_paused(void **state)
+{
+    struct vcpu *m;
+
+    /* Its domain paused while it is handed over: moved, not queued. */
+    run_on(&vc[0], 0);
+    assert_int_equal(vcpu_set_hard_affinity(&vc[0], 1ULL << 1), 0);
+    dom.pause_count = 1;
+    assert_null(schedule_on(0, &m));
+    assert_ptr_equal(m, &vc[0]);
+    vcpu_migrate_finish(&vc[0]);
+    assert_false(vc[0].is_running);     /* domain_pause stops waiting */
+    assert_int_equal(vc[0].processor, 1);
+    assert_int_equal(queued_on(&vc[0]), -1);
+    assert_int_equal(vc[0].runstate, RUNSTATE_blocked);
+    dom.pause_count = 0;
+    vcpu_wake(&vc[0]);
+    assert_int_equal(queued_on(&vc[0]), 1);
+}
+
+static void test_wake_respects_affinity(void **state)
+{
+    /* Its map does not allow its pCPU (say that pCPU went offline). */
+    vc[4].processor = 0;
+    vc[4].affinity_hard = 1ULL << 1;
+    vcpu_wake(&vc[4]);
+    no_locks_held();
+    assert_int_equal(vc[4].processor, 1);
+    assert_int_equal(queued_on(&vc[4]), 1);
+    assert_int_equal(kicks[1], 1);
+    assert_int_equal(kicks[0], 0);
+
+    /* A map with no online pCPU is broken, not obeyed: it stays put. */
+    vc[5].processor = 0;
+    vc[5].affinity_hard = 1ULL << 3;
+    vcpu_wake(&vc[5]);
+    assert_int_equal(vc[5].processor, 0);
+    assert_int_equal(queued_on(&vc[5]), 0);
+}
+
+static void test_pick_least_loaded(void **state)
+{
+    struct vcpu *m;
+
+    fake_online = 0xf;
+    /* pCPU 1: one running, one queued; pCPU 2: one running; 3: idle. */
+    run_on(&vc[0], 1);
+    vc[1].processor = 1;
+    vcpu_wake(&vc[1]);
+    run_on(&vc[2], 2);
+    (void)m;
+
+    vc[3].processor = 0;
+    assert_int_equal(sched_pick_cpu(&vc[3], fake_online), 0);
+    vc[3].affinity_hard = 0xe;
+    assert_int_equal(sched_pick_cpu(&vc[3], fake_online), 3);
+    vc[3].affinity_hard = 0x6;
+    assert_int_equal(sched_pick_cpu(&vc[3], fake_online), 2);
+    /* Equal loads: the lowest-numbered. */
+    fake_online = 0x3;
+    vc[3].affinity_hard = ~0ULL;
+    assert_int_equal(sched_pick_cpu(&vc[3], fake_online), 0);
+    vc[3].processor = 3;                /* on a pCPU gone offline */
+    assert_int_equal(sched_pick_cpu(&vc[3], 0x5), 0);
+
+    /* Pinned to {1,2,3} while blocked on 0: goes to idle pCPU 3. */
+    fake_online = 0xf;
+    vc[3].processor = 0;
+    assert_int_equal(vcpu_set_hard_affinity(&vc[3], 0xe), 0);
+    assert_int_equal(vc[3].processor, 3);
 }
 
 /* ---- dom0's memory map ---- */
@@ -405,6 +782,14 @@ int main(void)
         cmocka_unit_test_setup(test_runq_remove, reset),
         cmocka_unit_test_setup(test_runnable, reset),
         cmocka_unit_test_setup(test_runstate_accounting, reset),
+        cmocka_unit_test_setup(test_pin_queued_vcpu, reset_mig),
+        cmocka_unit_test_setup(test_pin_running_vcpu, reset_mig),
+        cmocka_unit_test_setup(test_pin_blocked_and_down_vcpus, reset_mig),
+        cmocka_unit_test_setup(test_pin_allowing_current_cpu, reset_mig),
+        cmocka_unit_test_setup(test_pin_undone_before_switch, reset_mig),
+        cmocka_unit_test_setup(test_pin_while_domain_paused, reset_mig),
+        cmocka_unit_test_setup(test_wake_respects_affinity, reset_mig),
+        cmocka_unit_test_setup(test_pick_least_loaded, reset_mig),
         cmocka_unit_test_setup(test_memmap_pc, reset),
         cmocka_unit_test_setup(test_memmap_merge_and_types, reset),
         cmocka_unit_test_setup(test_memmap_no_ram_and_overflow, reset),

@@ -54,6 +54,7 @@ struct vcpu {
 #define VPF_blocked  0              /* SCHEDOP_block, HLT */
 #define VPF_down     1              /* not yet brought up / VCPUOP_down */
 #define VPF_shutdown 2
+#define VPF_migrating 3             /* moving to another pCPU (sched.c) */
     bool is_running;
     /*
      * Between VM entry and exit (the vendor's run function sets it after
@@ -77,7 +78,11 @@ struct vcpu {
     struct vcpu *sched_next;        /* run queue link */
     bool on_runq;                   /* linked on its pCPU's run queue */
     u64 runstate_time[4];           /* ns spent in each RUNSTATE_* */
-    /* Toolstack affinity (domctl): one bit per pCPU (NR_CPUS <= 64). */
+    /*
+     * Toolstack affinity (domctl): one bit per pCPU (NR_CPUS <= 64).  The
+     * hard map says where the scheduler may run the vCPU (none online
+     * set: anywhere); change it with vcpu_set_hard_affinity().
+     */
     u64 affinity_hard, affinity_soft;
 };
 
@@ -243,6 +248,13 @@ int vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *c,
                          bool up);
 /* Drop vcpu_op's per-vCPU state (timers, areas) before v is freed. */
 void vcpu_op_destroy(struct vcpu *v);
+/*
+ * Move every timer that belongs to v (singleshot, periodic, poll, its
+ * vLAPIC's) to pCPU cpu, for the scheduler when v changes pCPU
+ * (common/vcpuop.c).  Called with the scheduler locks of v's old and new
+ * pCPU held.
+ */
+void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu);
 
 /* Scheduler. */
 void vcpu_wake(struct vcpu *v);          /* make runnable if nothing else stops it */
@@ -260,6 +272,13 @@ void __noreturn schedule_and_run(void);  /* a pCPU's loop: pick, run, repeat */
 void vcpu_yield(void);
 bool vcpu_runnable(const struct vcpu *v);
 void vcpu_runstate_get(const struct vcpu *v, u64 time[4]);
+/*
+ * Set v's hard affinity (one bit per pCPU).  If it does not allow v's
+ * pCPU, v moves to an allowed one (the least loaded): at once if it does
+ * not run, else as soon as its pCPU switches away from it; its timers
+ * follow it.  0, or -EINVAL if map holds no online pCPU.
+ */
+int vcpu_set_hard_affinity(struct vcpu *v, u64 map);
 void sched_start(void);
 extern bool sched_started;
 /* ns pCPU cpu spent with nothing to run (sysctl getcpuinfo). */

@@ -34,6 +34,14 @@ void set_timer(struct timer *t, s_time_t expires);
 /* Disarm t; no effect if it is not armed. */
 void stop_timer(struct timer *t);
 
+/*
+ * Make t belong to CPU cpu from now on: an armed t moves to cpu's list
+ * with its expiry, an idle one fires on cpu once armed again.
+ * Safe against t's function running or re-arming t on the old CPU at
+ * the same time.  No effect on a killed or never initialised t.
+ */
+void migrate_timer(struct timer *t, unsigned int cpu);
+
 /* Disarm t for good; it must be init_timer()ed again before use. */
 void kill_timer(struct timer *t);
 

@@ -2,7 +2,8 @@
 /*
  * ASIDs (AMD64 APM vol. 2, 15.16 "TLB Control").  Each pCPU hands out
  * its ASIDs 1..max in order; a vCPU keeps the one it got as long as it
- * stays on that pCPU and the pCPU's generation does not change.  When
+ * stays on that pCPU and the pCPU's generation does not change (a vCPU
+ * the scheduler moved to another pCPU takes a new one there).  When
  * the ASIDs run out the generation moves on and the next VMRUN flushes
  * the whole TLB, after which every ASID is clean again.  A vCPU that
  * needs its TLB flushed (its p2m changed) simply takes a fresh ASID:
@@ -51,6 +52,7 @@ void svm_asid_handle_vmrun(struct vcpu *v)
         vmcb->guest_asid = 1;
         vmcb->tlb_control = TLB_CTRL_FLUSH_ALL;
         v->hvm->flush_tlb = false;
+        s->asid_cpu = cpu;          /* where it last ran (svm_run) */
         return;
     }
 

@@ -315,6 +315,17 @@ static void svm_run(struct vcpu *v, struct hvm_exit *exit)
         v->hvm->flush_tlb = true;
     }
     vmcb->n_cr3 = v->domain->p2m.root;
+    /*
+     * A CPU may keep VMCB state cached between VMRUNs and skip reloading
+     * what the clean bits mark unchanged (AMD64 APM vol. 2, 15.15 "VMCB
+     * State Caching"); that cache is the pCPU's, so a VMCB that last ran
+     * on another pCPU (its vCPU was moved) must be reloaded whole.  Keel
+     * sets no clean bits so far: this keeps a moved vCPU safe if it does.
+     * asid_cpu is where it last ran; the ASID code below then gives it a
+     * fresh ASID on this pCPU.
+     */
+    if ( v->hvm->svm.asid_cpu != cpu )
+        vmcb->vmcb_clean = 0;
     svm_asid_handle_vmrun(v);
 
     if ( has_rdtscp && cpu_tsc_aux[cpu] != v->hvm->tsc_aux )
