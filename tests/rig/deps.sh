@@ -21,7 +21,7 @@ packages=(
     busybox-static grub-pc-bin grub-efi-amd64-bin grub-common grub2-common
     xorriso mtools ovmf cpio gnu-efi libfdt-dev zlib1g-dev liblzma-dev libxml2-dev
     libssl-dev gcc-multilib xz-utils zstd clang libclang-rt-14-dev
-    libncurses-dev pkg-config e2fsprogs libexpat1-dev
+    libncurses-dev pkg-config e2fsprogs
     kconfig-frontends libcmocka-dev python3 gcc make gawk gzip
 )
 

@@ -1,13 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * XML-RPC documents: methodCall, methodResponse and fault, encoded as text
- * and decoded with expat (as Python's xmlrpclib, which Xen's xm and xend
- * used, does).  Decoding trusts nothing: no DTDs (so no entity
- * expansion), no network, bounded nesting and item counts.
- *
- * Not libxml2: linking it made every xm start load libicu and libstdc++
- * (2.5 million instructions of symbol lookup, more than the rest of an
- * `xm create' in xm), and expat parses the same documents.
+ * and decoded with libxml2.  Decoding trusts nothing: no DTDs (so no
+ * entity expansion), no network, bounded nesting and item counts.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <expat.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 
 #include "xmlrpc.h"
 
@@ -321,151 +317,7 @@ static int dec_fail(struct dec *d, const char *fmt, ...)
     return -1;
 }
 
-/*
- * The document as a tree: elements and their text (character data and
- * CDATA, merged); comments and processing instructions are dropped.
- * Element names are local names (a namespace prefix such as Apache's
- * "ex:" in <ex:nil/> is cut off).
- */
-enum xnode_type { XN_ELEMENT, XN_TEXT };
-
-struct xnode {
-    enum xnode_type type;
-    char *name;                     /* elements */
-    struct buf text;                /* text */
-    struct xnode *parent, *children, *last, *next;
-};
-
-/* Elements nested this deep cannot be a value decode_value accepts. */
-#define XMLRPC_MAX_ELEMENT_DEPTH (4 * XMLRPC_MAX_DEPTH + 16)
-
-struct builder {
-    XML_Parser p;
-    struct xnode top;               /* holds the root element */
-    struct xnode *cur;
-    unsigned int depth;
-    bool dtd, too_deep, nomem;
-};
-
-static void tree_free(struct xnode *top)
-{
-    struct xnode *n = top->children;
-
-    /* Iterative: a document may nest deeper than the stack is kind to. */
-    while ( n )
-    {
-        struct xnode *next;
-
-        if ( n->children )
-        {
-            next = n->children;
-            n->children = NULL;
-            n = next;
-            continue;
-        }
-        next = n->next ? n->next : n->parent;
-        free(n->name);
-        free(n->text.p);
-        free(n);
-        n = next == top ? NULL : next;
-    }
-}
-
-static void stop(struct builder *b)
-{
-    XML_StopParser(b->p, XML_FALSE);
-}
-
-static struct xnode *add_child(struct builder *b, enum xnode_type type)
-{
-    struct xnode *n = calloc(1, sizeof(*n));
-
-    if ( !n )
-    {
-        b->nomem = true;
-        stop(b);
-        return NULL;
-    }
-    n->type = type;
-    n->parent = b->cur;
-    if ( b->cur->last )
-        b->cur->last->next = n;
-    else
-        b->cur->children = n;
-    b->cur->last = n;
-    return n;
-}
-
-static void XMLCALL on_start(void *opaque, const XML_Char *name,
-                             const XML_Char **attrs)
-{
-    struct builder *b = opaque;
-    const char *local = strrchr(name, ':');
-    struct xnode *n;
-
-    (void)attrs;
-    if ( ++b->depth > XMLRPC_MAX_ELEMENT_DEPTH )
-    {
-        b->too_deep = true;
-        stop(b);
-        return;
-    }
-    n = add_child(b, XN_ELEMENT);
-    if ( !n )
-        return;
-    n->name = strdup(local ? local + 1 : name);
-    if ( !n->name )
-    {
-        b->nomem = true;
-        stop(b);
-        return;
-    }
-    b->cur = n;
-}
-
-static void XMLCALL on_end(void *opaque, const XML_Char *name)
-{
-    struct builder *b = opaque;
-
-    (void)name;
-    b->depth--;
-    b->cur = b->cur->parent;
-}
-
-static void XMLCALL on_text(void *opaque, const XML_Char *s, int len)
-{
-    struct builder *b = opaque;
-    struct xnode *n = b->cur->last;
-
-    if ( b->cur == &b->top )
-        return;                     /* outside the root: whitespace */
-    if ( !n || n->type != XN_TEXT )
-        n = add_child(b, XN_TEXT);
-    if ( !n )
-        return;
-    buf_add(&n->text, s, len);
-    if ( n->text.failed )
-    {
-        b->nomem = true;
-        stop(b);
-    }
-}
-
-static void XMLCALL on_doctype(void *opaque, const XML_Char *name,
-                               const XML_Char *sysid, const XML_Char *pubid,
-                               int has_internal_subset)
-{
-    struct builder *b = opaque;
-
-    (void)name;
-    (void)sysid;
-    (void)pubid;
-    (void)has_internal_subset;
-    b->dtd = true;
-    stop(b);
-}
-
-static bool is_blank(const char *s)
+static bool is_blank(const xmlChar *s)
 {
     for ( ; s && *s; s++ )
         if ( *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' )
@@ -473,26 +325,28 @@ static bool is_blank(const char *s)
     return true;
 }
 
-static bool named(const struct xnode *n, const char *name)
+static bool named(const xmlNode *n, const char *name)
 {
-    return n && n->type == XN_ELEMENT && strcmp(n->name, name) == 0;
+    return n && n->type == XML_ELEMENT_NODE &&
+           strcmp((const char *)n->name, name) == 0;
 }
 
 /*
  * The only element child of n, or the next element sibling: anything
  * else between elements (text other than whitespace) is an error.
  */
-static int next_element(struct dec *d, const struct xnode *n,
-                        struct xnode **out)
+static int next_element(struct dec *d, const xmlNode *n, xmlNode **out)
 {
     for ( ; n; n = n->next )
     {
-        if ( n->type == XN_ELEMENT )
+        if ( n->type == XML_ELEMENT_NODE )
         {
-            *out = (struct xnode *)n;
+            *out = (xmlNode *)n;
             return 0;
         }
-        if ( is_blank(n->text.p) )
+        if ( n->type == XML_TEXT_NODE && is_blank(n->content) )
+            continue;
+        if ( n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE )
             continue;
         return dec_fail(d, "unexpected text or node between elements");
     }
@@ -501,15 +355,16 @@ static int next_element(struct dec *d, const struct xnode *n,
 }
 
 /* Concatenated text of n's children (text and CDATA only). */
-static int element_text(struct dec *d, const struct xnode *n,
-                        struct buf *b)
+static int element_text(struct dec *d, const xmlNode *n, struct buf *b)
 {
-    const struct xnode *c;
+    const xmlNode *c;
 
     for ( c = n->children; c; c = c->next )
     {
-        if ( c->type == XN_TEXT )
-            buf_add(b, c->text.p, c->text.len);
+        if ( c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE )
+            buf_str(b, (const char *)c->content);
+        else if ( c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE )
+            continue;
         else
         {
             free(b->p);
@@ -596,10 +451,10 @@ static struct xmlrpc_value *decode_base64(struct dec *d, const char *s)
     return v;
 }
 
-static struct xmlrpc_value *decode_value(struct dec *d, const struct xnode *val,
+static struct xmlrpc_value *decode_value(struct dec *d, const xmlNode *val,
                                          unsigned int depth);
 
-static struct xmlrpc_value *decode_scalar(struct dec *d, const struct xnode *t)
+static struct xmlrpc_value *decode_scalar(struct dec *d, const xmlNode *t)
 {
     const char *name = (const char *)t->name;
     struct buf b = { 0 };
@@ -669,10 +524,10 @@ static struct xmlrpc_value *decode_scalar(struct dec *d, const struct xnode *t)
     return v;
 }
 
-static struct xmlrpc_value *decode_array(struct dec *d, const struct xnode *t,
+static struct xmlrpc_value *decode_array(struct dec *d, const xmlNode *t,
                                          unsigned int depth)
 {
-    struct xnode *data, *n, *extra;
+    xmlNode *data, *n, *extra;
     struct xmlrpc_value *arr;
 
     if ( next_element(d, t->children, &data) )
@@ -724,11 +579,11 @@ static struct xmlrpc_value *decode_array(struct dec *d, const struct xnode *t,
     return NULL;
 }
 
-static struct xmlrpc_value *decode_struct(struct dec *d, const struct xnode *t,
+static struct xmlrpc_value *decode_struct(struct dec *d, const xmlNode *t,
                                           unsigned int depth)
 {
     struct xmlrpc_value *st = xmlrpc_struct();
-    struct xnode *m;
+    xmlNode *m;
 
     if ( !st )
     {
@@ -737,7 +592,7 @@ static struct xmlrpc_value *decode_struct(struct dec *d, const struct xnode *t,
     }
     for ( m = t->children; ; m = m->next )
     {
-        struct xnode *name, *val, *extra;
+        xmlNode *name, *val, *extra;
         struct xmlrpc_value *v;
         struct buf b = { 0 };
 
@@ -788,11 +643,11 @@ static struct xmlrpc_value *decode_struct(struct dec *d, const struct xnode *t,
     return NULL;
 }
 
-static struct xmlrpc_value *decode_value(struct dec *d, const struct xnode *val,
+static struct xmlrpc_value *decode_value(struct dec *d, const xmlNode *val,
                                          unsigned int depth)
 {
-    struct xnode *t, *extra;
-    const struct xnode *c;
+    xmlNode *t, *extra;
+    const xmlNode *c;
     struct xmlrpc_value *v;
 
     if ( depth > XMLRPC_MAX_DEPTH )
@@ -807,7 +662,7 @@ static struct xmlrpc_value *decode_value(struct dec *d, const struct xnode *val,
     }
     /* <value>text</value> with no type element is a string. */
     for ( c = val->children; c; c = c->next )
-        if ( c->type == XN_ELEMENT )
+        if ( c->type == XML_ELEMENT_NODE )
             break;
     if ( !c )
     {
@@ -845,56 +700,49 @@ static struct xmlrpc_value *decode_value(struct dec *d, const struct xnode *val,
     return decode_scalar(d, t);
 }
 
-/* The tree of doc in b (b->top.children: the root element), or -1 with
- * the reason in d; the caller frees the tree with tree_free(&b->top). */
-static int parse_doc(struct dec *d, struct builder *b, const char *doc,
-                     size_t len)
+static xmlDoc *parse_doc(struct dec *d, const char *doc, size_t len)
 {
-    enum XML_Status st;
+    xmlDoc *x;
 
-    memset(b, 0, sizeof(*b));
-    b->cur = &b->top;
     if ( len > XMLRPC_MAX_BODY || len > INT_MAX )
-        return dec_fail(d, "document of %zu bytes exceeds the %u byte "
-                        "limit", len, XMLRPC_MAX_BODY);
-    b->p = XML_ParserCreate(NULL);
-    if ( !b->p )
-        return dec_fail(d, "out of memory");
-    XML_SetUserData(b->p, b);
-    XML_SetElementHandler(b->p, on_start, on_end);
-    XML_SetCharacterDataHandler(b->p, on_text);
-    XML_SetStartDoctypeDeclHandler(b->p, on_doctype);
-    st = XML_Parse(b->p, doc, (int)len, XML_TRUE);
-    if ( b->dtd || b->too_deep || b->nomem || st != XML_STATUS_OK )
     {
-        /* A DTD could declare entities (billion laughs); XML-RPC has
-         * none. */
-        if ( b->dtd )
-            dec_fail(d, "DTDs are not allowed in XML-RPC");
-        else if ( b->too_deep )
-            dec_fail(d, "values nested deeper than %u", XMLRPC_MAX_DEPTH);
-        else if ( b->nomem )
-            dec_fail(d, "out of memory");
-        else
-        {
-            dec_fail(d, "malformed XML: %s (line %lu)",
-                     XML_ErrorString(XML_GetErrorCode(b->p)),
-                     (unsigned long)XML_GetCurrentLineNumber(b->p));
-            if ( d->err )
-                d->err->code = XMLRPC_FAULT_PARSE;
-        }
-        XML_ParserFree(b->p);
-        tree_free(&b->top);
-        return -1;
+        dec_fail(d, "document of %zu bytes exceeds the %u byte limit",
+                 len, XMLRPC_MAX_BODY);
+        return NULL;
     }
-    XML_ParserFree(b->p);
-    return 0;
+    x = xmlReadMemory(doc, (int)len, NULL, NULL,
+                      XML_PARSE_NONET | XML_PARSE_NOERROR |
+                      XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+    if ( !x )
+    {
+        const xmlError *e = xmlGetLastError();
+
+        dec_fail(d, "malformed XML%s%s", e && e->message ? ": " : "",
+                 e && e->message ? e->message : "");
+        if ( d->err )
+        {
+            char *nl = strchr(d->err->message, '\n');
+
+            if ( nl )
+                *nl = '\0';
+            d->err->code = XMLRPC_FAULT_PARSE;
+        }
+        return NULL;
+    }
+    /* A DTD could declare entities (billion laughs); XML-RPC has none. */
+    if ( x->intSubset || x->extSubset )
+    {
+        xmlFreeDoc(x);
+        dec_fail(d, "DTDs are not allowed in XML-RPC");
+        return NULL;
+    }
+    return x;
 }
 
-static int decode_params(struct dec *d, const struct xnode *params,
+static int decode_params(struct dec *d, const xmlNode *params,
                          struct xmlrpc_value *arr, size_t max)
 {
-    struct xnode *p, *val, *extra;
+    xmlNode *p, *val, *extra;
     struct xmlrpc_value *v;
 
     for ( p = params->children; ; p = p->next )
@@ -929,17 +777,18 @@ int xmlrpc_decode_call(const char *doc, size_t len, char **method,
                        struct xmlrpc_error *err)
 {
     struct dec d = { .err = err };
-    struct builder bld;
-    struct xnode *root, *mn, *ps = NULL, *extra;
+    xmlDoc *x;
+    xmlNode *root, *mn, *ps = NULL, *extra;
     struct xmlrpc_value *arr = NULL;
     struct buf b = { 0 };
     int rc = -1;
 
     *method = NULL;
     *params = NULL;
-    if ( parse_doc(&d, &bld, doc, len) )
+    x = parse_doc(&d, doc, len);
+    if ( !x )
         return -1;
-    root = bld.top.children;
+    root = xmlDocGetRootElement(x);
     if ( !named(root, "methodCall") )
     {
         dec_fail(&d, "not a <methodCall>");
@@ -984,13 +833,13 @@ int xmlrpc_decode_call(const char *doc, size_t len, char **method,
  out:
     free(b.p);
     xmlrpc_free(arr);
-    tree_free(&bld.top);
+    xmlFreeDoc(x);
     return rc;
 }
 
-static int decode_fault(struct dec *d, const struct xnode *f)
+static int decode_fault(struct dec *d, const xmlNode *f)
 {
-    struct xnode *val, *extra;
+    xmlNode *val, *extra;
     struct xmlrpc_value *v;
     const struct xmlrpc_value *code, *str;
     int rc;
@@ -1029,15 +878,16 @@ int xmlrpc_decode_response(const char *doc, size_t len,
                            struct xmlrpc_error *err)
 {
     struct dec d = { .err = err };
-    struct builder bld;
-    struct xnode *root, *body, *extra;
+    xmlDoc *x;
+    xmlNode *root, *body, *extra;
     struct xmlrpc_value *arr = NULL;
     int rc = -1;
 
     *result = NULL;
-    if ( parse_doc(&d, &bld, doc, len) )
+    x = parse_doc(&d, doc, len);
+    if ( !x )
         return -1;
-    root = bld.top.children;
+    root = xmlDocGetRootElement(x);
     if ( !named(root, "methodResponse") )
     {
         dec_fail(&d, "not a <methodResponse>");
@@ -1078,6 +928,6 @@ int xmlrpc_decode_response(const char *doc, size_t len,
     rc = 0;
  out:
     xmlrpc_free(arr);
-    tree_free(&bld.top);
+    xmlFreeDoc(x);
     return rc;
 }

@@ -26,5 +26,6 @@ AREA_CFLAGS := -I$(ROOT)/tools/xend -I$(ROOT)/tools/xmlrpc/include \
                -I$(ROOT)/tools/config/include -I$(ROOT)/tools/xm \
                -I$(ROOT)/tools/xenstore/include -I$(ROOT)/tools/xenstore \
                -I$(ROOT)/tools/xenstore/compat -I$(ROOT)/tools/libxc/include \
-               -I$(ROOT)/tools/common/include
-AREA_LDLIBS := -lexpat -lpthread -lm
+               -I$(ROOT)/tools/common/include \
+               $(shell pkg-config --cflags libxml-2.0)
+AREA_LDLIBS := -lxml2 -lpthread -lm

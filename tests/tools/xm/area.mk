@@ -8,5 +8,6 @@ TOOL_SRCS   := tools/xmlrpc/value.c tools/xmlrpc/codec.c tools/xmlrpc/http.c \
                $(patsubst $(ROOT)/%,%,$(wildcard $(ROOT)/tools/config/*.c))
 STUBS       := xm_test_server.c
 AREA_CFLAGS := -I$(ROOT)/tools/xmlrpc/include -I$(ROOT)/tools/xm \
-               -I$(ROOT)/tools/config/include
-AREA_LDLIBS := -lexpat -lpthread -lm
+               -I$(ROOT)/tools/config/include \
+               $(shell pkg-config --cflags libxml-2.0)
+AREA_LDLIBS := -lxml2 -lpthread -lm
