@@ -360,10 +360,48 @@ static void handle_msr(struct vcpu *v, const struct hvm_exit *e, bool write)
 
 /* ---- HLT, hypercalls ---- */
 
+/*
+ * HLT with interrupts disabled: only NMI, SMI, INIT or reset end it on
+ * real hardware, so a guest does it to stop a CPU for good (Linux's
+ * play_dead after `xm vcpu-set` offlined it, stop_this_cpu).  As Xen,
+ * the vCPU goes offline until INIT/SIPI brings it back, and a domain
+ * with every vCPU offline is powered off.  Waking it for a masked
+ * interrupt instead would spin it through HLT exits at full CPU.
+ */
+static void hlt_vcpu_down(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    unsigned int i, online = 0;
+
+    if ( __atomic_fetch_or(&v->pause_flags, 1UL << VPF_down,
+                           __ATOMIC_SEQ_CST) & (1UL << VPF_down) )
+        return;
+    vcpu_sleep_nosync(v);
+    for ( i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] &&
+             !(__atomic_load_n(&d->vcpu[i]->pause_flags, __ATOMIC_SEQ_CST) &
+               (1UL << VPF_down)) )
+            online++;
+    printk(XENLOG_DEBUG "d%uv%u: HLT with interrupts disabled: offline\n",
+           d->domain_id, v->vcpu_id);
+    if ( !online )
+    {
+        printk(XENLOG_INFO "d%u: all vCPUs offline: powering off\n",
+               d->domain_id);
+        domain_shutdown(d, SHUTDOWN_poweroff);
+    }
+}
+
 static void handle_hlt(struct vcpu *v, const struct hvm_exit *e)
 {
     if ( !skip_insn(v, e) )
         return;
+    if ( !(v->regs.rflags & X86_EFLAGS_IF) )
+    {
+        if ( !v->vlapic || !vlapic_nmi_pending(v) )
+            hlt_vcpu_down(v);
+        return;
+    }
     /*
      * An interrupt already waiting ends the halt at once; otherwise
      * sleep until the vLAPIC or an event channel wakes us (vcpu_wake()).
