@@ -55,8 +55,8 @@ SCRIPT = (
 # before dom0-min-mem), vcpu-pin seen in vcpu-list's affinity, mem-set
 # carried out by the guest's balloon driver, dmesg -c
 # clearing the hypervisor's buffer, xm info's keys in Xen 3.4's order.
-# (vcpu-pin to the pCPU the vCPU is on: Keel's scheduler does not move
-# vCPUs yet, so a map without it is refused with EBUSY.)
+# vcpu-pin first to the pCPU the vCPU is on, then (SCRIPT_PIN, once the
+# guest's balloon driver has shown its kernel is up) to the other one.
 SCRIPT2 = (
     b"xm create /etc/xen/example name=huge memory=4000; "
     b"echo huge-rc-$((0+$?)); xm list huge; "
@@ -67,7 +67,28 @@ SCRIPT2 = (
     b"xm mem-set example 96; echo ms-rc-$((0+$?)); for i in $(seq 60); do "
     b"M=$(xm list example | sed -n '2s/^example *[0-9]* *//p' | "
     b"cut -d' ' -f1); [ $M -le 100 ] && break; sleep 1; done; "
-    b"echo MEM=$M-after-$i; "
+    b"echo MEM=$M-after-$i; echo pin-next-$((5*11))\r")
+
+# vcpu-pin to the other pCPU (a line of its own: dom0's console input
+# ring holds 1024 characters): vcpu-list shows the vCPU there, its
+# shell answers on xm console and a `sleep 1' in it ends after about a
+# second (its timers moved with it); then pinned back.
+SCRIPT_PIN = (
+    b"O=$((1-C)); xm vcpu-pin example 0 $O; echo pin2-rc-$((0+$?))-cpu-$O; "
+    b"for i in $(seq 10); do xm vcpu-list example | "
+    b"grep -q \"^example *[0-9]* *0 *$O \" && break; sleep 1; done; "
+    b"xm vcpu-list example | sed s/^/PIN2:/; "
+    b"(for i in $(seq 30); do grep -q g-slept-36 /tmp/gc.out && break; "
+    b"echo 'T=$(date +%s); sleep 1; echo g-slept-$((6*6))-$(($(date +%s)-T))'"
+    b"; sleep 2; done) | xm console example > /tmp/gc.out; "
+    b"grep g-slept-36 /tmp/gc.out | tr -d '\\r' | sed s/^/SLEPT:/; "
+    b"xm vcpu-pin example 0 $C; echo pin3-rc-$((0+$?)); "
+    b"for i in $(seq 10); do xm vcpu-list example | "
+    b"grep -q \"^example *[0-9]* *0 *$C \" && break; sleep 1; done; "
+    b"xm vcpu-list example | sed s/^/PIN3:/; echo pin-done-$((7*11))\r")
+
+# The rest of SCRIPT2.
+SCRIPT2B = (
     b"xm dmesg | wc -l | sed s/^/DM1=/; xm dmesg -c > /dev/null; "
     b"echo clear-rc-$((0+$?)); xm dmesg | wc -l | sed s/^/DM2=/; "
     b"echo KEYS=$(xm info | sed 's/ *:.*//' | tr '\\n' ,); "
@@ -105,7 +126,9 @@ def test_xm_lifecycle():
     r = keel.boot_qemu(
         kernel=keel.xen_image("xen"), append=APPEND,
         modules=keel.dom0_modules(KERNEL_ARGS, initrd_path=tools_initrd()),
-        script=[(READY, SCRIPT), (r"^\(XEN\) \(d0\) done-42$", SCRIPT2)],
+        script=[(READY, SCRIPT), (r"^\(XEN\) \(d0\) done-42$", SCRIPT2),
+                (r"^\(XEN\) \(d0\) pin-next-55$", SCRIPT_PIN),
+                (r"^\(XEN\) \(d0\) pin-done-77$", SCRIPT2B)],
         until=r"^\(XEN\) \(d0\) done2-63", timeout=1000)
 
     one(r, r"^keel-toolstack: started")
@@ -178,6 +201,26 @@ def test_xm_lifecycle():
     mem = int(one(r, r"^MEM=(\d+)-after-\d+$")[-1].group(1))
     if not 90 <= mem <= 100:
         bc.fail(r, "xm mem-set example 96: xm list shows %d MiB" % mem)
+
+    # vcpu-pin to the other pCPU: the vCPU runs there (CPU column), its
+    # shell answers on the console and its `sleep 1' ends (its timers
+    # fire on the new pCPU), then pinned back it returns
+    other = one(r, r"^pin2-rc-0-cpu-(\d+)$")[0].group(1)
+    if int(other) != 1 - int(cpu):
+        bc.fail(r, "vcpu-pin to the other pCPU: %s after %s" % (other, cpu))
+    moved = d0(r, r"^PIN2:example +\d+ +0 +(\d+) +[-rb]{2}- +\d+\.\d (.*)$")
+    if not moved or moved[-1].groups() != (other, other):
+        bc.fail(r, "vcpu-list after vcpu-pin example 0 %s: CPU, affinity "
+                "%s" % (other, [m.groups() for m in moved]))
+    slept = d0(r, r"^SLEPT:.*g-slept-36-(\d+)$")
+    if not slept or not 1 <= int(slept[0].group(1)) <= 5:
+        bc.fail(r, "the guest's shell on pCPU %s: sleep 1 took %s s" % (
+            other, [m.group(1) for m in slept]))
+    one(r, r"^pin3-rc-0$")
+    back = d0(r, r"^PIN3:example +\d+ +0 +(\d+) +[-rb]{2}- +\d+\.\d (.*)$")
+    if not back or back[-1].groups() != (cpu, cpu):
+        bc.fail(r, "vcpu-list after vcpu-pin example 0 %s (back): CPU, "
+                "affinity %s" % (cpu, [m.groups() for m in back]))
 
     # dmesg -c: the buffer emptied (boot messages gone)
     one(r, r"^clear-rc-0$")
