@@ -682,7 +682,7 @@ static int decrease_extent(struct domain *d, unsigned long gfn,
     return 0;
 }
 
-/* Zero 2^order fresh frames (they may hold another owner's data). */
+/* Zero 2^order frames the allocator gave out without MEMF_zero. */
 static void scrub_frames(unsigned long mfn, unsigned int order)
 {
     unsigned long i;
@@ -692,18 +692,23 @@ static void scrub_frames(unsigned long mfn, unsigned int order)
                PAGE_SIZE);
 }
 
-/* Fresh frames for an extent; gfn == mfn first for the hardware domain. */
+/*
+ * Fresh, zeroed frames for an extent (they may have held another
+ * owner's data); gfn == mfn first for the hardware domain.
+ */
 static struct page_info *alloc_extent(struct domain *d, unsigned long gfn,
                                       unsigned int order,
                                       unsigned int addr_bits)
 {
     struct page_info *pg = NULL;
     unsigned long mfn;
+    bool exact = false;
 
     if ( d->is_hardware_domain && gfn != INVALID_GFN )
-        pg = alloc_domheap_exact(d, gfn, order);
+        exact = (pg = alloc_domheap_exact(d, gfn, order)) != NULL;
+    /* The heap zeroes only what its scrubber has not zeroed yet. */
     if ( !pg )
-        pg = alloc_domheap_pages(d, order, 0);
+        pg = alloc_domheap_pages(d, order, MEMF_zero);
     if ( !pg )
         return NULL;
     mfn = page_to_mfn(pg);
@@ -713,7 +718,9 @@ static struct page_info *alloc_extent(struct domain *d, unsigned long gfn,
         free_domheap_pages(pg, order);
         return NULL;
     }
-    scrub_frames(mfn, order);
+    /* An exact claim has no MEMF_zero (dom0 ballooning back 1:1). */
+    if ( exact )
+        scrub_frames(mfn, order);
     return pg;
 }
 

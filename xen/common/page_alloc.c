@@ -10,6 +10,12 @@
  * name the head of an in-use block of exactly that order.  Anything else
  * is reported and ignored, leaving the heap as it was.
  *
+ * Free frames are clean or dirty (xen/mm.h, PGF_dirty and first_dirty):
+ * freeing makes every frame of the block dirty, merging keeps the lowest
+ * possibly-dirty index, an idle pCPU zeroes dirty frames in small
+ * batches (heap_scrub), and MEMF_zero allocations zero only what is
+ * still dirty in the block they get.
+ *
  * The cores (heap_*, *_boot_pages, boot_alloc_pfns) are pure and are
  * compiled on the host by tests/unit/page_alloc; the glue at the bottom
  * adds the e820, locking and the direct map.
@@ -38,21 +44,41 @@ static u32 *list_head(struct heap *h, unsigned long pfn, unsigned int order)
                                : &h->free_head_high[order];
 }
 
-static void list_push(struct heap *h, unsigned long pfn, unsigned int order)
+static u32 *list_tail(struct heap *h, unsigned long pfn, unsigned int order)
+{
+    return pfn < HEAP_LOW_PFNS ? &h->free_tail[order]
+                               : &h->free_tail_high[order];
+}
+
+/* Dirty blocks go to the head of their list, clean ones to the tail. */
+static void list_push(struct heap *h, unsigned long pfn, unsigned int order,
+                      u32 first_dirty)
 {
     struct page_info *p = pg(h, pfn);
-    u32 *head = list_head(h, pfn, order);
-    u32 idx = pfn - h->base_pfn, old = *head;
+    u32 *head = list_head(h, pfn, order), *tail = list_tail(h, pfn, order);
+    u32 idx = pfn - h->base_pfn;
 
     p->state = PGS_FREE;
     p->order = order;
+    p->first_dirty = first_dirty;
+    if ( first_dirty == DIRTY_NONE && *tail != PAGE_NIL )
+    {
+        p->next = PAGE_NIL;
+        p->prev = *tail;
+        h->frames[*tail].next = idx;
+        *tail = idx;
+        return;
+    }
     p->prev = PAGE_NIL;
-    p->next = old;
-    if ( old != PAGE_NIL )
-        h->frames[old].prev = idx;
+    p->next = *head;
+    if ( *head != PAGE_NIL )
+        h->frames[*head].prev = idx;
+    else
+        *tail = idx;
     *head = idx;
 }
 
+/* Unlink a free block; its head's first_dirty goes back to 0. */
 static void list_del(struct heap *h, unsigned long pfn)
 {
     struct page_info *p = pg(h, pfn);
@@ -63,7 +89,47 @@ static void list_del(struct heap *h, unsigned long pfn)
         *list_head(h, pfn, p->order) = p->next;
     if ( p->next != PAGE_NIL )
         h->frames[p->next].prev = p->prev;
+    else
+        *list_tail(h, pfn, p->order) = p->prev;
     p->next = p->prev = PAGE_NIL;
+    p->first_dirty = 0;
+}
+
+/* first_dirty of the lower / upper half of a block split in two. */
+static u32 lower_dirty(u32 fd, unsigned long half)
+{
+    return fd == DIRTY_NONE || fd >= half ? DIRTY_NONE : fd;
+}
+
+static u32 upper_dirty(u32 fd, unsigned long half)
+{
+    if ( fd == DIRTY_NONE )
+        return DIRTY_NONE;
+    /* Dirty frames in the lower half say nothing about the upper one. */
+    return fd >= half ? fd - half : 0;
+}
+
+/* Every frame of a block just given back is dirty. */
+static void mark_dirty(struct heap *h, unsigned long pfn, unsigned int order)
+{
+    unsigned long i;
+
+    for ( i = 0; i < (1UL << order); i++ )
+        pg(h, pfn + i)->flags |= PGF_dirty;
+    h->dirty_pages += 1UL << order;
+}
+
+/* A block leaves the free memory: its dirty frames leave the count. */
+static void take_dirty(struct heap *h, unsigned long pfn, unsigned int order,
+                       u32 first_dirty)
+{
+    unsigned long i;
+
+    if ( first_dirty == DIRTY_NONE )
+        return;
+    for ( i = first_dirty; i < (1UL << order); i++ )
+        if ( pg(h, pfn + i)->flags & PGF_dirty )
+            h->dirty_pages--;
 }
 
 void heap_init(struct heap *h, struct page_info *frames,
@@ -74,38 +140,54 @@ void heap_init(struct heap *h, struct page_info *frames,
     h->frames = frames;
     h->base_pfn = base_pfn;
     h->nr_pfns = nr_pfns;
-    h->free_pages = h->total_pages = 0;
+    h->free_pages = h->total_pages = h->dirty_pages = 0;
+    h->scrub_page = NULL;
     for ( i = 0; i <= MAX_ORDER; i++ )
-        h->free_head[i] = h->free_head_high[i] = PAGE_NIL;
+        h->free_head[i] = h->free_head_high[i] = h->free_tail[i] =
+            h->free_tail_high[i] = PAGE_NIL;
 }
 
-/* Free a block known to be valid, merging with free buddies. */
+/*
+ * Free a block known to be valid (all of it dirty), merging with free
+ * buddies.
+ */
 static void free_block(struct heap *h, unsigned long pfn, unsigned int order)
 {
+    u32 fd = 0;
+
+    mark_dirty(h, pfn, order);
     h->free_pages += 1UL << order;
 
     while ( order < MAX_ORDER )
     {
         unsigned long buddy = pfn ^ (1UL << order);
         struct page_info *b;
+        u32 bfd;
 
         if ( !in_heap(h, buddy) )
             break;
         b = pg(h, buddy);
         if ( b->state != PGS_FREE || b->order != order )
             break;
+        bfd = b->first_dirty;
         list_del(h, buddy);
         /* The higher half's head becomes a tail of the merged block. */
         if ( buddy > pfn )
+        {
             b->state = PGS_TAIL;
+            if ( fd == DIRTY_NONE && bfd != DIRTY_NONE )
+                fd = (1UL << order) + bfd;
+        }
         else
         {
             pg(h, pfn)->state = PGS_TAIL;
             pfn = buddy;
+            fd = bfd != DIRTY_NONE ? bfd :
+                 fd != DIRTY_NONE ? (1UL << order) + fd : DIRTY_NONE;
         }
         order++;
     }
-    list_push(h, pfn, order);
+    list_push(h, pfn, order, fd);
 }
 
 void heap_add_range(struct heap *h, unsigned long ps, unsigned long pe)
@@ -145,29 +227,58 @@ void heap_add_range(struct heap *h, unsigned long ps, unsigned long pe)
     }
 }
 
+/*
+ * The smallest free block of at least order, above HEAP_LOW_PFNS first;
+ * with clean, only wholly clean blocks (at their lists' tails).
+ */
+static u32 find_block(struct heap *h, unsigned int order, bool clean,
+                      unsigned int *jp)
+{
+    unsigned int zone, j;
+
+    for ( zone = 0; zone < 2; zone++ )
+        for ( j = order; j <= MAX_ORDER; j++ )
+        {
+            u32 idx = clean ? (zone ? h->free_tail : h->free_tail_high)[j]
+                            : (zone ? h->free_head : h->free_head_high)[j];
+
+            if ( idx == PAGE_NIL ||
+                 (clean && h->frames[idx].first_dirty != DIRTY_NONE) )
+                continue;
+            *jp = j;
+            return idx;
+        }
+    return PAGE_NIL;
+}
+
 unsigned long heap_alloc(struct heap *h, unsigned int order)
 {
-    unsigned int j;
+    return heap_alloc_flags(h, order, 0);
+}
+
+unsigned long heap_alloc_flags(struct heap *h, unsigned int order,
+                               unsigned int memflags)
+{
+    unsigned int j = 0;
     unsigned long pfn;
+    u32 idx = PAGE_NIL, fd;
 
     if ( order > MAX_ORDER )
         return INVALID_PFN;
 
-    /* Above HEAP_LOW_PFNS first, the smallest fitting block in each. */
-    for ( j = order; j <= MAX_ORDER; j++ )
-        if ( h->free_head_high[j] != PAGE_NIL )
-            break;
-    if ( j <= MAX_ORDER )
-        pfn = h->base_pfn + h->free_head_high[j];
-    else
-    {
-        for ( j = order; j <= MAX_ORDER; j++ )
-            if ( h->free_head[j] != PAGE_NIL )
-                break;
-        if ( j > MAX_ORDER )
-            return INVALID_PFN;
-        pfn = h->base_pfn + h->free_head[j];
-    }
+    /*
+     * Frames to be zeroed come from clean memory when there is any; the
+     * rest take dirty memory first (the head of each list), leaving the
+     * clean for them.
+     */
+    if ( memflags & MEMF_zero )
+        idx = find_block(h, order, true, &j);
+    if ( idx == PAGE_NIL )
+        idx = find_block(h, order, false, &j);
+    if ( idx == PAGE_NIL )
+        return INVALID_PFN;
+    pfn = h->base_pfn + idx;
+    fd = h->frames[idx].first_dirty;
     list_del(h, pfn);
 
     /*
@@ -179,14 +290,105 @@ unsigned long heap_alloc(struct heap *h, unsigned int order)
     while ( j > order )
     {
         j--;
-        list_push(h, pfn, j);
+        list_push(h, pfn, j, lower_dirty(fd, 1UL << j));
+        fd = upper_dirty(fd, 1UL << j);
         pfn += 1UL << j;
     }
 
+    take_dirty(h, pfn, order, fd);
     pg(h, pfn)->state = PGS_INUSE;
     pg(h, pfn)->order = order;
+    pg(h, pfn)->count_info = 0;
     h->free_pages -= 1UL << order;
     return pfn;
+}
+
+void heap_zero_block(struct heap *h, unsigned long pfn, unsigned int order)
+{
+    unsigned long i;
+
+    for ( i = 0; i < (1UL << order); i++ )
+    {
+        struct page_info *p = pg(h, pfn + i);
+
+        if ( !(p->flags & PGF_dirty) )
+            continue;
+        if ( h->scrub_page )
+            h->scrub_page(pfn + i);
+        p->flags &= ~PGF_dirty;
+    }
+}
+
+/* Frames the scrubber may look at per frame it zeroes (clean ones). */
+#define SCRUB_LOOK_FACTOR 64
+
+unsigned long heap_scrub(struct heap *h, unsigned long max)
+{
+    unsigned long look = max * SCRUB_LOOK_FACTOR, done = 0;
+    unsigned int zone;
+    int j;
+
+    if ( !h->dirty_pages || !max )
+        return 0;
+    /* Largest blocks first: a destroyed domain's memory, merged. */
+    for ( zone = 0; zone < 2; zone++ )
+        for ( j = MAX_ORDER; j >= 0; j-- )
+        {
+            u32 idx = (zone ? h->free_head : h->free_head_high)[j];
+            unsigned long pfn, i, n = 1UL << j;
+            struct page_info *head;
+
+            if ( idx == PAGE_NIL )
+                continue;
+            head = &h->frames[idx];
+            if ( head->first_dirty == DIRTY_NONE )
+                continue;       /* the list is all clean */
+            pfn = h->base_pfn + idx;
+            for ( i = head->first_dirty; i < n && done < max && look;
+                  i++, look-- )
+            {
+                struct page_info *p = pg(h, pfn + i);
+
+                if ( !(p->flags & PGF_dirty) )
+                    continue;
+                if ( h->scrub_page )
+                    h->scrub_page(pfn + i);
+                p->flags &= ~PGF_dirty;
+                h->dirty_pages--;
+                done++;
+            }
+            if ( i < n )
+            {
+                head->first_dirty = i;
+                return done;
+            }
+            /* All clean now: to the tail, behind the dirty blocks. */
+            list_del(h, pfn);
+            list_push(h, pfn, j, DIRTY_NONE);
+            return done;
+        }
+    return done;
+}
+
+void heap_mark_all_clean(struct heap *h)
+{
+    unsigned int list;
+
+    for ( list = 0; list < 2 * (MAX_ORDER + 1); list++ )
+    {
+        unsigned int j = list % (MAX_ORDER + 1);
+        u32 idx = (list > MAX_ORDER ? h->free_head_high : h->free_head)[j];
+
+        for ( ; idx != PAGE_NIL; idx = h->frames[idx].next )
+        {
+            unsigned long i;
+
+            for ( i = 0; i < (1UL << j); i++ )
+                h->frames[idx + i].flags &= ~PGF_dirty;
+            h->frames[idx].first_dirty = DIRTY_NONE;
+        }
+    }
+    h->dirty_pages = 0;
 }
 
 int heap_free(struct heap *h, unsigned long pfn, unsigned int order)
@@ -268,6 +470,7 @@ int heap_claim(struct heap *h, unsigned long pfn, unsigned int order)
 {
     unsigned long head;
     unsigned int o;
+    u32 fd;
 
     if ( order > MAX_ORDER || (pfn & ((1UL << order) - 1)) ||
          !in_heap(h, pfn) )
@@ -280,24 +483,34 @@ int heap_claim(struct heap *h, unsigned long pfn, unsigned int order)
     if ( o < order )
         return -EBUSY;
 
+    fd = pg(h, head)->first_dirty;
     list_del(h, head);
     /* Halve towards pfn, freeing the half that does not hold it. */
     while ( o > order )
     {
         unsigned long half;
+        u32 lo, hi;
 
         o--;
         half = head + (1UL << o);
+        lo = lower_dirty(fd, 1UL << o);
+        hi = upper_dirty(fd, 1UL << o);
         if ( pfn >= half )
         {
-            list_push(h, head, o);
+            list_push(h, head, o, lo);
             head = half;
+            fd = hi;
         }
         else
-            list_push(h, half, o);
+        {
+            list_push(h, half, o, hi);
+            fd = lo;
+        }
     }
+    take_dirty(h, pfn, order, fd);
     pg(h, pfn)->state = PGS_INUSE;
     pg(h, pfn)->order = order;
+    pg(h, pfn)->count_info = 0;
     h->free_pages -= 1UL << order;
     return 0;
 }
@@ -513,6 +726,7 @@ unsigned long boot_alloc_pfns(unsigned long nr, unsigned long align,
 #include <asm/spinlock.h>
 #include <asm/p2m.h>
 #include <xen/sched.h>
+#include <xen/param.h>
 
 extern char _start[], _end[];
 
@@ -520,6 +734,41 @@ unsigned long total_pages;
 static struct heap xenheap;
 static DEFINE_SPINLOCK(heap_lock);
 static bool heap_up;
+
+/*
+ * bootscrub=<bool>|idle: how the RAM handed to the heap at boot is made
+ * clean.  idle (default): it is dirty, zeroed in the background by idle
+ * pCPUs (and by any MEMF_zero allocation that gets it first); true:
+ * zeroed before dom0 is built; false: taken as clean (only for firmware
+ * known to hand over zeroed RAM, as QEMU does).
+ */
+enum { BOOTSCRUB_OFF, BOOTSCRUB_ON, BOOTSCRUB_IDLE };
+static unsigned int opt_bootscrub = BOOTSCRUB_IDLE;
+
+static int parse_bootscrub(const char *s)
+{
+    int b;
+
+    if ( !strcmp(s, "idle") )
+    {
+        opt_bootscrub = BOOTSCRUB_IDLE;
+        return 0;
+    }
+    b = parse_bool(s, NULL);
+    if ( b < 0 )
+        return -EINVAL;
+    opt_bootscrub = b ? BOOTSCRUB_ON : BOOTSCRUB_OFF;
+    return 0;
+}
+custom_param("bootscrub", parse_bootscrub);
+
+/* Frames the idle scrubber zeroes per batch (heap_lock held meanwhile). */
+#define SCRUB_BATCH 32
+
+static void scrub_one_page(unsigned long pfn)
+{
+    memset(__va((paddr_t)pfn << PAGE_SHIFT), 0, PAGE_SIZE);
+}
 
 static void set_owner(unsigned long pfn, unsigned int order,
                       struct domain *d);
@@ -604,12 +853,32 @@ void end_boot_allocator(void)
     for ( i = 0; i < nr; i++ )
         heap_add_range(&xenheap, r[i].s, r[i].e);
     boot_pages_reset();
+    xenheap.scrub_page = scrub_one_page;
     heap_up = true;
 
     printk("Frame table: %lu pages for %lu frames\n", ft_pages, max_pfn);
     printk("Heap: %lu MB free of %lu MB\n",
            xenheap.free_pages >> (20 - PAGE_SHIFT),
            total_pages >> (20 - PAGE_SHIFT));
+
+    switch ( opt_bootscrub )
+    {
+    case BOOTSCRUB_OFF:
+        heap_mark_all_clean(&xenheap);
+        printk("Scrubbing Free RAM: off (bootscrub=false), freed memory "
+               "in idle\n");
+        break;
+    case BOOTSCRUB_ON:
+        printk("Scrubbing Free RAM: %lu MB now, freed memory in idle\n",
+               xenheap.dirty_pages >> (20 - PAGE_SHIFT));
+        while ( xenheap.dirty_pages )
+            heap_scrub(&xenheap, 1UL << MAX_ORDER);
+        break;
+    default:
+        printk("Scrubbing Free RAM: %lu MB in idle, freed memory too\n",
+               xenheap.dirty_pages >> (20 - PAGE_SHIFT));
+        break;
+    }
 }
 
 void release_boot_range(paddr_t ps, paddr_t pe)
@@ -630,12 +899,16 @@ void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
     if ( !heap_up )
         return NULL;
     flags = spin_lock_irqsave(&heap_lock);
-    pfn = heap_alloc(&xenheap, order);
+    pfn = heap_alloc_flags(&xenheap, order, memflags);
     if ( pfn != INVALID_PFN )
         set_owner(pfn, order, NULL);    /* links left PAGE_NIL in the union */
     spin_unlock_irqrestore(&heap_lock, flags);
 
-    return pfn == INVALID_PFN ? NULL : __va((paddr_t)pfn << PAGE_SHIFT);
+    if ( pfn == INVALID_PFN )
+        return NULL;
+    if ( memflags & MEMF_zero )
+        heap_zero_block(&xenheap, pfn, order);
+    return __va((paddr_t)pfn << PAGE_SHIFT);
 }
 
 void free_xenheap_pages(void *v, unsigned int order)
@@ -727,11 +1000,14 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
     flags = spin_lock_irqsave(&heap_lock);
     if ( domain_may_grow(d, order) )
     {
-        pfn = heap_alloc(&xenheap, order);
+        pfn = heap_alloc_flags(&xenheap, order, memflags);
         if ( pfn != INVALID_PFN )
             p = assign(d, pfn, order);
     }
     spin_unlock_irqrestore(&heap_lock, flags);
+    /* The block is the caller's now: zero it without holding the lock. */
+    if ( p && (memflags & MEMF_zero) )
+        heap_zero_block(&xenheap, pfn, order);
     return p;
 }
 
@@ -970,5 +1246,24 @@ unsigned long avail_heap_pages(void)
 unsigned long heap_total_pages(void)
 {
     return xenheap.total_pages;
+}
+
+unsigned long heap_dirty_pages(void)
+{
+    return __atomic_load_n(&xenheap.dirty_pages, __ATOMIC_RELAXED);
+}
+
+bool scrub_free_pages(void)
+{
+    unsigned long flags;
+    bool more;
+
+    if ( !heap_up || !heap_dirty_pages() )
+        return false;
+    flags = spin_lock_irqsave(&heap_lock);
+    heap_scrub(&xenheap, SCRUB_BATCH);
+    more = xenheap.dirty_pages != 0;
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return more;
 }
 #endif /* KEEL_HOST_TEST */

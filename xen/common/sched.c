@@ -139,6 +139,7 @@ static bool runq_remove(struct runq *q, struct vcpu *v)
 
 void (*sched_runstate_hook)(struct vcpu *v);
 void (*sched_switch_in_hook)(struct vcpu *v);
+bool (*sched_idle_hook)(unsigned int cpu);
 
 bool vcpu_runnable(const struct vcpu *v)
 {
@@ -657,6 +658,18 @@ void __noreturn schedule_and_run(void)
 
         if ( !v )
         {
+            /*
+             * Background work (scrubbing free memory) one bounded batch at
+             * a time, interrupts on, while nothing else is pending; after
+             * each batch the loop looks for softirqs and vCPUs again.
+             */
+            if ( sched_idle_hook && !softirq_pending(cpu) )
+            {
+                local_irq_enable();
+                if ( sched_idle_hook(cpu) )
+                    continue;
+                local_irq_disable();
+            }
             /* sti;hlt: a wake-up IPI after the check still ends hlt. */
             if ( !softirq_pending(cpu) )
                 safe_halt();

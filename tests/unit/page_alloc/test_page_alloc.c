@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xen/common/page_alloc.c: the buddy allocator (alignment, splitting,
- * coalescing, exhaustion, bad frees) and the boot allocator's ranges.
+ * coalescing, exhaustion, bad frees), its clean/dirty tracking of free
+ * frames (scrubbing, MEMF_zero) and the boot allocator's ranges.
  */
 #include <stdlib.h>
 #include "harness.h"
@@ -13,16 +14,38 @@
 static struct heap h;
 static struct page_info *frames;
 static unsigned char *owned;   /* per frame: handed out by a test */
+/*
+ * Per frame: a stand-in for its contents, 0 when zeroed.  Frames start
+ * as firmware garbage (GARBAGE); a test that owns a frame writes DATA
+ * into it; only the heap's scrub_page hook zeroes it.
+ */
+static unsigned char *mem;
+static unsigned long scrubbed;  /* scrub_page calls */
+#define GARBAGE 0x55
+#define DATA    0xaa
+
+static void fake_scrub_page(unsigned long pfn)
+{
+    assert_true(pfn >= h.base_pfn && pfn - h.base_pfn < h.nr_pfns);
+    mem[pfn - h.base_pfn] = 0;
+    scrubbed++;
+}
 
 static void new_heap(unsigned long base, unsigned long nr)
 {
     free(frames);
     free(owned);
+    free(mem);
     frames = calloc(nr, sizeof(*frames));
     owned = calloc(nr, 1);
+    mem = malloc(nr);
     assert_non_null(frames);
     assert_non_null(owned);
+    assert_non_null(mem);
+    memset(mem, GARBAGE, nr);
+    scrubbed = 0;
     heap_init(&h, frames, base, nr);
+    h.scrub_page = fake_scrub_page;
     test_log_reset();
 }
 
@@ -30,26 +53,32 @@ static int teardown(void **state)
 {
     free(frames);
     free(owned);
+    free(mem);
     frames = NULL;
     owned = NULL;
+    mem = NULL;
     return 0;
 }
 
 /*
  * Walk the free lists: every entry is a FREE head of its list's order,
  * naturally aligned, inside the heap, not overlapping another free block
- * or an allocated frame; the sizes add up to free_pages.
+ * or an allocated frame; the sizes add up to free_pages.  Dirtiness: each
+ * list has its dirty blocks before its clean ones and ends at its tail;
+ * frames before a block's first_dirty are clean (and a clean block's
+ * frames all are); a free frame without PGF_dirty holds zeroes;
+ * dirty_pages counts the free frames with PGF_dirty.
  */
 static void check_heap(void)
 {
     unsigned char *seen = calloc(h.nr_pfns, 1);
-    unsigned long total = 0;
+    unsigned long total = 0, dirty = 0;
     unsigned int o;
 
     assert_non_null(seen);
     for ( o = 0; o <= 2 * MAX_ORDER + 1; o++ )
     {
-        bool high = o > MAX_ORDER;
+        bool high = o > MAX_ORDER, clean_seen = false;
         u32 i, prev = PAGE_NIL;
 
         for ( i = high ? h.free_head_high[o - MAX_ORDER - 1] : h.free_head[o];
@@ -66,18 +95,80 @@ static void check_heap(void)
             assert_int_equal(frames[i].prev, prev);
             assert_int_equal(pfn & ((1UL << frames[i].order) - 1), 0);
             assert_true(i + (1UL << frames[i].order) <= h.nr_pfns);
+            if ( frames[i].first_dirty == DIRTY_NONE )
+                clean_seen = true;
+            else
+            {
+                assert_false(clean_seen);       /* dirty after clean */
+                assert_true(frames[i].first_dirty <
+                            (1UL << frames[i].order));
+            }
             for ( k = 0; k < (1UL << frames[i].order); k++ )
             {
+                bool d = frames[i + k].flags & PGF_dirty;
+
                 assert_false(seen[i + k]);
                 assert_false(owned[i + k]);
                 seen[i + k] = 1;
+                if ( k < frames[i].first_dirty )
+                    assert_false(d);
+                if ( d )
+                    dirty++;
+                else
+                    assert_int_equal(mem[i + k], 0);
+                if ( k )
+                    assert_int_equal(frames[i + k].first_dirty, 0);
             }
             total += 1UL << frames[i].order;
             prev = i;
         }
+        assert_int_equal(prev, high ? h.free_tail_high[o - MAX_ORDER - 1]
+                                    : h.free_tail[o]);
     }
     assert_int_equal(total, h.free_pages);
+    assert_int_equal(dirty, h.dirty_pages);
     free(seen);
+}
+
+/* Scrub until nothing is dirty; returns the heap_scrub() calls. */
+static unsigned int scrub_all(void)
+{
+    unsigned int calls = 0;
+
+    while ( h.dirty_pages )
+    {
+        heap_scrub(&h, 16);
+        assert_true(++calls < 1000000);
+    }
+    return calls;
+}
+
+/*
+ * A MEMF_zero allocation as the hypervisor's glue makes it: the block,
+ * then its dirty frames zeroed.  Every frame must read zero.
+ */
+static unsigned long alloc_zero_ok(unsigned int order)
+{
+    unsigned long pfn = heap_alloc_flags(&h, order, MEMF_zero), k;
+
+    assert_true(pfn != INVALID_PFN);
+    heap_zero_block(&h, pfn, order);
+    for ( k = 0; k < (1UL << order); k++ )
+    {
+        unsigned long i = pfn - h.base_pfn + k;
+
+        assert_false(owned[i]);
+        assert_int_equal(mem[i], 0);
+        assert_false(frames[i].flags & PGF_dirty);
+        owned[i] = 1;
+    }
+    return pfn;
+}
+
+/* The owner writes its data into a block it holds. */
+static void fill(unsigned long pfn, unsigned int order)
+{
+    memset(mem + pfn - h.base_pfn, DATA, 1UL << order);
 }
 
 static unsigned long alloc_ok(unsigned int order)
@@ -101,6 +192,223 @@ static void free_ok(unsigned long pfn, unsigned int order)
     assert_int_equal(heap_free(&h, pfn, order), 0);
     for ( k = 0; k < (1UL << order); k++ )
         owned[pfn - h.base_pfn + k] = 0;
+}
+
+/* ---- clean and dirty free memory ------------------------------------ */
+
+/* Boot RAM is dirty; a freed block is dirty again; counters follow. */
+static void test_dirty_after_free(void **state)
+{
+    unsigned long a, k;
+
+    new_heap(0, 1024);
+    heap_add_range(&h, 0, 1024);
+    assert_int_equal(h.dirty_pages, 1024);
+    assert_int_equal(frames[0].first_dirty, 0);
+    check_heap();
+
+    scrub_all();
+    assert_int_equal(scrubbed, 1024);
+    assert_int_equal(frames[0].first_dirty, DIRTY_NONE);
+    check_heap();
+
+    /* Nothing dirty: the scrubber does nothing. */
+    assert_int_equal(heap_scrub(&h, 16), 0);
+    assert_int_equal(scrubbed, 1024);
+
+    a = alloc_ok(4);
+    fill(a, 4);
+    assert_int_equal(h.dirty_pages, 0);
+    free_ok(a, 4);
+    assert_int_equal(h.dirty_pages, 16);
+    for ( k = 0; k < 16; k++ )
+        assert_true(frames[a + k].flags & PGF_dirty);
+    /* Merged back whole, dirty from the freed block on. */
+    assert_int_equal(h.free_head[10], 0);
+    assert_int_equal(frames[0].first_dirty, a);
+    check_heap();
+
+    /* The scrubber is bounded per call and stops when all is clean. */
+    assert_int_equal(heap_scrub(&h, 5), 5);
+    assert_int_equal(h.dirty_pages, 11);
+    assert_int_equal(frames[0].first_dirty, a + 5);
+    check_heap();
+    scrub_all();
+    assert_int_equal(scrubbed, 1024 + 16);
+    check_heap();
+    assert_int_equal(test_log_lines(), 0);
+}
+
+/*
+ * MEMF_zero before any scrubbing: the block comes back zeroed, its dirty
+ * frames leave the count, the rest of the heap stays dirty and untouched.
+ */
+static void test_zero_without_scrubber(void **state)
+{
+    unsigned long a, b, k;
+
+    new_heap(0, 1024);
+    heap_add_range(&h, 0, 1024);
+    a = alloc_zero_ok(3);
+    assert_int_equal(scrubbed, 8);
+    assert_int_equal(h.dirty_pages, 1024 - 8);
+    for ( k = 0; k < 1024; k++ )
+        if ( !owned[k] )
+            assert_int_equal(mem[k], GARBAGE);
+    check_heap();
+
+    /* A block someone filled and freed is zeroed for the next owner. */
+    fill(a, 3);
+    free_ok(a, 3);
+    b = alloc_zero_ok(3);
+    assert_int_equal(b, a);     /* all dirty: the same frames, zeroed */
+    fill(b, 3);
+    free_ok(b, 3);
+
+    /* Without MEMF_zero the old contents stay (and nothing is zeroed). */
+    scrubbed = 0;
+    a = alloc_ok(3);
+    assert_int_equal(scrubbed, 0);
+    assert_int_equal(mem[a], DATA);
+    free_ok(a, 3);
+    check_heap();
+    assert_int_equal(test_log_lines(), 0);
+}
+
+/* MEMF_zero takes clean memory when there is some, even a bigger block. */
+static void test_zero_prefers_clean(void **state)
+{
+    unsigned long a, b, b2, c;
+
+    new_heap(0, 64);
+    heap_add_range(&h, 0, 64);
+    scrub_all();
+    a = alloc_ok(5);            /* 32-63 */
+    b = alloc_ok(0);            /* 31 */
+    b2 = alloc_ok(0);           /* 30, keeps 31 from merging */
+    assert_int_equal(b, 31);
+    assert_int_equal(b2, 30);
+    fill(a, 5);
+    fill(b, 0);
+    free_ok(b, 0);              /* a dirty order-0 block */
+    assert_int_equal(h.dirty_pages, 1);
+    check_heap();
+    scrubbed = 0;
+    c = alloc_zero_ok(0);
+    assert_int_equal(c, 29);    /* clean 28-29 split, not dirty 31 */
+    assert_int_equal(scrubbed, 0);
+    assert_int_equal(h.dirty_pages, 1);
+    check_heap();
+    /* Without MEMF_zero: dirty first, keeping clean memory for others. */
+    b = alloc_ok(0);
+    assert_int_equal(mem[b], DATA);
+    assert_int_equal(h.dirty_pages, 0);
+    check_heap();
+    free_ok(a, 5);
+    free_ok(b, 0);
+    free_ok(b2, 0);
+    free_ok(c, 0);
+    check_heap();
+}
+
+/*
+ * Buddies merge exactly: a clean lower and a dirty upper half make a
+ * block dirty from the upper half on; a dirty lower and a clean upper
+ * one, dirty from the lower's first dirty frame, and only the dirty
+ * frames are zeroed when it is handed out.
+ */
+static void test_merge_clean_and_dirty(void **state)
+{
+    unsigned long lo, hi;
+
+    new_heap(0, 2);
+    heap_add_range(&h, 0, 2);
+    scrub_all();
+    hi = alloc_ok(0);
+    lo = alloc_ok(0);
+    assert_int_equal(lo, 0);
+    assert_int_equal(hi, 1);
+    fill(lo, 0);
+    fill(hi, 0);
+
+    /* Lower freed and scrubbed (clean), then upper freed (dirty). */
+    free_ok(lo, 0);
+    scrub_all();
+    assert_int_equal(frames[0].first_dirty, DIRTY_NONE);
+    free_ok(hi, 0);
+    assert_int_equal(h.free_head[1], 0);
+    assert_int_equal(frames[0].first_dirty, 1);
+    assert_int_equal(h.dirty_pages, 1);
+    check_heap();
+    scrubbed = 0;
+    lo = alloc_zero_ok(1);
+    assert_int_equal(scrubbed, 1);
+    fill(lo, 1);
+
+    /* The other way round: upper clean, lower dirty. */
+    heap_split_inuse(&h, 0);
+    free_ok(1, 0);
+    scrub_all();
+    free_ok(0, 0);
+    assert_int_equal(frames[0].first_dirty, 0);
+    assert_false(frames[1].flags & PGF_dirty);
+    assert_int_equal(h.dirty_pages, 1);
+    check_heap();
+    scrubbed = 0;
+    lo = alloc_zero_ok(1);
+    assert_int_equal(scrubbed, 1);
+    free_ok(lo, 1);
+
+    /* Both dirty, merged: the whole block, counted twice. */
+    assert_int_equal(h.dirty_pages, 2);
+    check_heap();
+    scrub_all();
+    assert_int_equal(frames[0].first_dirty, DIRTY_NONE);
+    check_heap();
+}
+
+/*
+ * A claim (dom0's exact frames) splits a partly scrubbed block: the
+ * halves keep exact dirty frames, the claimed frame leaves the count.
+ */
+static void test_claim_keeps_dirt(void **state)
+{
+    unsigned long a;
+
+    new_heap(0, 256);
+    heap_add_range(&h, 0, 256);
+    assert_int_equal(heap_scrub(&h, 100), 100);
+    assert_int_equal(h.dirty_pages, 156);
+    assert_int_equal(heap_claim(&h, 150, 0), 0);
+    owned[150] = 1;
+    assert_int_equal(h.dirty_pages, 155);
+    check_heap();
+    assert_int_equal(heap_claim(&h, 50, 0), 0);
+    owned[50] = 1;
+    assert_int_equal(h.dirty_pages, 155);
+    check_heap();
+    free_ok(150, 0);
+    free_ok(50, 0);
+    check_heap();
+    assert_int_equal(h.dirty_pages, 157);
+    a = alloc_zero_ok(8);
+    assert_int_equal(h.dirty_pages, 0);
+    free_ok(a, 8);
+    check_heap();
+}
+
+/* bootscrub=false: the heap takes its memory as clean. */
+static void test_mark_all_clean(void **state)
+{
+    new_heap(0, 300);
+    memset(mem, 0, 300);        /* firmware that zeroes RAM */
+    heap_add_range(&h, 1, 300);
+    heap_mark_all_clean(&h);
+    assert_int_equal(h.dirty_pages, 0);
+    check_heap();
+    assert_int_equal(heap_scrub(&h, 16), 0);
+    alloc_zero_ok(2);
+    assert_int_equal(scrubbed, 0);
 }
 
 static void test_init_makes_largest_blocks(void **state)
@@ -292,20 +600,30 @@ static void test_random_workload(void **state)
     for ( step = 0; step < 20000; step++ )
     {
         i = rand() % N;
+        /* An idle scrubber now and then; half the allocations zeroed. */
+        if ( !(rand() % 8) )
+            heap_scrub(&h, rand() % 64);
         if ( pfn[i] == INVALID_PFN )
         {
+            bool zero = rand() % 2;
+
             order[i] = rand() % 6;
-            pfn[i] = heap_alloc(&h, order[i]);
+            pfn[i] = heap_alloc_flags(&h, order[i], zero ? MEMF_zero : 0);
             if ( pfn[i] != INVALID_PFN )
             {
                 unsigned long k;
 
+                if ( zero )
+                    heap_zero_block(&h, pfn[i], order[i]);
                 assert_int_equal(pfn[i] & ((1UL << order[i]) - 1), 0);
                 for ( k = 0; k < (1UL << order[i]); k++ )
                 {
                     assert_false(owned[pfn[i] + k]);
                     owned[pfn[i] + k] = 1;
+                    if ( zero )
+                        assert_int_equal(mem[pfn[i] + k], 0);
                 }
+                fill(pfn[i], order[i]);
             }
         }
         else
@@ -466,6 +784,12 @@ int main(void)
         cmocka_unit_test_teardown(test_holes_never_handed_out, teardown),
         cmocka_unit_test_teardown(test_bad_frees, teardown),
         cmocka_unit_test_teardown(test_random_workload, teardown),
+        cmocka_unit_test_teardown(test_dirty_after_free, teardown),
+        cmocka_unit_test_teardown(test_zero_without_scrubber, teardown),
+        cmocka_unit_test_teardown(test_zero_prefers_clean, teardown),
+        cmocka_unit_test_teardown(test_merge_clean_and_dirty, teardown),
+        cmocka_unit_test_teardown(test_claim_keeps_dirt, teardown),
+        cmocka_unit_test_teardown(test_mark_all_clean, teardown),
         cmocka_unit_test(test_boot_ranges_and_reservations),
         cmocka_unit_test(test_boot_rounding),
         cmocka_unit_test(test_boot_alloc),

@@ -50,6 +50,19 @@ unsigned long alloc_boot_pages(unsigned long nr_pfns, unsigned long pfn_align);
  * reported on the console and otherwise ignored.
  */
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
+/*
+ * memflags of alloc_xenheap_pages() and alloc_domheap_pages().
+ * MEMF_zero: every frame of the block reads as zero.  Free memory is
+ * either clean (zeroed since its last owner freed it) or dirty (frames
+ * freed by a domain or by the hypervisor, and all RAM handed over at
+ * boot, unless bootscrub=false); the heap keeps track per frame and an
+ * idle pCPU zeroes dirty free frames in the background.  A MEMF_zero
+ * allocation prefers clean blocks and zeroes only the dirty frames of
+ * the block it returns (outside the heap lock), so a fresh guest frame
+ * never shows a previous owner's data, whether or not the scrubber has
+ * run.  Without it the block's contents are whatever was there.
+ */
+#define MEMF_zero    (1U << 0)
 void free_xenheap_pages(void *v, unsigned int order);
 #define alloc_xenheap_page() alloc_xenheap_pages(0, 0)
 #define free_xenheap_page(v) free_xenheap_pages(v, 0)
@@ -146,6 +159,15 @@ void xfree(void *p);
 extern unsigned long total_pages;       /* RAM the e820 reports */
 unsigned long avail_heap_pages(void);   /* free in the buddy allocator */
 unsigned long heap_total_pages(void);   /* ever given to the buddy allocator */
+unsigned long heap_dirty_pages(void);   /* free, not zeroed yet */
+
+/*
+ * Background scrubbing, from an idle pCPU's loop (domain_idle.c): zero
+ * one bounded batch of dirty free frames (heap_lock held for that batch
+ * only).  Returns true if dirty free frames remain.  Costs nothing when
+ * there are none (a counter, no scan).
+ */
+bool scrub_free_pages(void);
 
 /* Boot sequence steps (see the top of this file). */
 void init_boot_allocator(void);
@@ -179,18 +201,36 @@ struct page_info {
     u8 state;               /* PGS_* */
     u8 order;               /* block order, valid for heads */
     u16 flags;              /* PGF_* */
-    /*
-     * Domain frames: references held by other domains' mappings
-     * (get_page).  xenheap pages of xmalloc's pools: objects in use.
-     */
-    u32 count_info;
+    union {
+        /*
+         * Domain frames: references held by other domains' mappings
+         * (get_page).  xenheap pages of xmalloc's pools: objects in use.
+         */
+        u32 count_info;
+        /*
+         * Head of a free block: index (from the head) of its first frame
+         * that may be dirty, frames before it are clean; DIRTY_NONE if
+         * the whole block is clean.  0 on every other frame.
+         */
+        u32 first_dirty;
+    };
 };
 #define PAGE_NIL 0xffffffffU
+#define DIRTY_NONE PAGE_NIL
 /*
  * A hypervisor frame shared with its owner (alloc_xen_shared_frame): not
  * the owner's RAM, not counted in its tot_pages.
  */
 #define PGF_xen_shared  (1U << 0)
+/*
+ * A free frame that may hold a previous owner's data (not zeroed since it
+ * was freed; exact per frame).  Set on every frame of a block when it is
+ * freed; cleared when the scrubber zeroes it.  On a frame just handed out
+ * it means "still to be zeroed" for heap_zero_block(); on other in-use
+ * frames it means nothing (left over from an allocation without
+ * MEMF_zero).
+ */
+#define PGF_dirty       (1U << 1)
 
 /*
  * Frames below HEAP_LOW_PFNS (1 GiB, a MAX_ORDER block, so no block spans
@@ -202,12 +242,25 @@ struct page_info {
  */
 #define HEAP_LOW_PFNS   (1UL << MAX_ORDER)
 
+/*
+ * Each free list holds its dirty blocks (first_dirty != DIRTY_NONE) before
+ * its clean ones: the scrubber finds dirty memory at a list's head and a
+ * MEMF_zero allocation finds clean memory at its tail, neither scanning
+ * clean memory.  A block split from a dirty one is taken as dirty from
+ * its start when its dirty frames cannot be told from first_dirty alone
+ * (the per-frame PGF_dirty bits stay exact; dirty_pages counts them).
+ */
 struct heap {
     struct page_info *frames;   /* frames[i] describes base_pfn + i */
     unsigned long base_pfn, nr_pfns;
     u32 free_head[MAX_ORDER + 1];       /* blocks below HEAP_LOW_PFNS */
     u32 free_head_high[MAX_ORDER + 1];  /* and above */
+    u32 free_tail[MAX_ORDER + 1];
+    u32 free_tail_high[MAX_ORDER + 1];
     unsigned long free_pages, total_pages;
+    unsigned long dirty_pages;  /* free frames with PGF_dirty */
+    /* Zero frame pfn (the scrubber, heap_zero_block); NULL: do not. */
+    void (*scrub_page)(unsigned long pfn);
 };
 
 /* Frames must be zeroed (PGS_RESERVED) by the caller. */
@@ -215,8 +268,27 @@ void heap_init(struct heap *h, struct page_info *frames,
                unsigned long base_pfn, unsigned long nr_pfns);
 /* Give the frames [ps, pe) to the heap (reserved ones only; clipped). */
 void heap_add_range(struct heap *h, unsigned long ps, unsigned long pe);
-/* A naturally aligned block of 2^order frames, or INVALID_PFN. */
+/*
+ * A naturally aligned block of 2^order frames, or INVALID_PFN.  Its
+ * frames that were dirty keep PGF_dirty (and leave dirty_pages).
+ * heap_alloc_flags() with MEMF_zero takes a wholly clean block if one
+ * fits anywhere, else a dirty one; the caller then runs
+ * heap_zero_block() on it (outside its lock: the block is its own).
+ */
 unsigned long heap_alloc(struct heap *h, unsigned int order);
+unsigned long heap_alloc_flags(struct heap *h, unsigned int order,
+                               unsigned int memflags);
+/* Zero the frames of an in-use block that carry PGF_dirty; clear it. */
+void heap_zero_block(struct heap *h, unsigned long pfn, unsigned int order);
+/*
+ * The scrubber: zero at most max dirty free frames (looking at no more
+ * than a bounded number of frames), in the first dirty block found.
+ * Returns the frames zeroed.  A block found all clean moves to the tail
+ * of its list.
+ */
+unsigned long heap_scrub(struct heap *h, unsigned long max);
+/* Take every free frame as clean (bootscrub=false: firmware zeroed RAM). */
+void heap_mark_all_clean(struct heap *h);
 /*
  * Return a block.  Bad frees print "Bad page free: ..." and return
  * -EINVAL without touching the heap.
