@@ -14,17 +14,23 @@
  *   worker   a thread that, pass after pass, maps each grant through
  *            gntdev (writes and reads the page, unmaps), binds each port
  *            (notifies, unbinds) and foreign-maps each page (reads,
- *            unmaps)
+ *            unmaps), then issues one grant_table_op with COPY_BATCH
+ *            copies between the guest's grants: a long hypercall working
+ *            in the guest's table, the widest window for the destroy to
+ *            land in
  *   destroy  the main thread destroys the guest once the worker has
- *            done WARM_PASSES passes, i.e. while it is in the middle of
- *            one, then tells the worker, which does two more passes
+ *            done WARM_PASSES passes and is about to issue the next copy
+ *            batch (the aim, not a condition of the verdict: the destroy
+ *            should land while that hypercall works in the guest's
+ *            table), then tells the worker, which does two more passes
  *
  * Checked: every call either succeeds or fails with the error the
  * hypervisor documents for a domain that is going or gone (gntdev turns
  * GNTST_bad_domain into EINVAL; binds and foreign maps get ESRCH or
- * EINVAL); every unmap/unbind of something that was mapped or bound
- * succeeds, dead guest or not; every call made after the destroy
- * returned fails (the guest is gone for lookups); the guest is gone
+ * EINVAL; a copy's status is GNTST_okay or GNTST_bad_domain, the batch
+ * itself always returns 0); every unmap/unbind of something that was
+ * mapped or bound succeeds, dead guest or not; every call made after the
+ * destroy returned fails (the guest is gone for lookups); the guest is gone
  * (not even a zombie) once the worker has unmapped everything; free
  * memory after the last round equals free memory after the first (the
  * first round may leave dom0's p2m a page-table page larger, where dom0
@@ -66,6 +72,7 @@
 #define WARM_PASSES  2              /* full passes before the destroy */
 #define AFTER_PASSES 2              /* passes after destroy returned */
 #define MAX_PASSES   5000
+#define COPY_BATCH   2048           /* copies in one grant_table_op */
 #define WAIT_MS      120000         /* deadline for the worker's passes */
 
 static int failures;
@@ -90,14 +97,16 @@ struct counts {
 
 struct race {
     xc_interface *xch;
+    xc_interface *wxch;             /* the worker's own */
     xengnttab_handle *xgt;
     xenevtchn_handle *xce;
     xenforeignmemory_handle *fm;
     uint32_t domid;
     evtchn_port_t ports[NREFS];
     unsigned int passes;            /* worker's completed passes */
+    unsigned int copying;           /* pass number of the last copy batch */
     bool destroyed;                 /* xc_domain_destroy returned */
-    struct counts grant, bind, fmap;
+    struct counts grant, bind, fmap, copy;
     unsigned int late_ok;           /* successes after destroy returned */
 };
 
@@ -221,6 +230,52 @@ static void failed(struct race *r, struct counts *c, const char *what,
           what, i, e, errname(e));
 }
 
+/*
+ * COPY_BATCH copies from grant i to grant i + 1 of the guest's in one
+ * hypercall, as a back-end batches them: each looks the guest up and pins
+ * in its table.  Successes.
+ */
+static unsigned int copy_batch(struct race *r)
+{
+    size_t size = COPY_BATCH * sizeof(struct gnttab_copy);
+    struct gnttab_copy *ops = xc_hypercall_buffer_alloc(r->wxch, size);
+    unsigned int i, ok = 0;
+    long rc;
+
+    if ( !ops )
+    {
+        CHECK(0, "hypercall buffer: %s", strerror(errno));
+        return 0;
+    }
+    memset(ops, 0, size);
+    for ( i = 0; i < COPY_BATCH; i++ )
+    {
+        ops[i].source.u.ref = i % NREFS;
+        ops[i].source.domid = r->domid;
+        ops[i].dest.u.ref = (i + 1) % NREFS;
+        ops[i].dest.domid = r->domid;
+        ops[i].dest.offset = 64;
+        ops[i].len = 64;
+        ops[i].flags = GNTCOPY_source_gref | GNTCOPY_dest_gref;
+    }
+    rc = xc_hypercall(r->wxch, __HYPERVISOR_grant_table_op, GNTTABOP_copy,
+                      (unsigned long)ops, COPY_BATCH, 0, 0);
+    CHECK(rc == 0, "d%u copy batch: rc %ld errno %d", r->domid, rc, errno);
+    for ( i = 0; rc == 0 && i < COPY_BATCH; i++ )
+    {
+        if ( ops[i].status == GNTST_okay )
+            ok++;
+        else
+            CHECK(ops[i].status == GNTST_bad_domain,
+                  "d%u copy %u: status %d, not GNTST_bad_domain", r->domid,
+                  i, ops[i].status);
+    }
+    r->copy.ok += ok;
+    r->copy.failed += COPY_BATCH - ok;
+    xc_hypercall_buffer_free(r->wxch, ops, size);
+    return ok;
+}
+
 /* One pass over the guest's grants, ports and pages: successes. */
 static unsigned int pass(struct race *r)
 {
@@ -274,7 +329,8 @@ static unsigned int pass(struct race *r)
             failed(r, &r->fmap, "foreign map of gfn", (unsigned int)gfn,
                    errno, true);
     }
-    return ok;
+    __atomic_store_n(&r->copying, r->passes + 1, __ATOMIC_RELEASE);
+    return ok + copy_batch(r);
 }
 
 static void *worker(void *arg)
@@ -322,7 +378,9 @@ static void round_once(struct race *r, unsigned int round)
     memset(&r->grant, 0, sizeof(r->grant));
     memset(&r->bind, 0, sizeof(r->bind));
     memset(&r->fmap, 0, sizeof(r->fmap));
+    memset(&r->copy, 0, sizeof(r->copy));
     r->passes = 0;
+    r->copying = 0;
     r->destroyed = false;
     r->late_ok = 0;
     if ( setup(r) < 0 )
@@ -340,9 +398,9 @@ static void round_once(struct race *r, unsigned int round)
 
     /* A deadline, not a delay: the worker's passes are the signal. */
     end = now_ms() + WAIT_MS;
-    while ( __atomic_load_n(&r->passes, __ATOMIC_ACQUIRE) < WARM_PASSES &&
-            now_ms() < end )
-        sched_yield();
+    while ( __atomic_load_n(&r->copying, __ATOMIC_ACQUIRE) <=
+                WARM_PASSES && now_ms() < end )
+        ;
     CHECK(r->passes >= WARM_PASSES, "d%u: worker did %u passes in %u ms",
           r->domid, r->passes, WAIT_MS);
     CHECK(xc_domain_destroy(r->xch, r->domid) == 0, "destroy d%u: %s",
@@ -359,9 +417,10 @@ static void round_once(struct race *r, unsigned int round)
           "everything", r->domid);
     printf("domrace: round %u: d%u destroyed after %u passes; grant maps "
            "ok=%u failed=%u, binds ok=%u failed=%u, foreign maps ok=%u "
-           "failed=%u\n", round, r->domid, r->passes, r->grant.ok,
-           r->grant.failed, r->bind.ok, r->bind.failed, r->fmap.ok,
-           r->fmap.failed);
+           "failed=%u, copies ok=%u failed=%u\n", round, r->domid,
+           r->passes, r->grant.ok, r->grant.failed, r->bind.ok,
+           r->bind.failed, r->fmap.ok, r->fmap.failed, r->copy.ok,
+           r->copy.failed);
     fflush(stdout);
 }
 
@@ -380,10 +439,11 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     r.xch = xc_interface_open(NULL, NULL, 0);
+    r.wxch = xc_interface_open(NULL, NULL, 0);
     r.xgt = xengnttab_open(0);
     r.xce = xenevtchn_open(0);
     r.fm = xenforeignmemory_open(0);
-    if ( !r.xch || !r.xgt || !r.xce || !r.fm )
+    if ( !r.xch || !r.wxch || !r.xgt || !r.xce || !r.fm )
     {
         printf("domrace: FAIL cannot open libxc/gntdev/evtchn/privcmd\n");
         return 1;
@@ -405,6 +465,7 @@ int main(int argc, char **argv)
     xenforeignmemory_close(r.fm);
     xenevtchn_close(r.xce);
     xengnttab_close(r.xgt);
+    xc_interface_close(r.wxch);
     xc_interface_close(r.xch);
     printf("domrace: done (%d failures)\n", failures);
     return failures ? 1 : 0;
