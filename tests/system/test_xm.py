@@ -72,7 +72,9 @@ SCRIPT2 = (
 # vcpu-pin to the other pCPU (a line of its own: dom0's console input
 # ring holds 1024 characters): vcpu-list shows the vCPU there, its
 # shell answers on xm console and a `sleep 1' in it ends after about a
-# second (its timers moved with it); then pinned back.
+# second (its timers moved with it); then pinned back.  And dom0's vCPU 0
+# pinned to pCPU 1 (it may be the vCPU making the call: it moves as soon
+# as its pCPU switches away from it), then allowed everywhere again.
 SCRIPT_PIN = (
     b"O=$((1-C)); xm vcpu-pin example 0 $O; echo pin2-rc-$((0+$?))-cpu-$O; "
     b"for i in $(seq 10); do xm vcpu-list example | "
@@ -85,7 +87,11 @@ SCRIPT_PIN = (
     b"xm vcpu-pin example 0 $C; echo pin3-rc-$((0+$?)); "
     b"for i in $(seq 10); do xm vcpu-list example | "
     b"grep -q \"^example *[0-9]* *0 *$C \" && break; sleep 1; done; "
-    b"xm vcpu-list example | sed s/^/PIN3:/; echo pin-done-$((7*11))\r")
+    b"xm vcpu-list example | sed s/^/PIN3:/; xm vcpu-pin 0 0 1; "
+    b"for i in $(seq 10); do xm vcpu-list 0 | grep -q '^Domain-0 *0 *0 *1 ' "
+    b"&& break; sleep 1; done; xm vcpu-list 0 | sed s/^/D0P:/; "
+    b"xm vcpu-pin 0 0 all; echo d0pin-rc-$((0+$?)); "
+    b"echo pin-done-$((7*11))\r")
 
 # The rest of SCRIPT2.
 SCRIPT2B = (
@@ -221,6 +227,14 @@ def test_xm_lifecycle():
     if not back or back[-1].groups() != (cpu, cpu):
         bc.fail(r, "vcpu-list after vcpu-pin example 0 %s (back): CPU, "
                 "affinity %s" % (cpu, [m.groups() for m in back]))
+    # (dom0's vCPU 1, never pinned, may run anywhere: "any cpu")
+    d0p = d0(r, r"^D0P:Domain-0 +0 +(\d) +(\d+) +[-rb]{2}- +\d+\.\d (.*)$")
+    if [m.groups() for m in d0p if m.group(1) == "0"][-1:] != \
+            [("0", "1", "1")] or \
+            [m.group(3) for m in d0p if m.group(1) == "1"] != ["any cpu"]:
+        bc.fail(r, "vcpu-list 0 after vcpu-pin 0 0 1: vCPU, CPU, affinity "
+                "%s" % [m.groups() for m in d0p])
+    one(r, r"^d0pin-rc-0$")
 
     # dmesg -c: the buffer emptied (boot messages gone)
     one(r, r"^clear-rc-0$")

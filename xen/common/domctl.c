@@ -339,7 +339,8 @@ static long getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *g)
  * Affinity is stored and reported; the hard map is where the scheduler
  * may run the vCPU.  A hard map without the vCPU's current pCPU moves it
  * (at once, or when its pCPU next switches away from it if it is running
- * now), as Xen does.  A map with no online pCPU is refused (-EINVAL).
+ * now), as Xen does.  A hard map with no online pCPU is refused
+ * (-EINVAL).
  */
 static long vcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a,
                          bool set)
@@ -375,7 +376,7 @@ static long vcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a,
                 return -EFAULT;
             m[i] = domctl_bitmap_to_u64(bytes, n);
         }
-        if ( !(m[0] & online_mask()) )
+        if ( (a->flags & XEN_VCPUAFFINITY_HARD) && !(m[0] & online_mask()) )
             return -EINVAL;
         v->affinity_soft = m[1];
         if ( a->flags & XEN_VCPUAFFINITY_HARD )
@@ -388,6 +389,13 @@ static long vcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a,
         u64 m = (i ? v->affinity_soft : v->affinity_hard) & online_mask();
         u8 bytes[8];
         u32 n = maps[i]->nr_bits, len = (n + 7) / 8, j;
+
+        /*
+         * A hard map with no online pCPU (dom0's vCPUs have none set) lets
+         * the scheduler use every online one: say so.
+         */
+        if ( !i && !m )
+            m = online_mask();
 
         if ( !maps[i]->bitmap || !n )
             continue;
