@@ -258,6 +258,8 @@ static unsigned int copy_batch(struct race *r)
         ops[i].len = 64;
         ops[i].flags = GNTCOPY_source_gref | GNTCOPY_dest_gref;
     }
+    /* The batch is ready: the destroy may come now (round_once). */
+    __atomic_store_n(&r->copying, r->passes + 1, __ATOMIC_RELEASE);
     rc = xc_hypercall(r->wxch, __HYPERVISOR_grant_table_op, GNTTABOP_copy,
                       (unsigned long)ops, COPY_BATCH, 0, 0);
     CHECK(rc == 0, "d%u copy batch: rc %ld errno %d", r->domid, rc, errno);
@@ -329,7 +331,6 @@ static unsigned int pass(struct race *r)
             failed(r, &r->fmap, "foreign map of gfn", (unsigned int)gfn,
                    errno, true);
     }
-    __atomic_store_n(&r->copying, r->passes + 1, __ATOMIC_RELEASE);
     return ok + copy_batch(r);
 }
 
