@@ -768,6 +768,11 @@ static void test_start_info_minimal(void **state)
     }
 }
 
+/* test_timer.c */
+int reset_timer(void **state);
+void test_migrate_armed_timer(void **state);
+void test_migrate_idle_and_dead_timers(void **state);
+
 /* test_hypercall.c */
 int reset_hc(void **state);
 void test_hc_args_and_result(void **state);
@@ -790,6 +795,9 @@ int main(void)
         cmocka_unit_test_setup(test_pin_while_domain_paused, reset_mig),
         cmocka_unit_test_setup(test_wake_respects_affinity, reset_mig),
         cmocka_unit_test_setup(test_pick_least_loaded, reset_mig),
+        cmocka_unit_test_setup(test_migrate_armed_timer, reset_timer),
+        cmocka_unit_test_setup(test_migrate_idle_and_dead_timers,
+                               reset_timer),
         cmocka_unit_test_setup(test_memmap_pc, reset),
         cmocka_unit_test_setup(test_memmap_merge_and_types, reset),
         cmocka_unit_test_setup(test_memmap_no_ram_and_overflow, reset),
