@@ -6,3 +6,5 @@
 # hypercall table and dispatch (hypercall.c).
 XEN_SRCS := xen/arch/x86/dom0_build.c xen/common/hypercall.c \
             xen/common/lib.c
+# The two files the tests #include: rebuild when they change.
+$(BUILD)/test_sched: $(ROOT)/xen/common/sched.c $(ROOT)/xen/common/timer.c
