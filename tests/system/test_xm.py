@@ -101,6 +101,26 @@ SCRIPT2B = (
     b"xm destroy example; echo FM3=$(xm info | grep free_memory); "
     b"echo done2-$((7*9))\r")
 
+# Then vcpu-set: a guest with two vCPUs, once its kernel has both up,
+# asked to keep one (its kernel takes vCPU 1 offline: --p in vcpu-list:
+# Linux parks it with HLT and interrupts off, which the hypervisor takes
+# as the vCPU going down, as Xen does), then two again: Linux's Xen
+# vCPU-hotplug watch only marks vCPU 1 present (a udev rule onlines it
+# on a distribution), so its shell is told to online it, which it does
+# with INIT/SIPI through its vLAPIC.
+SCRIPT3 = (
+    b"xm create /etc/xen/example name=two vcpus=2; for i in $(seq 60); do "
+    b"xm vcpu-list two | grep -q -e '--p' || break; sleep 1; done; "
+    b"xm vcpu-list two | sed s/^/UP:/; xm vcpu-set two 1; "
+    b"echo vs-rc-$((0+$?)); for i in $(seq 60); do "
+    b"xm vcpu-list two | grep -q -e '--p' && break; sleep 1; done; "
+    b"xm vcpu-list two; xm vcpu-set two 2; echo vs2-rc-$((0+$?)); "
+    b"(for i in $(seq 30); do xm vcpu-list two | grep -q -e '--p' || break; "
+    b"echo 'echo 1 > /sys/devices/system/cpu/cpu1/online'; sleep 2; done) | "
+    b"xm console two > /dev/null; "
+    b"xm vcpu-list two | sed s/^/BACK:/; xm destroy two; "
+    b"echo FM4=$(xm info | grep free_memory); echo done3-$((8*8))\r")
+
 # xm list's header and rows as Xen 3.4's xm_brief_list prints them.
 LIST_HEADER = "%-40s %5s %5s %5s %10s %9s" % (
     "Name", "ID", "Mem", "VCPUs", "State", "Time(s)")
@@ -134,8 +154,9 @@ def test_xm_lifecycle():
         modules=keel.dom0_modules(KERNEL_ARGS, initrd_path=tools_initrd()),
         script=[(READY, SCRIPT), (r"^\(XEN\) \(d0\) done-42$", SCRIPT2),
                 (r"^\(XEN\) \(d0\) pin-next-55$", SCRIPT_PIN),
-                (r"^\(XEN\) \(d0\) pin-done-77$", SCRIPT2B)],
-        until=r"^\(XEN\) \(d0\) done2-63", timeout=1000)
+                (r"^\(XEN\) \(d0\) pin-done-77$", SCRIPT2B),
+                (r"^\(XEN\) \(d0\) done2-63$", SCRIPT3)],
+        until=r"^\(XEN\) \(d0\) done3-64", timeout=1000)
 
     one(r, r"^keel-toolstack: started")
     one(r, r"^Name +ID +Mem VCPUs +State +Time\(s\)$")
@@ -251,6 +272,28 @@ def test_xm_lifecycle():
     if fm3 != fm1:
         bc.fail(r, "free_memory %s MiB after the second destroy, %s before "
                 "any guest" % (fm3, fm1))
+    # vcpu-set 1 of a 2-vCPU guest: vCPU 0 online, vCPU 1 offline
+    up = d0(r, r"^UP:two +\d+ +(\d) +([-\d]+) +([-rbp]{3}) +\d+\.\d ")
+    if [(m.group(1), m.group(3)[2]) for m in up] != [("0", "-"),
+                                                     ("1", "-")]:
+        bc.fail(r, "two's vCPUs never both came up: %s" % [
+            m.group(0) for m in up])
+    one(r, r"^vs-rc-0$")
+    rows = d0(r, r"^two +\d+ +(\d) +([-\d]+) +([-rbp]{3}) +\d+\.\d ")
+    last = {m.group(1): (m.group(2), m.group(3)) for m in rows}
+    if last.get("1") != ("-", "--p") or last.get("0", ("-",))[0] == "-":
+        bc.fail(r, "vcpu-list of two after vcpu-set two 1: %s" % last)
+    # vcpu-set 2 again and cpu1/online: vCPU 1 back (INIT/SIPI)
+    one(r, r"^vs2-rc-0$")
+    back = d0(r, r"^BACK:two +\d+ +(\d) +([-\d]+) +([-rbp]{3}) +\d+\.\d ")
+    if sorted((m.group(1), m.group(3)[2]) for m in back) != [("0", "-"),
+                                                             ("1", "-")]:
+        bc.fail(r, "two's vCPU 1 did not come back after vcpu-set two 2: "
+                "%s" % [m.group(0) for m in back])
+    fm4 = one(r, r"^FM4=free_memory +: (\d+)$")[0].group(1)
+    if fm4 != fm1:
+        bc.fail(r, "free_memory %s MiB after two's destroy, %s before any "
+                "guest" % (fm4, fm1))
 
 
 test_xm_lifecycle.timeout = 1100
