@@ -19,6 +19,7 @@
 #include <asm/current.h>
 #include <asm/p2m.h>
 #include <asm/hvm/hvm.h>
+#include <public/sched.h>
 #include <asm/hvm/vcpu.h>
 
 #ifdef CONFIG_DEBUG
@@ -72,9 +73,13 @@ static const char *selftest_run(u64 *exits)
     get_cpu_info()->current_vcpu = prev;
     *exits = v->hvm->nr_exits;
 
-    if ( d->is_shutting_down )
+    /*
+     * The guest ends with cli; hlt: its only vCPU goes offline and the
+     * domain is powered off (exits.c, as Xen); anything else is a crash.
+     */
+    if ( d->is_shutting_down && d->shutdown_code != SHUTDOWN_poweroff )
         return "the guest crashed";
-    if ( !(v->pause_flags & (1ul << VPF_blocked)) )
+    if ( !(v->pause_flags & ((1ul << VPF_blocked) | (1ul << VPF_down))) )
         return "the guest did not halt";
     if ( (u32)v->regs.rax != 0x600d )
         return "the guest saw something wrong (EAX 0xbad)";
