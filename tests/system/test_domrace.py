@@ -2,7 +2,7 @@
 """Domain lifetime under a real race (keel.test=domrace runs
 tests/dom0/domrace on dom0, 2 vCPUs on 2 pCPUs): one dom0 thread maps a
 guest's grants through gntdev, binds and notifies its event channels,
-foreign-maps its pages and copies between its grants (512 copies in one
+foreign-maps its pages and copies between its grants (2048 copies in one
 grant_table_op) in a loop while the main thread destroys the guest, 20
 rounds.  Every call must succeed or fail with a dying guest's error,
 every unmap/unbind must succeed, nothing may succeed after the destroy
