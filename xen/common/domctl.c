@@ -211,17 +211,6 @@ static unsigned int nth_online_cpu(unsigned int n)
     return 0;
 }
 
-static u64 online_mask(void)
-{
-    unsigned int cpu;
-    u64 m = 0;
-
-    for_each_online_cpu ( cpu )
-        if ( cpu < 64 )
-            m |= 1ULL << cpu;
-    return m;
-}
-
 static long createdomain(struct xen_domctl *op)
 {
     struct xen_domctl_createdomain *c = &op->u.createdomain;
@@ -376,7 +365,7 @@ static long vcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a,
                 return -EFAULT;
             m[i] = domctl_bitmap_to_u64(bytes, n);
         }
-        if ( (a->flags & XEN_VCPUAFFINITY_HARD) && !(m[0] & online_mask()) )
+        if ( (a->flags & XEN_VCPUAFFINITY_HARD) && !(m[0] & cpu_online_mask64()) )
             return -EINVAL;
         v->affinity_soft = m[1];
         if ( a->flags & XEN_VCPUAFFINITY_HARD )
@@ -386,7 +375,7 @@ static long vcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a,
     /* Write back the effective maps (both, as Xen). */
     for ( i = 0; i < 2; i++ )
     {
-        u64 m = (i ? v->affinity_soft : v->affinity_hard) & online_mask();
+        u64 m = (i ? v->affinity_soft : v->affinity_hard) & cpu_online_mask64();
         u8 bytes[8];
         u32 n = maps[i]->nr_bits, len = (n + 7) / 8, j;
 
@@ -395,7 +384,7 @@ static long vcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a,
          * the scheduler use every online one: say so.
          */
         if ( !i && !m )
-            m = online_mask();
+            m = cpu_online_mask64();
 
         if ( !maps[i]->bitmap || !n )
             continue;

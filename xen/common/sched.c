@@ -560,13 +560,7 @@ static s_time_t sched_now(void)
 
 static u64 sched_online_mask(void)
 {
-    unsigned int cpu;
-    u64 m = 0;
-
-    for_each_online_cpu ( cpu )
-        if ( cpu < 64 )
-            m |= 1ULL << cpu;
-    return m;
+    return cpu_online_mask64();
 }
 
 /* Ask pCPU cpu to reconsider what it runs. */

@@ -102,4 +102,16 @@ extern cpumask_t cpu_present_map;
 #define for_each_online_cpu(cpu)  for_each_cpu(cpu, &cpu_online_map)
 #define for_each_present_cpu(cpu) for_each_cpu(cpu, &cpu_present_map)
 
+/* The online CPUs below 64 as the u64 bitmap a vCPU's affinity is. */
+static inline u64 cpu_online_mask64(void)
+{
+    unsigned int cpu;
+    u64 m = 0;
+
+    for_each_online_cpu ( cpu )
+        if ( cpu < 64 )
+            m |= 1ULL << cpu;
+    return m;
+}
+
 #endif /* XEN_CPUMASK_H */
