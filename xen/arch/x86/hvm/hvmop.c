@@ -253,7 +253,8 @@ static int set_param_in(struct vcpu *curr, struct domain *d,
 static int get_param_in(struct vcpu *curr, struct domain *d,
                         struct xen_hvm_param *p);
 
-static int hvmop_set_param(struct vcpu *curr, struct xen_hvm_param *p)
+/* HVMOP_set_param / HVMOP_get_param on the domain p names, referenced. */
+static int hvmop_param(struct vcpu *curr, struct xen_hvm_param *p, bool set)
 {
     struct domain *d;
     int rc = 0;
@@ -263,22 +264,7 @@ static int hvmop_set_param(struct vcpu *curr, struct xen_hvm_param *p)
     d = hvmop_domain(curr, p->domid, &rc);
     if ( !d )
         return rc;
-    rc = set_param_in(curr, d, p);
-    hvmop_put(curr, d);
-    return rc;
-}
-
-static int hvmop_get_param(struct vcpu *curr, struct xen_hvm_param *p)
-{
-    struct domain *d;
-    int rc = 0;
-
-    if ( p->index >= HVM_NR_PARAMS )
-        return -EINVAL;
-    d = hvmop_domain(curr, p->domid, &rc);
-    if ( !d )
-        return rc;
-    rc = get_param_in(curr, d, p);
+    rc = set ? set_param_in(curr, d, p) : get_param_in(curr, d, p);
     hvmop_put(curr, d);
     return rc;
 }
@@ -362,8 +348,8 @@ long do_hvm_op_vcpu(struct vcpu *v, unsigned long op, unsigned long arg)
         if ( copy_from_guest_virt(v, &p, arg, sizeof(p)) )
             return -EFAULT;
         if ( op == HVMOP_set_param )
-            return hvmop_set_param(v, &p);
-        rc = hvmop_get_param(v, &p);
+            return hvmop_param(v, &p, true);
+        rc = hvmop_param(v, &p, false);
         if ( !rc && copy_to_guest_virt(v, arg, &p, sizeof(p)) )
             rc = -EFAULT;
         return rc;
