@@ -133,21 +133,6 @@ static const char *errname(int e)
     }
 }
 
-static long mem_op(xc_interface *xch, unsigned int cmd, void *arg,
-                   size_t size)
-{
-    void *b = xc_hypercall_buffer_alloc(xch, size);
-    long rc;
-
-    if ( !b )
-        return -1;
-    memcpy(b, arg, size);
-    rc = xc_hypercall(xch, __HYPERVISOR_memory_op, cmd, (unsigned long)b,
-                      0, 0, 0);
-    xc_hypercall_buffer_free(xch, b, size);
-    return rc;
-}
-
 static unsigned long long free_pages(xc_interface *xch)
 {
     xc_physinfo_t pi;
@@ -186,7 +171,8 @@ static int setup(struct race *r)
           "d%u populate: %s", r->domid, strerror(errno));
 
     xatp.domid = xrfp.domid = r->domid;
-    if ( mem_op(r->xch, XENMEM_add_to_physmap, &xatp, sizeof(xatp)) < 0 )
+    if ( xc_memory_op(r->xch, XENMEM_add_to_physmap, &xatp,
+                      sizeof(xatp)) < 0 )
     {
         CHECK(0, "d%u grant frame 0 into its physmap: %s", r->domid,
               strerror(errno));
@@ -206,7 +192,7 @@ static int setup(struct race *r)
         }
         xenforeignmemory_unmap(r->fm, gt, 1);
     }
-    CHECK(mem_op(r->xch, XENMEM_remove_from_physmap, &xrfp,
+    CHECK(xc_memory_op(r->xch, XENMEM_remove_from_physmap, &xrfp,
                  sizeof(xrfp)) == 0,
           "d%u grant frame 0 out of its physmap: %s", r->domid,
           strerror(errno));

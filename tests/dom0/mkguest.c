@@ -386,21 +386,6 @@ static void grant_check(struct guest *g)
            "and 1\n", g->domid);
 }
 
-static long mem_op(xc_interface *xch, unsigned int cmd, void *arg,
-                   size_t size)
-{
-    void *b = xc_hypercall_buffer_alloc(xch, size);
-    long rc;
-
-    if ( !b )
-        return -1;
-    memcpy(b, arg, size);
-    rc = xc_hypercall(xch, __HYPERVISOR_memory_op, cmd, (unsigned long)b,
-                      0, 0, 0);
-    xc_hypercall_buffer_free(xch, b, size);
-    return rc;
-}
-
 /*
  * A guest's grant frame mapped by dom0 outlives the guest: put frame 0
  * into the (shut down) guest's physmap at a scratch gfn, map it as a
@@ -423,13 +408,14 @@ static void grant_zombie(xc_interface *xch, xenforeignmemory_handle *fm,
     xc_dominfo_t info;
     grant_entry_v1_t *gt;
 
-    CHECK(mem_op(xch, XENMEM_add_to_physmap, &xatp, sizeof(xatp)) == 0,
+    CHECK(xc_memory_op(xch, XENMEM_add_to_physmap, &xatp, sizeof(xatp)) == 0,
           "d%u: grant frame 0 into its physmap: %s", g->domid,
           strerror(errno));
     gt = xenforeignmemory_map(fm, g->domid, PROT_READ, 1, &scratch, NULL);
     CHECK(gt, "d%u: map grant frame 0: %s", g->domid,
           xenforeignmemory_last_error(fm));
-    CHECK(mem_op(xch, XENMEM_remove_from_physmap, &xrfp, sizeof(xrfp)) == 0,
+    CHECK(xc_memory_op(xch, XENMEM_remove_from_physmap, &xrfp,
+                       sizeof(xrfp)) == 0,
           "d%u: grant frame 0 out of its physmap: %s", g->domid,
           strerror(errno));
     CHECK(xc_domain_destroy(xch, g->domid) == 0, "destroy d%u: %s",

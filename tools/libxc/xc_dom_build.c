@@ -271,26 +271,6 @@ static int populate(xc_interface *xch, uint32_t domid,
     return rc;
 }
 
-static long memory_op(xc_interface *xch, unsigned int cmd, void *arg,
-                      size_t size)
-{
-    void *b = xc_hypercall_buffer_alloc(xch, size);
-    long rc;
-    int e;
-
-    if ( !b )
-    {
-        errno = ENOMEM;
-        return -1;
-    }
-    memcpy(b, arg, size);
-    rc = xc_hypercall(xch, __HYPERVISOR_memory_op, cmd, (unsigned long)b,
-                      0, 0, 0);
-    e = errno;
-    xc_hypercall_buffer_free(xch, b, size);
-    errno = e;
-    return rc;
-}
 
 /*
  * Grant entries 0 (console) and 1 (xenstore), as Xen's toolstack seeds
@@ -315,7 +295,7 @@ static int seed_grants(xc_interface *xch, struct xc_dom_mem *m,
     char why[XC_DOM_ERRLEN];
     int rc = 0;
 
-    if ( memory_op(xch, XENMEM_add_to_physmap, &xatp, sizeof(xatp)) < 0 )
+    if ( xc_memory_op(xch, XENMEM_add_to_physmap, &xatp, sizeof(xatp)) < 0 )
     {
         xc_dom_errf(note, "grant entries not seeded: the hypervisor does not map "
               "domain %u's grant table for dom0 (add_to_physmap: %s); the "
@@ -341,7 +321,7 @@ static int seed_grants(xc_interface *xch, struct xc_dom_mem *m,
         __atomic_store_n(&gt[1].flags, GTF_permit_access, __ATOMIC_RELEASE);
         m->unmap(m, gt, 1);
     }
-    if ( memory_op(xch, XENMEM_remove_from_physmap, &xrfp,
+    if ( xc_memory_op(xch, XENMEM_remove_from_physmap, &xrfp,
                    sizeof(xrfp)) < 0 && !rc )
     {
         xc_dom_errf(note, "grant entries seeded, but domain %u's grant frame "

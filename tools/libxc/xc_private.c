@@ -179,6 +179,27 @@ static size_t round_pages(size_t size)
     return (size + XC_PAGE_SIZE - 1) & ~(XC_PAGE_SIZE - 1);
 }
 
+long xc_memory_op(xc_interface *xch, unsigned int cmd, const void *arg,
+                  size_t size)
+{
+    void *b = xc_hypercall_buffer_alloc(xch, size);
+    long rc;
+    int e;
+
+    if ( !b )
+    {
+        errno = ENOMEM;
+        return -1;
+    }
+    memcpy(b, arg, size);
+    rc = xc_hypercall(xch, __HYPERVISOR_memory_op, cmd, (unsigned long)b,
+                      0, 0, 0);
+    e = errno;
+    xc_hypercall_buffer_free(xch, b, size);
+    errno = e;
+    return rc;
+}
+
 void *xc_hypercall_buffer_alloc(xc_interface *xch, size_t size)
 {
     size_t len = round_pages(size ? size : 1);

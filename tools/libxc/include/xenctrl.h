@@ -80,6 +80,12 @@ long xc_hypercall(xc_interface *xch, unsigned long op, unsigned long a1,
                   unsigned long a5);
 void *xc_hypercall_buffer_alloc(xc_interface *xch, size_t size);
 void xc_hypercall_buffer_free(xc_interface *xch, void *buf, size_t size);
+/*
+ * XENMEM_<cmd> with arg (size bytes, read by the hypervisor only) passed
+ * in a hypercall buffer.  As xc_hypercall; errno survives the free.
+ */
+long xc_memory_op(xc_interface *xch, unsigned int cmd, const void *arg,
+                  size_t size);
 
 /*
  * domctl / sysctl with the interface version filled in; the struct is
