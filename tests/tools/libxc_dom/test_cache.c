@@ -42,19 +42,13 @@ static void sha_hex(const uint8_t *p, size_t len, char hex[65])
         sprintf(hex + 2 * i, "%02x", md[i]);
 }
 
-/* A synthetic bzImage (xz payload) in a scratch dir; cache not made. */
-static int setup(void **state)
+/* f->elf packed as a bzImage (xz payload) into f->kernel; its entry. */
+static void write_kernel(struct fixture *f)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
     uint8_t *xz, *bz;
     size_t xz_len, bz_len;
     char hex[65];
 
-    f->dir = scratch_dir();
-    snprintf(f->cache, sizeof(f->cache), "%s/var/lib/xen/kernel-cache",
-             f->dir);
-    snprintf(f->kernel, sizeof(f->kernel), "%s/vmlinuz", f->dir);
-    f->elf = syn_elf(true, &f->elf_len);
     xz = xz_pack(f->elf, f->elf_len, &xz_len);
     bz = bz_wrap(NULL, 0, xz, xz_len, f->elf_len, &bz_len);
     write_file(f->kernel, bz, bz_len);
@@ -62,6 +56,19 @@ static int setup(void **state)
     snprintf(f->entry, sizeof(f->entry), "%s/%s", f->cache, hex);
     free(xz);
     free(bz);
+}
+
+/* A synthetic bzImage (xz payload) in a scratch dir; cache not made. */
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+
+    f->dir = scratch_dir();
+    snprintf(f->cache, sizeof(f->cache), "%s/var/lib/xen/kernel-cache",
+             f->dir);
+    snprintf(f->kernel, sizeof(f->kernel), "%s/vmlinuz", f->dir);
+    f->elf = syn_elf(true, &f->elf_len);
+    write_kernel(f);
     *state = f;
     return 0;
 }
@@ -260,19 +267,7 @@ static void test_nz_map_and_keep(void **state)
 
     /* A run of zero pages inside segment 0 (file offset 0x4000). */
     memset(f->elf + 0x4000, 0, 0x3000);
-    {
-        uint8_t *xz, *bz;
-        size_t xz_len, bz_len;
-        char hex[65];
-
-        xz = xz_pack(f->elf, f->elf_len, &xz_len);
-        bz = bz_wrap(NULL, 0, xz, xz_len, f->elf_len, &bz_len);
-        write_file(f->kernel, bz, bz_len);
-        sha_hex(bz, bz_len, hex);
-        snprintf(f->entry, sizeof(f->entry), "%s/%s", f->cache, hex);
-        free(xz);
-        free(bz);
-    }
+    write_kernel(f);
     elf = f->elf;
     pages = (f->elf_len + 4095) / 4096;
     load_ok(f, false);
