@@ -303,20 +303,25 @@ unsigned long heap_alloc_flags(struct heap *h, unsigned int order,
     return pfn;
 }
 
+/* Zero frame pfn if it is dirty; true if it was. */
+static bool scrub_frame(struct heap *h, unsigned long pfn)
+{
+    struct page_info *p = pg(h, pfn);
+
+    if ( !(p->flags & PGF_dirty) )
+        return false;
+    if ( h->scrub_page )
+        h->scrub_page(pfn);
+    p->flags &= ~PGF_dirty;
+    return true;
+}
+
 void heap_zero_block(struct heap *h, unsigned long pfn, unsigned int order)
 {
     unsigned long i;
 
     for ( i = 0; i < (1UL << order); i++ )
-    {
-        struct page_info *p = pg(h, pfn + i);
-
-        if ( !(p->flags & PGF_dirty) )
-            continue;
-        if ( h->scrub_page )
-            h->scrub_page(pfn + i);
-        p->flags &= ~PGF_dirty;
-    }
+        scrub_frame(h, pfn + i);
 }
 
 /* Frames the scrubber may look at per frame it zeroes (clean ones). */
@@ -347,13 +352,8 @@ unsigned long heap_scrub(struct heap *h, unsigned long max)
             for ( i = head->first_dirty; i < n && done < max && look;
                   i++, look-- )
             {
-                struct page_info *p = pg(h, pfn + i);
-
-                if ( !(p->flags & PGF_dirty) )
+                if ( !scrub_frame(h, pfn + i) )
                     continue;
-                if ( h->scrub_page )
-                    h->scrub_page(pfn + i);
-                p->flags &= ~PGF_dirty;
                 h->dirty_pages--;
                 done++;
             }
