@@ -188,7 +188,8 @@ static int runstate_idle_state(const struct vcpu *v)
  * The pCPUs v may run on: its hard affinity among the online ones, or
  * every online one when it allows none of them (as Xen, which breaks an
  * affinity that names no online pCPU rather than never running the
- * vCPU; dom0's vCPUs have no map set).
+ * vCPU).  vcpu_set_hard_affinity refuses such a map, but pCPUs can go
+ * and a vCPU made by vcpu_create alone (the HVM selftest's) has none.
  */
 static u64 sched_allowed(const struct vcpu *v, u64 online)
 {

@@ -805,8 +805,19 @@ void dom0_construct_pvh(void)
         panic("Error creating domain 0");
     d->max_pages = dom0_plan.max_pages;
     for ( i = 0; i < nr_vcpus; i++ )
-        if ( !vcpu_create(d, i, cpus[i % nr_cpus]) )
+    {
+        struct vcpu *v = vcpu_create(d, i, cpus[i % nr_cpus]);
+
+        if ( !v )
             panic("Error creating d0v%u", i);
+        /*
+         * dom0's vCPUs may run anywhere, as a toolstack-made domain's
+         * (domctl's createdomain): every bit set, online or not, as
+         * Xen's cpumask_setall, so xm vcpu-list says "any cpu" and a
+         * later vcpu-pin of one pCPU is an ordinary map.
+         */
+        v->affinity_hard = v->affinity_soft = ~0ULL;
+    }
 
     dom0_claim_pm1(d);
 
