@@ -1,19 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What xen/common/event_channel.c calls outside itself. */
+/*
+ * What xen/common/event_channel.c calls outside itself; the domain
+ * registry, heap and guest copies are harness/domains.c's.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
 #include "stubs.h"
 
-#include <xen/errno.h>
-#include <xen/mm.h>
 #include <xen/event.h>
-#include <xen/hypercall.h>
-#include <xen/guest_access.h>
-
-static struct domain *domains[MAX_TEST_DOMAINS];
-struct domain *hardware_domain;
-unsigned int last_hypercall_nr;
 
 struct test_vcpu *tv(struct domain *d, unsigned int vcpu)
 {
@@ -27,8 +22,6 @@ struct domain *mkdom(domid_t id, unsigned int nr_vcpus, bool privileged)
 
     assert_non_null(d);
     d->domain_id = id;
-    /* The domain list's reference (rmdom/killdom drop it). */
-    d->refcnt = 1;
     d->is_privileged = privileged;
     d->max_vcpus = nr_vcpus;
     d->vcpu = calloc(nr_vcpus, sizeof(*d->vcpu));
@@ -46,57 +39,20 @@ struct domain *mkdom(domid_t id, unsigned int nr_vcpus, bool privileged)
     assert_non_null(d->shared_info);
     memset(d->shared_info, 0, 4096);
     assert_int_equal(evtchn_domain_init(d), 0);
-    for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
-        if ( !domains[i] )
-        {
-            domains[i] = d;
-            break;
-        }
-    assert_true(i < MAX_TEST_DOMAINS);
-    if ( privileged && !hardware_domain )
-        hardware_domain = d;
+    test_domain_list(d);
     return d;
 }
 
-struct domain *kill_on_lookup;
-unsigned int domains_destroyed;
+void area_domain_kill(struct domain *d)
+{
+    evtchn_domain_destroy(d);
+}
 
-static void unlist(struct domain *d)
+void area_domain_free(struct domain *d)
 {
     unsigned int i;
 
-    for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
-        if ( domains[i] == d )
-            domains[i] = NULL;
-    if ( hardware_domain == d )
-        hardware_domain = NULL;
-}
-
-void rmdom(struct domain *d)
-{
-    /* Every operation dropped the references its lookups took. */
-    assert_int_equal(d->refcnt, 1);
-    evtchn_domain_destroy(d);
-    unlist(d);
-    put_domain(d);
-}
-
-void killdom(struct domain *d)
-{
-    d->is_dying = true;
-    unlist(d);
-    evtchn_domain_destroy(d);
-    put_domain(d);
-}
-
-/* As domain.c's, at the last reference. */
-void domain_destroy(struct domain *d)
-{
-    unsigned int i;
-
-    assert_int_equal(d->refcnt, 0);
     evtchn_domain_free(d);
-    domains_destroyed++;
     for ( i = 0; i < d->max_vcpus; i++ )
         free(d->vcpu[i]);
     free(d->vcpu);
@@ -104,35 +60,8 @@ void domain_destroy(struct domain *d)
     free(d);
 }
 
-void rmdoms(void)
+void area_reset(void)
 {
-    unsigned int i;
-
-    for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
-        if ( domains[i] )
-            rmdom(domains[i]);
-}
-
-/* As domain.c's: listed, not dying, with a reference. */
-struct domain *rcu_lock_domain_by_id(domid_t id)
-{
-    struct domain *d = NULL;
-    unsigned int i;
-
-    for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
-        if ( domains[i] && domains[i]->domain_id == id &&
-             !domains[i]->is_dying )
-            d = domains[i];
-    if ( !d )
-        return NULL;
-    get_domain(d);
-    if ( d == kill_on_lookup )
-    {
-        /* domain_kill on another pCPU, right after our lookup. */
-        kill_on_lookup = NULL;
-        killdom(d);
-    }
-    return d;
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -143,46 +72,4 @@ void vcpu_wake(struct vcpu *v)
 void hvm_assert_evtchn_irq(struct vcpu *v)
 {
     ((struct test_vcpu *)v)->upcalls++;
-}
-
-void *xmalloc_bytes(size_t size)
-{
-    return malloc(size);
-}
-
-void *xzalloc_bytes(size_t size)
-{
-    return calloc(1, size);
-}
-
-void xfree(void *p)
-{
-    free(p);
-}
-
-int copy_from_guest_virt(struct vcpu *v, void *dst, unsigned long gva,
-                         size_t len)
-{
-    if ( gva < BAD_GVA_LIMIT )
-        return -EFAULT;
-    memcpy(dst, (const void *)gva, len);
-    return 0;
-}
-
-int copy_to_guest_virt(struct vcpu *v, unsigned long gva, const void *src,
-                       size_t len)
-{
-    if ( gva < BAD_GVA_LIMIT )
-        return -EFAULT;
-    memcpy((void *)gva, src, len);
-    return 0;
-}
-
-void hypercall_register(unsigned int nr, hypercall_fn_t fn, unsigned int perm,
-                        const char *name)
-{
-    last_hypercall_nr = nr;
-    (void)fn;
-    (void)perm;
-    (void)name;
 }

@@ -10,9 +10,7 @@
 
 #include <xen/types.h>
 #include <xen/sched.h>
-
-#define BAD_GVA_LIMIT 0x10000UL
-#define MAX_TEST_DOMAINS 8
+#include "domains.h"
 
 struct test_vcpu {
     struct vcpu v;
@@ -21,25 +19,11 @@ struct test_vcpu {
 };
 
 /*
- * Domains are listed with one reference (the list's), as domain.c's; the
- * lookup stub takes one more.  rmdom() checks that no operation kept one
- * and drops the list's (freeing it).
+ * A listed domain (harness/domains.h: rmdom, killdom, rmdoms, the lookup)
+ * with nr_vcpus test_vcpus, a shared_info page and event channels;
+ * area_domain_kill closes its ports as domain_kill does.
  */
 struct domain *mkdom(domid_t id, unsigned int nr_vcpus, bool privileged);
-void rmdom(struct domain *d);
-void rmdoms(void);
-/*
- * What domain_kill does to event channels: d dying, unlisted, its ports
- * closed, the list's reference dropped (d is freed now unless somebody
- * holds one).
- */
-void killdom(struct domain *d);
-/* killdom() this domain right after the next lookup of it succeeds. */
-extern struct domain *kill_on_lookup;
-/* domain_destroy() calls (last references dropped). */
-extern unsigned int domains_destroyed;
 struct test_vcpu *tv(struct domain *d, unsigned int vcpu);
-
-extern unsigned int last_hypercall_nr;
 
 #endif

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What xen/common/grant_table.c calls outside itself. */
+/*
+ * What xen/common/grant_table.c calls outside itself; the domain
+ * registry, heap and guest copies are harness/domains.c's.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
@@ -8,17 +11,13 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/grant_table.h>
-#include <xen/hypercall.h>
-#include <xen/guest_access.h>
 
-static struct domain *domains[MAX_TEST_DOMAINS];
 static void *frames[MAX_FAKE_FRAMES];
 static unsigned int nr_frames;
 unsigned int page_refs[MAX_FAKE_FRAMES];
 /* Shared hypervisor frames (alloc_xen_shared_frame): their owners. */
 static const struct domain *shared_owner[MAX_FAKE_FRAMES];
 unsigned int p2m_fail_next;
-unsigned int last_hypercall_nr;
 
 struct p2m_ent {
     struct p2m_domain *p2m;
@@ -252,13 +251,10 @@ struct domain *mkdom(domid_t id, bool privileged)
 {
     struct domain *d = calloc(1, sizeof(*d));
     struct vcpu *v = calloc(1, sizeof(*v));
-    unsigned int i;
 
     assert_non_null(d);
     assert_non_null(v);
     d->domain_id = id;
-    /* The domain list's reference (rmdom/killdom drop it). */
-    d->refcnt = 1;
     d->is_privileged = privileged;
     d->max_vcpus = 1;
     d->vcpu = calloc(1, sizeof(*d->vcpu));
@@ -266,31 +262,19 @@ struct domain *mkdom(domid_t id, bool privileged)
     d->vcpu[0] = v;
     v->domain = d;
     assert_int_equal(grant_table_init(d), 0);
-    for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
-        if ( !domains[i] )
-        {
-            domains[i] = d;
-            break;
-        }
-    assert_true(i < MAX_TEST_DOMAINS);
+    test_domain_list(d);
     return d;
 }
 
-static void unlist(struct domain *d)
+void area_domain_kill(struct domain *d)
 {
-    unsigned int i;
-
-    for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
-        if ( domains[i] == d )
-            domains[i] = NULL;
+    grant_table_destroy(d);
 }
 
-/* As domain.c's, at the last reference. */
-void domain_destroy(struct domain *d)
+void area_domain_free(struct domain *d)
 {
     unsigned int i;
 
-    assert_int_equal(d->refcnt, 0);
     grant_table_free(d);
     for ( i = 0; i < MAX_P2M_ENTS; i++ )
         if ( ents[i].p2m == &d->p2m )
@@ -298,100 +282,11 @@ void domain_destroy(struct domain *d)
     free(d->vcpu[0]);
     free(d->vcpu);
     free(d);
-    domains_destroyed++;
 }
 
-void rmdom(struct domain *d)
+void area_reset(void)
 {
-    /* Every operation dropped the references its lookups took. */
-    assert_int_equal(d->refcnt, 1);
-    grant_table_destroy(d);
-    unlist(d);
-    put_domain(d);
-}
-
-void killdom(struct domain *d)
-{
-    d->is_dying = true;
-    unlist(d);
-    grant_table_destroy(d);
-    put_domain(d);
-}
-
-void rmdoms(void)
-{
-    unsigned int i;
-
-    for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
-        if ( domains[i] )
-            rmdom(domains[i]);
     memset(ents, 0, sizeof(ents));
     free_frames();
     p2m_fail_next = 0;
-}
-
-struct domain *kill_on_lookup;
-unsigned int domains_destroyed;
-
-/* As domain.c's: listed, not dying, with a reference. */
-struct domain *rcu_lock_domain_by_id(domid_t id)
-{
-    struct domain *d = NULL;
-    unsigned int i;
-
-    for ( i = 0; i < MAX_TEST_DOMAINS; i++ )
-        if ( domains[i] && domains[i]->domain_id == id &&
-             !domains[i]->is_dying )
-            d = domains[i];
-    if ( !d )
-        return NULL;
-    get_domain(d);
-    if ( d == kill_on_lookup )
-    {
-        /* domain_kill on another pCPU, right after our lookup. */
-        kill_on_lookup = NULL;
-        killdom(d);
-    }
-    return d;
-}
-
-/* ---- heap, guest copies, hypercall table ---- */
-
-void *xmalloc_bytes(size_t size)
-{
-    return malloc(size);
-}
-
-void *xzalloc_bytes(size_t size)
-{
-    return calloc(1, size);
-}
-
-void xfree(void *p)
-{
-    free(p);
-}
-
-int copy_from_guest_virt(struct vcpu *v, void *dst, unsigned long gva,
-                         size_t len)
-{
-    if ( gva < BAD_GVA_LIMIT )
-        return -EFAULT;
-    memcpy(dst, (const void *)gva, len);
-    return 0;
-}
-
-int copy_to_guest_virt(struct vcpu *v, unsigned long gva, const void *src,
-                       size_t len)
-{
-    if ( gva < BAD_GVA_LIMIT )
-        return -EFAULT;
-    memcpy((void *)gva, src, len);
-    return 0;
-}
-
-void hypercall_register(unsigned int nr, hypercall_fn_t fn, unsigned int perm,
-                        const char *name)
-{
-    last_hypercall_nr = nr;
 }

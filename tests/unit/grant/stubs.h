@@ -11,30 +11,17 @@
 #include <xen/types.h>
 #include <xen/sched.h>
 #include <asm/p2m.h>
+#include "domains.h"
 
-#define BAD_GVA_LIMIT   0x10000UL
 #define FAKE_MFN_BASE   0x40000UL
 #define MAX_FAKE_FRAMES 2048
-#define MAX_TEST_DOMAINS 8
 
 /*
- * Domains are listed with one reference (the list's), as domain.c's; the
- * lookup stub takes one more.  rmdom() checks that no operation kept one
- * and drops the list's (freeing it).
+ * A listed domain (harness/domains.h: rmdom, killdom, rmdoms, the lookup)
+ * with one vCPU and a grant table; area_domain_kill destroys the table as
+ * domain_kill does, rmdoms() also forgets every fake frame and p2m entry.
  */
 struct domain *mkdom(domid_t id, bool privileged);
-void rmdom(struct domain *d);
-void rmdoms(void);
-/*
- * What domain_kill does to the grant table: d dying, unlisted, table
- * destroyed, the list's reference dropped (d is freed now unless
- * somebody holds one).
- */
-void killdom(struct domain *d);
-/* killdom() this domain right after the next lookup of it succeeds. */
-extern struct domain *kill_on_lookup;
-/* domain_destroy() calls (last references dropped). */
-extern unsigned int domains_destroyed;
 
 /* A new zeroed fake machine frame. */
 unsigned long fake_frame(void);
@@ -54,6 +41,5 @@ const struct domain *shared_frame_owner(unsigned long mfn);
 extern unsigned int page_refs[MAX_FAKE_FRAMES];
 /* Make the next n calls of p2m_set_entry() fail with -ENOMEM. */
 extern unsigned int p2m_fail_next;
-extern unsigned int last_hypercall_nr;
 
 #endif
