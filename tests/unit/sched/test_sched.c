@@ -573,6 +573,202 @@ static void test_pick_least_loaded(void **state)
     assert_int_equal(vc[3].processor, 3);
 }
 
+/*
+ * vcpu-pin racing the vCPU's own scheduling.  On the hypervisor these
+ * run on different pCPUs at once: the toolstack's domctl (on some pCPU)
+ * calls vcpu_set_hard_affinity while the vCPU's old pCPU switches away
+ * from it (do_schedule) and, lock dropped, hands it over
+ * (vcpu_migrate_finish), while the other pCPU schedules and events wake
+ * it.  Every one of those steps holds the pCPU locks it needs for its
+ * whole length, so any real run is some interleaving of whole steps:
+ * this test walks many such interleavings (a fixed-seed generator picks
+ * the next step, bounded), with a busy guest vCPU (vc0, rarely blocking)
+ * pinned back and forth between pCPUs 0 and 1, each pCPU also busy with
+ * a vCPU of its own (vc1 on 0, vc2 on 1).  After every step nothing is
+ * lost or doubled; at the end vc0 runs on the pCPU it was pinned to last.
+ */
+
+#define RACE_STEPS 4000
+#define RACE_SEEDS 16
+
+static u32 race_rnd_state;
+
+static unsigned int race_rnd(unsigned int n)
+{
+    /* Numerical Recipes' LCG; the high bits are the good ones. */
+    race_rnd_state = race_rnd_state * 1664525u + 1013904223u;
+    return (race_rnd_state >> 16) % n;
+}
+
+/* The vCPU a pCPU switched away from and has yet to hand over. */
+static struct vcpu *race_pending[2];
+static unsigned int race_ran_on[2];
+
+static bool race_blocked(const struct vcpu *v)
+{
+    return v->pause_flags & (1UL << VPF_blocked);
+}
+
+static void race_check(void)
+{
+    unsigned int i, c;
+
+    no_locks_held();
+    for ( i = 0; i < 3; i++ )
+    {
+        const struct vcpu *v = &vc[i];
+        int q = queued_on(v);           /* fails if on two queues */
+        int curr_on = -1, pending_on = -1;
+
+        for ( c = 0; c < 2; c++ )
+        {
+            if ( sched_pcpu[c].curr == v )
+            {
+                assert_int_equal(curr_on, -1);
+                curr_on = c;
+            }
+            if ( race_pending[c] == v )
+                pending_on = c;
+        }
+        /* In one place at a time. */
+        assert_true((q >= 0) + (curr_on >= 0) + (pending_on >= 0) <= 1);
+        if ( q >= 0 )
+        {
+            /* Queued: not running, on that pCPU, which it may use. */
+            assert_false(v->is_running);
+            assert_int_equal(v->processor, q);
+            assert_true(sched_may_run_on(v, q, fake_online));
+        }
+        if ( curr_on >= 0 )
+        {
+            assert_true(v->is_running);
+            assert_int_equal(v->processor, curr_on);
+            /* Where it may not run, it is marked and its pCPU told. */
+            if ( !sched_may_run_on(v, curr_on, fake_online) )
+            {
+                assert_true(v->pause_flags & (1UL << VPF_migrating));
+                assert_true(sched_pcpu[curr_on].need_resched);
+            }
+        }
+        if ( pending_on >= 0 )
+        {
+            /* Switched away from, not yet handed over: still "running". */
+            assert_true(v->is_running);
+            assert_int_equal(v->processor, pending_on);
+        }
+        if ( v->pause_flags & (1UL << VPF_migrating) )
+            assert_true(curr_on >= 0 || pending_on >= 0);
+        /* Never lost: a vCPU not blocked is queued, running or moving. */
+        if ( !race_blocked(v) )
+            assert_true(q >= 0 || curr_on >= 0 || pending_on >= 0);
+    }
+}
+
+/* One whole step of pCPU c: hand over first, as schedule_and_run. */
+static void race_pcpu_step(unsigned int c)
+{
+    struct vcpu *m;
+
+    if ( race_pending[c] )
+    {
+        vcpu_migrate_finish(race_pending[c]);
+        race_pending[c] = NULL;
+        return;
+    }
+    /* Its slice ended (or a kick found it idle). */
+    if ( race_rnd(2) )
+        sched_pcpu[c].need_resched = true;
+    (void)schedule_on(c, &m);
+    race_pending[c] = m;
+    if ( sched_pcpu[c].curr == &vc[0] )
+        race_ran_on[c]++;
+}
+
+static void race_run(u32 seed, unsigned int *last_pin)
+{
+    static const u64 maps[] = { 1ULL << 0, 1ULL << 1, 1ULL << 0,
+                                1ULL << 1, 0x3 };
+    unsigned int step, pins = 0;
+
+    race_rnd_state = seed;
+    for ( step = 0; step < RACE_STEPS; step++ )
+    {
+        unsigned int what = race_rnd(16);
+
+        if ( what < 10 )
+            race_pcpu_step(what & 1);
+        else if ( what < 12 )
+        {
+            /* xm vcpu-pin: back and forth, sometimes "any". */
+            *last_pin = pins % 5;
+            assert_int_equal(
+                vcpu_set_hard_affinity(&vc[0], maps[pins++ % 5]), 0);
+        }
+        else if ( what < 15 )
+            /* An event for it, from anywhere. */
+            vcpu_wake(&vc[race_rnd(3)]);
+        else if ( sched_pcpu[vc[0].processor].curr == &vc[0] )
+            /* The guest itself, running, blocks (SCHEDOP_block). */
+            vcpu_block(&vc[0]);
+        race_check();
+    }
+    assert_true(pins > RACE_STEPS / 16);
+}
+
+static void test_pin_races_scheduling(void **state)
+{
+    static const unsigned int target_of[] = { 0, 1, 0, 1, ~0u };
+    unsigned int seed;
+
+    for ( seed = 1; seed <= RACE_SEEDS; seed++ )
+    {
+        unsigned int i, round, last_pin = 4, target;
+        bool there = false;
+
+        reset_mig(state);
+        memset(race_pending, 0, sizeof(race_pending));
+        memset(race_ran_on, 0, sizeof(race_ran_on));
+        vc[1].affinity_hard = 1ULL << 0;
+        vc[2].affinity_hard = 1ULL << 1;
+        run_on(&vc[0], 0);
+        run_on(&vc[1], 0);              /* vc0 waits in pCPU 0's queue */
+        run_on(&vc[2], 1);
+        race_check();
+
+        race_run(seed * 2654435761u, &last_pin);
+
+        /*
+         * Settle: pinned last to one pCPU (or "any": then wherever it
+         * is), woken, and each pCPU's slice ending a bounded number of
+         * times, vc0 runs there and nowhere else.
+         */
+        target = target_of[last_pin];
+        if ( target == ~0u )
+        {
+            assert_int_equal(vcpu_set_hard_affinity(&vc[0], 1ULL << 1), 0);
+            target = 1;
+        }
+        for ( round = 0; round < 8 && !there; round++ )
+        {
+            vcpu_wake(&vc[0]);
+            for ( i = 0; i < 2; i++ )
+            {
+                if ( !race_pending[i] )
+                    sched_pcpu[i].need_resched = true;
+                race_pcpu_step(i);
+                race_check();
+                assert_true(sched_pcpu[1 - target].curr != &vc[0] ||
+                            (vc[0].pause_flags & (1UL << VPF_migrating)));
+                there |= sched_pcpu[target].curr == &vc[0];
+            }
+        }
+        assert_true(there);
+        assert_int_equal(vc[0].processor, target);
+        /* It kept running, on both pCPUs, all along. */
+        assert_true(race_ran_on[0] > 20 && race_ran_on[1] > 20);
+    }
+}
+
 /* ---- dom0's memory map ---- */
 
 /* A QEMU pc machine with 2 GiB, as e820_sanitize() leaves it. */
@@ -795,6 +991,7 @@ int main(void)
         cmocka_unit_test_setup(test_pin_while_domain_paused, reset_mig),
         cmocka_unit_test_setup(test_wake_respects_affinity, reset_mig),
         cmocka_unit_test_setup(test_pick_least_loaded, reset_mig),
+        cmocka_unit_test_setup(test_pin_races_scheduling, reset_mig),
         cmocka_unit_test_setup(test_migrate_armed_timer, reset_timer),
         cmocka_unit_test_setup(test_migrate_idle_and_dead_timers,
                                reset_timer),
