@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The domain registry and the heap, guest-copy and hypercall-table stubs
- * shared by the areas that link it (see domains.h).
+ * The domain registry and the guest-copy and hypercall-table stubs shared
+ * by the areas that link it (see domains.h); the heap is heap.c's.
  */
-#include <stdlib.h>
 #include <string.h>
 #include "harness.h"
 #include "domains.h"
@@ -106,22 +105,7 @@ struct domain *rcu_lock_domain_by_id(domid_t id)
     return d;
 }
 
-/* ---- heap, guest copies, hypercall table ---- */
-
-void *xmalloc_bytes(size_t size)
-{
-    return malloc(size);
-}
-
-void *xzalloc_bytes(size_t size)
-{
-    return calloc(1, size);
-}
-
-void xfree(void *p)
-{
-    free(p);
-}
+/* ---- guest copies, hypercall table ---- */
 
 int copy_from_guest_virt(struct vcpu *v, void *dst, unsigned long gva,
                          size_t len)

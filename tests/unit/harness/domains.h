@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A registry of test domains, for the areas whose code looks domains up
- * by id and lives by their references (evtchn, grant), with the heap,
+ * by id and lives by their references (evtchn, grant), with the
  * guest-copy and hypercall-table stubs those areas share.  An area links
- * it by naming ../harness/domains.c in its area.mk's STUBS, makes its
- * domains itself (calloc, vCPUs, its own state) and hands each to
- * test_domain_list(); it defines the three hooks below.
+ * it by naming ../harness/domains.c and ../harness/heap.c (xmalloc) in
+ * its area.mk's STUBS, makes its domains itself (calloc, vCPUs, its own
+ * state) and hands each to test_domain_list(); it defines the three hooks
+ * below.
  *
  * Domains are listed with one reference (the list's), as domain.c's; the
  * lookup stub takes one more.  rmdom() checks that no operation kept one
