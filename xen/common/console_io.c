@@ -15,7 +15,8 @@
  * IOAPIC pin routing is not ours to set up; at 115200 baud a 16-byte FIFO
  * fills in 1.4 ms, so typing (not pasting) loses nothing.  Bytes go to
  * dom0 (its input ring, then VIRQ_CONSOLE) or, after three CTRL-a in a
- * row, to the hypervisor's debug keys, as on Xen.
+ * row, to the hypervisor's debug keys, as on Xen.  Input to dom0 is
+ * flow-controlled: see rx_poll.
  */
 #include <xen/lib.h>
 #include <xen/console.h>
@@ -175,6 +176,8 @@ static void guest_write(domid_t domid, const char *s, size_t n)
 #define INRING_SIZE 1024
 static char inring[INRING_SIZE];
 static unsigned int inring_prod, inring_cons;
+/* When rx_poll found the ring full with nothing read since; 0: not so. */
+static s_time_t inring_full_since;
 static DEFINE_SPINLOCK(inring_lock);
 
 bool dom0_console_input(char c)
@@ -188,6 +191,30 @@ bool dom0_console_input(char c)
     return ok;
 }
 
+static bool inring_full(void)
+{
+    return inring_prod - ACCESS_ONCE(inring_cons) >= INRING_SIZE;
+}
+
+/*
+ * How long the ring has been full without dom0 taking a byte (0 when it
+ * is not full), starting the clock when it is first seen full.
+ */
+static s_time_t inring_stalled_for(s_time_t now)
+{
+    unsigned long flags = spin_lock_irqsave(&inring_lock);
+    s_time_t stalled = 0;
+
+    if ( inring_prod - inring_cons < INRING_SIZE )
+        inring_full_since = 0;
+    else if ( !inring_full_since )
+        inring_full_since = now;
+    else
+        stalled = now - inring_full_since;
+    spin_unlock_irqrestore(&inring_lock, flags);
+    return stalled;
+}
+
 /* --- COM1 receive poll -------------------------------------------------- */
 
 #define UART_RBR   0
@@ -198,6 +225,15 @@ bool dom0_console_input(char c)
 #define RX_POLL_PERIOD  MILLISECS(5)
 /* Bytes taken per poll at most, so a stuck LSR cannot hold CPU0. */
 #define RX_POLL_BUDGET  64
+/*
+ * How long dom0 may leave its full input ring unread before the poll
+ * goes back to taking (and dropping) bytes: see rx_poll.
+ *
+ *   console_input_hold=<ms>   default 5000; 0: drop at once, as Xen
+ */
+static unsigned int opt_console_input_hold = 5000;
+integer_param("console_input_hold", opt_console_input_hold);
+#define RX_STALL_LIMIT  MILLISECS(opt_console_input_hold)
 
 static struct timer rx_timer;
 static bool rx_started;
@@ -278,6 +314,48 @@ static void debugkey(char c)
     }
 }
 
+/*
+ * Flow control: while dom0's input ring is full a byte for dom0 is left
+ * in the UART.  Its FIFO fills, the line's sender waits (QEMU's 16550
+ * stops taking from its chardev; a real line overruns unless the far
+ * side honours RTS/CTS), and the poll resumes once CONSOLEIO_read has
+ * made room, so a long line or a paste reaches dom0 whole.
+ *
+ * The switch code travels in the same stream: behind bytes left in the
+ * UART, three CTRL-a (and so the debug keys 'q', 'h'...) would be
+ * unreachable for as long as dom0 does not read, which is exactly when
+ * they are wanted (a hung dom0).  Xen never holds input back: its
+ * serial_rx drops what dom0's full ring cannot take, so the switch code
+ * always gets through.  Here a full ring holds input back only while
+ * dom0 is expected to read it: once the ring has stayed full for
+ * console_input_hold ms with nothing read, the poll takes bytes again,
+ * Xen's way (the switch code acts, what dom0 cannot take is dropped and
+ * counted), until dom0 reads again.  A dom0 reading at all, however
+ * slowly, loses nothing; console_input_hold=0 drops at once, as Xen.
+ */
+static unsigned long rx_dropped;
+static bool rx_dropping;
+
+/* Enter or leave Xen's dropping way, saying so on the console. */
+static void rx_update_dropping(s_time_t stalled)
+{
+    if ( rx_dropping && stalled < RX_STALL_LIMIT )
+    {
+        rx_dropping = false;
+        printk("dom0 console input: %lu characters dropped while dom0 "
+               "did not read\n", rx_dropped);
+        rx_dropped = 0;
+    }
+    else if ( !rx_dropping && stalled >= RX_STALL_LIMIT &&
+              opt_console_input_hold )
+    {
+        rx_dropping = true;
+        printk("dom0 console input: not read for %lu ms, dropping input "
+               "(CTRL-a three times still switches to Xen)\n",
+               (unsigned long)(stalled / MILLISECS(1)));
+    }
+}
+
 static void rx_poll(void *unused)
 {
     u16 io = com1_config.io_base;
@@ -285,10 +363,22 @@ static void rx_poll(void *unused)
     bool fed = false;
 
     (void)unused;
-    while ( n++ < RX_POLL_BUDGET && (inb(io + UART_LSR) & LSR_DR) )
-    {
-        char c = inb(io + UART_RBR);
+    if ( !input_to_xen )
+        rx_update_dropping(inring_stalled_for(NOW()));
 
+    while ( n < RX_POLL_BUDGET && (inb(io + UART_LSR) & LSR_DR) )
+    {
+        char c;
+
+        /*
+         * Leave the byte in the UART while the ring is full; a ring
+         * that filled up during this poll starts its clock at the next.
+         */
+        if ( !input_to_xen && !rx_dropping && opt_console_input_hold &&
+             inring_full() )
+            break;
+        c = inb(io + UART_RBR);
+        n++;
         if ( c == SWITCH_CODE && ++switch_count == 3 )
         {
             switch_count = 0;
@@ -302,8 +392,10 @@ static void rx_poll(void *unused)
             if ( c != SWITCH_CODE )
                 debugkey(c);
         }
+        else if ( dom0_console_input(c) )
+            fed = true;
         else
-            fed |= dom0_console_input(c);
+            rx_dropped++;
     }
     /* Linux's hvc_xen drains with CONSOLEIO_read when this fires. */
     if ( fed && hardware_domain )
@@ -344,6 +436,9 @@ static long console_read(unsigned long buffer, unsigned long count)
         while ( n < sizeof(chunk) && n < count &&
                 inring_cons != inring_prod )
             chunk[n++] = inring[inring_cons++ % INRING_SIZE];
+        /* Room again: rx_poll takes from the UART at its next run. */
+        if ( n )
+            inring_full_since = 0;
         spin_unlock_irqrestore(&inring_lock, flags);
         if ( !n )
             break;
